@@ -1,0 +1,2 @@
+// Plain-TypeScript twins of the wasm kernels: same names, same semantics; the tests' oracle.
+export {};
