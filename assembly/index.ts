@@ -1,2 +1,8 @@
 // One source, two builds (asconfig.json targets `simd` and `scalar`); ASC_FEATURE_SIMD picks the path.
 export * from "./arena";
+export * from "./matmul";
+export * from "./relu";
+export * from "./gram";
+export * from "./projector";
+export * from "./col-red";
+export * from "./distance";

@@ -6,3 +6,9 @@ export { TegumError } from "./errors.js";
 export { digest } from "./digest.js";
 export * as twin from "./twin/index.js";
 // kernels
+export * from "./matmul.js";
+export * from "./relu.js";
+export * from "./gram.js";
+export * from "./projector.js";
+export * from "./col-red.js";
+export * from "./distance.js";
