@@ -6,3 +6,4 @@ export * from "./gram";
 export * from "./projector";
 export * from "./col-red";
 export * from "./distance";
+export * from "./train";

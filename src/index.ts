@@ -12,3 +12,12 @@ export * from "./gram.js";
 export * from "./projector.js";
 export * from "./col-red.js";
 export * from "./distance.js";
+// analysis
+export * from "./fraction.js";
+export * from "./metrics.js";
+export * from "./tegum-factors.js";
+export * from "./polytope.js";
+export * from "./thomson.js";
+export * from "./loss-decomposition.js";
+export * from "./persistence.js";
+export * from "./dbscan.js";

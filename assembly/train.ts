@@ -1,0 +1,640 @@
+// The fused training step of the toy models: batch generation, forward, loss, backward and the
+// Adam(W) update, one run (instance × replica) at a time, no allocation per step.
+//
+// One run is described by a context block of i32/f32 slots (below; filled by src/train-engine.ts).
+// Parameters live in a transposed, padded layout (mp = m rounded up to 4, np = n rounded up to 4):
+//   enc (n×mp): row j = the hidden-space vector of input feature j (h = Σ_j x_j·enc[j])
+//   dec (n×mp): row i = the hidden-space vector read by output i (out_i = b_i + dec[i]·h)
+// Tied models (W m×n) have enc = dec = Wᵀ (the same pointer, gradients accumulate in one buffer);
+// the untied abs model has enc = W1ᵀ, dec = W2. decT (m×np) is a per-step transposed copy of dec.
+//
+// Semantics of one step (shared bit for bit by both builds and src/twin/train.ts):
+// - Rows r = 0…B−1. Sampling: see src/rng.ts. Feature f is present iff (P − lo_f) <u width_f or
+//   always_f; its value is (V >>> 8)·2^-24 (abs model: 2u − 1, target |x|).
+// - Rows with no feature present ("empty") all produce the same output relu(b): their contribution is
+//   counted and added once at the end: gb += f32(empty)·gE, lossLanes += f32(empty)·eE.
+// - Other rows, in order: hpre_k = Σ_t val_t·enc[idx_t][k] over present features in ascending order
+//   (from +0); h = relu(hpre) for hidden-ReLU models; out_i = (…(b_i + h_0·decT[0][i]) + h_1·…) over k;
+//   y = relu(out) (identity for `linear`); err = y − x; ie = imp·err; lossLanes[i mod 4] += ie·err;
+//   g_i = out_i > 0 ? ie : +0 (always ie for `linear`); gb_i += g_i.
+//   For every i with g_i ≠ 0 in ascending order: gh += g_i·dec[i]; gdec[i] += g_i·h.
+//   Hidden ReLU: gh_k = hpre_k > 0 ? gh_k : +0. For present j in ascending order: genc[j] += x_j·gh.
+//   (Skipping g_i = 0 is exact: accumulators start at +0, so adding ±0 never changes them.)
+// - loss = ((l0 + l1) + (l2 + l3)) / f32(B·n); the true gradient is gscale·G with gscale = f32(2/(B·n)).
+// - Adam(W), per element (torch 1.13 semantics, every operation in f32, never fused):
+//   g = G·gscale [+ l2·p for Adam with L2 decay]; p = p·decay; m = m·β1 + g·(1−β1);
+//   v = v·β2 + ((1−β2)·g)·g; p = p − stepSize·(m / (sqrt(v)/bc2sqrt + eps)),
+//   with per-step f32 scalars (decay = 1 − lr·wd, stepSize = lr/(1−β1^t), bc2sqrt = sqrt(1−β2^t), l2)
+//   from the schedule table (src/schedule.ts).
+import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
+import { hash2, mix32, mix32x4, rngStepKey } from "./rng";
+
+// ---- context slots (i32 unless marked f32) ------------------------------------------------------
+// @ts-ignore: decorator
+@inline const C_N = 0;
+// @ts-ignore: decorator
+@inline const C_M = 1;
+// @ts-ignore: decorator
+@inline const C_NP = 2;
+// @ts-ignore: decorator
+@inline const C_MP = 3;
+// @ts-ignore: decorator
+@inline const C_BATCH = 4;
+// @ts-ignore: decorator
+@inline const C_FLAGS = 5;
+// @ts-ignore: decorator
+@inline const C_RUNKEY = 6;
+// @ts-ignore: decorator
+@inline const C_ENC = 7;
+// @ts-ignore: decorator
+@inline const C_DEC = 8;
+// @ts-ignore: decorator
+@inline const C_B = 9;
+// @ts-ignore: decorator
+@inline const C_GENC = 10;
+// @ts-ignore: decorator
+@inline const C_GDEC = 11;
+// @ts-ignore: decorator
+@inline const C_GB = 12;
+// @ts-ignore: decorator
+@inline const C_MENC = 13;
+// @ts-ignore: decorator
+@inline const C_VENC = 14;
+// @ts-ignore: decorator
+@inline const C_MDEC = 15;
+// @ts-ignore: decorator
+@inline const C_VDEC = 16;
+// @ts-ignore: decorator
+@inline const C_MB = 17;
+// @ts-ignore: decorator
+@inline const C_VB = 18;
+// @ts-ignore: decorator
+@inline const C_DECT = 19;
+// @ts-ignore: decorator
+@inline const C_IMP = 20;
+// @ts-ignore: decorator
+@inline const C_LO = 21;
+// @ts-ignore: decorator
+@inline const C_WIDTH = 22;
+// @ts-ignore: decorator
+@inline const C_ALWAYS = 23;
+// @ts-ignore: decorator
+@inline const C_LEAD = 24;
+// @ts-ignore: decorator
+@inline const C_FEAT = 25;
+// f32 slots
+// @ts-ignore: decorator
+@inline const C_BETA1 = 26;
+// @ts-ignore: decorator
+@inline const C_OMB1 = 27;
+// @ts-ignore: decorator
+@inline const C_BETA2 = 28;
+// @ts-ignore: decorator
+@inline const C_OMB2 = 29;
+// @ts-ignore: decorator
+@inline const C_EPS = 30;
+// @ts-ignore: decorator
+@inline const C_GSCALE = 31;
+// @ts-ignore: decorator
+@inline const C_COUNT = 32;
+
+/** Number of 4-byte slots in a context block. */
+export const TRAIN_CTX_SLOTS: i32 = 40;
+
+// flags
+// @ts-ignore: decorator
+@inline const F_OUT_RELU = 1;
+// @ts-ignore: decorator
+@inline const F_HID_RELU = 2;
+// @ts-ignore: decorator
+@inline const F_UNTIED = 4;
+// @ts-ignore: decorator
+@inline const F_ABS = 8;
+// @ts-ignore: decorator
+@inline const F_L2 = 16;
+
+/** Rows decoded together (the decode reuses each loaded decT vector across them). */
+// @ts-ignore: decorator
+@inline const R = 4;
+
+// @ts-ignore: decorator
+@inline function ci(ctx: usize, slot: i32): i32 {
+  return load<i32>(ctx + (<usize>slot << 2));
+}
+// @ts-ignore: decorator
+@inline function cp(ctx: usize, slot: i32): usize {
+  return <usize>load<u32>(ctx + (<usize>slot << 2));
+}
+// @ts-ignore: decorator
+@inline function cf(ctx: usize, slot: i32): f32 {
+  return load<f32>(ctx + (<usize>slot << 2));
+}
+
+// ---- scratch layout ---------------------------------------------------------------------------
+// Per slot s < R: xrow (np f32: the dense target row), idx (np i32), val (np f32), hpre (mp), h (mp),
+// hs (m v128 splats of h), out (np). Then common: gbuf (np), gE (np), gh (mp), act (np i32),
+// cnt (R i32, padded to 16 bytes), lanes (v128), tmp (v128).
+
+// @ts-ignore: decorator
+@inline function slotBytes(np: i32, mp: i32, m: i32): usize {
+  return <usize>(np * 16 + mp * 8 + m * 16);
+}
+
+/** Bytes of scratch one step needs. */
+export function trainScratchBytes(ctx: usize): usize {
+  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP), m = ci(ctx, C_M);
+  return slotBytes(np, mp, m) * R + <usize>(np * 12 + mp * 4 + 48);
+}
+
+// ---- sampling ---------------------------------------------------------------------------------
+
+/**
+ * Samples one row: dense target row `xrow` (np, zero where absent), the present features' indices
+ * `idx` and (signed) values `val` in ascending order. Returns how many are present.
+ */
+// @ts-ignore: decorator
+@inline function sampleRow(ctx: usize, rp: u32, rv: u32, xrow: usize, idx: usize, val: usize, tmp: usize): i32 {
+  const np = ci(ctx, C_NP);
+  const abs = (ci(ctx, C_FLAGS) & F_ABS) != 0;
+  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS);
+  const feat = cp(ctx, C_FEAT);
+  let cnt = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vrp = i32x4.splat(rp), vrv = i32x4.splat(rv);
+    const scale = f32x4.splat(5.9604644775390625e-8);
+    const one = f32x4.splat(1);
+    for (let c = 0; c < np; c += 4) {
+      const o = <usize>c << 2;
+      const p = mix32x4(i32x4.add(vrp, v128.load(lead + o)));
+      const pres = v128.or(i32x4.lt_u(i32x4.sub(p, v128.load(lo + o)), v128.load(width + o)), v128.load(always + o));
+      let bits = i32x4.bitmask(pres);
+      if (bits == 0) {
+        v128.store(xrow + o, i32x4.splat(0));
+        continue;
+      }
+      const w = mix32x4(i32x4.add(vrv, v128.load(feat + o)));
+      let x = f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(w, 8)), scale);
+      let t = x;
+      if (abs) {
+        x = f32x4.sub(f32x4.add(x, x), one);
+        t = f32x4.abs(x);
+      }
+      v128.store(xrow + o, v128.and(t, pres));
+      v128.store(tmp, x);
+      while (bits != 0) {
+        const l = ctz(bits);
+        store<i32>(idx + (<usize>cnt << 2), c + l);
+        store<f32>(val + (<usize>cnt << 2), load<f32>(tmp + (<usize>l << 2)));
+        cnt++;
+        bits &= bits - 1;
+      }
+    }
+  } else {
+    for (let f = 0; f < np; f++) {
+      const o = <usize>f << 2;
+      const p = mix32(rp + load<u32>(lead + o));
+      const present = p - load<u32>(lo + o) < load<u32>(width + o) || load<i32>(always + o) != 0;
+      if (!present) {
+        store<f32>(xrow + o, 0);
+        continue;
+      }
+      const w = mix32(rv + load<u32>(feat + o));
+      let x: f32 = <f32>(w >>> 8) * <f32>5.9604644775390625e-8;
+      let t = x;
+      if (abs) {
+        x = (x + x) - <f32>1;
+        t = Mathf.abs(x);
+      }
+      store<f32>(xrow + o, t);
+      store<i32>(idx + (<usize>cnt << 2), f);
+      store<f32>(val + (<usize>cnt << 2), x);
+      cnt++;
+    }
+  }
+  return cnt;
+}
+
+// ---- forward ----------------------------------------------------------------------------------
+
+/** hpre = Σ_t val_t·enc[idx_t] (ascending t, from +0); h = relu(hpre) or hpre; hs = splats of h. */
+// @ts-ignore: decorator
+@inline function encodeRow(ctx: usize, slot: usize, cnt: i32): void {
+  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP), m = ci(ctx, C_M);
+  const enc = cp(ctx, C_ENC);
+  const hidRelu = (ci(ctx, C_FLAGS) & F_HID_RELU) != 0;
+  const idx = slot + (<usize>np << 2), val = slot + (<usize>np << 3);
+  const hpre = slot + (<usize>np * 12), h = hpre + (<usize>mp << 2), hs = h + (<usize>mp << 2);
+  const rowBytes = <usize>mp << 2;
+  if (ASC_FEATURE_SIMD) {
+    for (let k = 0; k < mp; k += 4) v128.store(hpre + (<usize>k << 2), f32x4.splat(0));
+    for (let t = 0; t < cnt; t++) {
+      const e = enc + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
+      const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
+      for (let k = 0; k < mp; k += 4) {
+        const o = <usize>k << 2;
+        v128.store(hpre + o, f32x4.add(v128.load(hpre + o), f32x4.mul(xv, v128.load(e + o))));
+      }
+    }
+    const zero = f32x4.splat(0);
+    for (let k = 0; k < mp; k += 4) {
+      const o = <usize>k << 2;
+      const v = v128.load(hpre + o);
+      v128.store(h + o, hidRelu ? f32x4.max(v, zero) : v);
+    }
+    for (let k = 0; k < m; k++) v128.store(hs + (<usize>k << 4), f32x4.splat(load<f32>(h + (<usize>k << 2))));
+  } else {
+    for (let k = 0; k < mp; k++) store<f32>(hpre + (<usize>k << 2), 0);
+    for (let t = 0; t < cnt; t++) {
+      const e = enc + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
+      const xv = load<f32>(val + (<usize>t << 2));
+      for (let k = 0; k < mp; k++) {
+        const o = <usize>k << 2;
+        store<f32>(hpre + o, load<f32>(hpre + o) + xv * load<f32>(e + o));
+      }
+    }
+    for (let k = 0; k < mp; k++) {
+      const o = <usize>k << 2;
+      const v = load<f32>(hpre + o);
+      store<f32>(h + o, hidRelu ? max<f32>(v, 0) : v);
+    }
+  }
+}
+
+/** out_s = b + Σ_k h_s[k]·decT[k] for the first `rows` slots. */
+function decodeBlock(ctx: usize, scr: usize, rows: i32): void {
+  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP), m = ci(ctx, C_M);
+  const b = cp(ctx, C_B), decT = cp(ctx, C_DECT);
+  const sb = slotBytes(np, mp, m);
+  const hsOff = <usize>(np * 12 + mp * 8), outOff = hsOff + (<usize>m << 4);
+  const rowBytes = <usize>np << 2;
+  if (ASC_FEATURE_SIMD) {
+    const hs0 = scr + hsOff, hs1 = hs0 + sb, hs2 = hs1 + sb, hs3 = hs2 + sb;
+    const o0 = scr + outOff, o1 = o0 + sb, o2 = o1 + sb, o3 = o2 + sb;
+    let i = 0;
+    for (; i + 8 <= np; i += 8) {
+      const oi = <usize>i << 2;
+      let a0 = v128.load(b + oi), a1 = a0, a2 = a0, a3 = a0;
+      let c0 = v128.load(b + oi, 16), c1 = c0, c2 = c0, c3 = c0;
+      let d = decT + oi;
+      for (let k = 0; k < m; k++) {
+        const w0 = v128.load(d), w1 = v128.load(d, 16);
+        const ok = <usize>k << 4;
+        const s0 = v128.load(hs0 + ok), s1 = v128.load(hs1 + ok), s2 = v128.load(hs2 + ok), s3 = v128.load(hs3 + ok);
+        a0 = f32x4.add(a0, f32x4.mul(s0, w0));
+        a1 = f32x4.add(a1, f32x4.mul(s1, w0));
+        a2 = f32x4.add(a2, f32x4.mul(s2, w0));
+        a3 = f32x4.add(a3, f32x4.mul(s3, w0));
+        c0 = f32x4.add(c0, f32x4.mul(s0, w1));
+        c1 = f32x4.add(c1, f32x4.mul(s1, w1));
+        c2 = f32x4.add(c2, f32x4.mul(s2, w1));
+        c3 = f32x4.add(c3, f32x4.mul(s3, w1));
+        d += rowBytes;
+      }
+      v128.store(o0 + oi, a0);
+      v128.store(o1 + oi, a1);
+      v128.store(o2 + oi, a2);
+      v128.store(o3 + oi, a3);
+      v128.store(o0 + oi, c0, 16);
+      v128.store(o1 + oi, c1, 16);
+      v128.store(o2 + oi, c2, 16);
+      v128.store(o3 + oi, c3, 16);
+    }
+    for (; i < np; i += 4) {
+      const oi = <usize>i << 2;
+      let a0 = v128.load(b + oi), a1 = a0, a2 = a0, a3 = a0;
+      let d = decT + oi;
+      for (let k = 0; k < m; k++) {
+        const w0 = v128.load(d);
+        const ok = <usize>k << 4;
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(hs0 + ok), w0));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(hs1 + ok), w0));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(hs2 + ok), w0));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(hs3 + ok), w0));
+        d += rowBytes;
+      }
+      v128.store(o0 + oi, a0);
+      v128.store(o1 + oi, a1);
+      v128.store(o2 + oi, a2);
+      v128.store(o3 + oi, a3);
+    }
+  } else {
+    const hOff = <usize>(np * 12 + mp * 4);
+    for (let s = 0; s < rows; s++) {
+      const slot = scr + <usize>s * sb;
+      const h = slot + hOff, out = slot + outOff;
+      for (let i = 0; i < np; i++) {
+        const oi = <usize>i << 2;
+        let acc = load<f32>(b + oi);
+        let d = decT + oi;
+        for (let k = 0; k < m; k++) {
+          acc += load<f32>(h + (<usize>k << 2)) * load<f32>(d);
+          d += rowBytes;
+        }
+        store<f32>(out + oi, acc);
+      }
+    }
+  }
+}
+
+// ---- backward ---------------------------------------------------------------------------------
+
+/** Loss lanes, output gradient, bias gradient, and the sparse weight-gradient accumulation of one row. */
+function backwardRow(ctx: usize, slot: usize, cnt: i32, common: usize): void {
+  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
+  const flags = ci(ctx, C_FLAGS);
+  const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0;
+  const imp = cp(ctx, C_IMP), gb = cp(ctx, C_GB), dec = cp(ctx, C_DEC), gdec = cp(ctx, C_GDEC), genc = cp(ctx, C_GENC);
+  const xrow = slot, idx = slot + (<usize>np << 2), val = slot + (<usize>np << 3);
+  const hpre = slot + <usize>(np * 12), h = hpre + (<usize>mp << 2);
+  const out = h + (<usize>mp << 2) + (<usize>ci(ctx, C_M) << 4);
+  const gbuf = common, gh = common + (<usize>np << 3), act = gh + (<usize>mp << 2);
+  const lanes = act + (<usize>np << 2) + 16;
+  const rowBytes = <usize>mp << 2;
+  let na = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f32x4.splat(0);
+    let ln = v128.load(lanes);
+    for (let c = 0; c < np; c += 4) {
+      const o = <usize>c << 2;
+      const ov = v128.load(out + o);
+      const y = outRelu ? f32x4.max(ov, zero) : ov;
+      const err = f32x4.sub(y, v128.load(xrow + o));
+      const ie = f32x4.mul(v128.load(imp + o), err);
+      ln = f32x4.add(ln, f32x4.mul(ie, err));
+      const g = outRelu ? v128.and(ie, f32x4.gt(ov, zero)) : ie;
+      v128.store(gbuf + o, g);
+      v128.store(gb + o, f32x4.add(v128.load(gb + o), g));
+      let bits = i32x4.bitmask(f32x4.ne(g, zero));
+      while (bits != 0) {
+        store<i32>(act + (<usize>na << 2), c + ctz(bits));
+        na++;
+        bits &= bits - 1;
+      }
+    }
+    v128.store(lanes, ln);
+    for (let k = 0; k < mp; k += 4) v128.store(gh + (<usize>k << 2), zero);
+    for (let t = 0; t < na; t++) {
+      const i = load<i32>(act + (<usize>t << 2));
+      const gi = f32x4.splat(load<f32>(gbuf + (<usize>i << 2)));
+      const d = dec + <usize>i * rowBytes, gd = gdec + <usize>i * rowBytes;
+      for (let k = 0; k < mp; k += 4) {
+        const o = <usize>k << 2;
+        v128.store(gh + o, f32x4.add(v128.load(gh + o), f32x4.mul(gi, v128.load(d + o))));
+        v128.store(gd + o, f32x4.add(v128.load(gd + o), f32x4.mul(gi, v128.load(h + o))));
+      }
+    }
+    if (hidRelu) {
+      for (let k = 0; k < mp; k += 4) {
+        const o = <usize>k << 2;
+        v128.store(gh + o, v128.and(v128.load(gh + o), f32x4.gt(v128.load(hpre + o), zero)));
+      }
+    }
+    for (let t = 0; t < cnt; t++) {
+      const j = load<i32>(idx + (<usize>t << 2));
+      const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
+      const ge = genc + <usize>j * rowBytes;
+      for (let k = 0; k < mp; k += 4) {
+        const o = <usize>k << 2;
+        v128.store(ge + o, f32x4.add(v128.load(ge + o), f32x4.mul(xv, v128.load(gh + o))));
+      }
+    }
+  } else {
+    for (let i = 0; i < np; i++) {
+      const o = <usize>i << 2;
+      const ov = load<f32>(out + o);
+      const y = outRelu ? max<f32>(ov, 0) : ov;
+      const err = y - load<f32>(xrow + o);
+      const ie = load<f32>(imp + o) * err;
+      const lo = lanes + (<usize>(i & 3) << 2);
+      store<f32>(lo, load<f32>(lo) + ie * err);
+      const g: f32 = outRelu ? (ov > 0 ? ie : 0) : ie;
+      store<f32>(gbuf + o, g);
+      store<f32>(gb + o, load<f32>(gb + o) + g);
+      if (g != 0) {
+        store<i32>(act + (<usize>na << 2), i);
+        na++;
+      }
+    }
+    for (let k = 0; k < mp; k++) store<f32>(gh + (<usize>k << 2), 0);
+    for (let t = 0; t < na; t++) {
+      const i = load<i32>(act + (<usize>t << 2));
+      const gi = load<f32>(gbuf + (<usize>i << 2));
+      const d = dec + <usize>i * rowBytes, gd = gdec + <usize>i * rowBytes;
+      for (let k = 0; k < mp; k++) {
+        const o = <usize>k << 2;
+        store<f32>(gh + o, load<f32>(gh + o) + gi * load<f32>(d + o));
+        store<f32>(gd + o, load<f32>(gd + o) + gi * load<f32>(h + o));
+      }
+    }
+    if (hidRelu) {
+      for (let k = 0; k < mp; k++) {
+        const o = <usize>k << 2;
+        if (!(load<f32>(hpre + o) > 0)) store<f32>(gh + o, 0);
+      }
+    }
+    for (let t = 0; t < cnt; t++) {
+      const j = load<i32>(idx + (<usize>t << 2));
+      const xv = load<f32>(val + (<usize>t << 2));
+      const ge = genc + <usize>j * rowBytes;
+      for (let k = 0; k < mp; k++) {
+        const o = <usize>k << 2;
+        store<f32>(ge + o, load<f32>(ge + o) + xv * load<f32>(gh + o));
+      }
+    }
+  }
+}
+
+// ---- one step's gradient ----------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function zero(ptr: usize, bytes: usize): void {
+  memory.fill(ptr, 0, bytes);
+}
+
+/**
+ * Accumulates the (unscaled) gradient of step `step` into G and returns the batch loss. `upto`
+ * stops early for the benchmark's phase breakdown: 1 sampling only, 2 + forward, 3 + backward.
+ */
+function gradStep(ctx: usize, step: i32, scr: usize, upto: i32): f32 {
+  const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP), batch = ci(ctx, C_BATCH);
+  const flags = ci(ctx, C_FLAGS);
+  const outRelu = (flags & F_OUT_RELU) != 0;
+  const dec = cp(ctx, C_DEC), decT = cp(ctx, C_DECT), b = cp(ctx, C_B), imp = cp(ctx, C_IMP), gb = cp(ctx, C_GB);
+  const pBytes = <usize>n * <usize>mp << 2;
+  zero(cp(ctx, C_GENC), pBytes);
+  if (flags & F_UNTIED) zero(cp(ctx, C_GDEC), pBytes);
+  zero(gb, <usize>np << 2);
+  // decT[k][i] = dec[i][k] (padding columns i ≥ n stay zero).
+  zero(decT, <usize>m * <usize>np << 2);
+  for (let i = 0; i < n; i++) {
+    const row = dec + <usize>i * <usize>mp * 4;
+    for (let k = 0; k < m; k++) store<f32>(decT + ((<usize>k * <usize>np + <usize>i) << 2), load<f32>(row + (<usize>k << 2)));
+  }
+
+  const sb = slotBytes(np, mp, m);
+  const common = scr + sb * R;
+  const gE = common + (<usize>np << 2);
+  const cntArr = gE + (<usize>np << 2) + (<usize>mp << 2) + (<usize>np << 2);
+  const lanes = cntArr + 16, tmp = lanes + 16;
+
+  // The empty row: out = b, x = 0.
+  let eE0: f32 = 0, eE1: f32 = 0, eE2: f32 = 0, eE3: f32 = 0;
+  for (let i = 0; i < np; i++) {
+    const o = <usize>i << 2;
+    const ov = load<f32>(b + o);
+    const y = outRelu ? max<f32>(ov, 0) : ov;
+    const err = y - <f32>0;
+    const ie = load<f32>(imp + o) * err;
+    const e = ie * err;
+    const l = i & 3;
+    if (l == 0) eE0 += e;
+    else if (l == 1) eE1 += e;
+    else if (l == 2) eE2 += e;
+    else eE3 += e;
+    store<f32>(gE + o, outRelu ? (ov > 0 ? ie : 0) : ie);
+  }
+  zero(lanes, 16);
+
+  const runKey = <u32>ci(ctx, C_RUNKEY);
+  const sP = rngStepKey(runKey, <u32>step, 1), sV = rngStepKey(runKey, <u32>step, 2);
+  let empty = 0, filled = 0;
+  for (let r = 0; r < batch; r++) {
+    const slot = scr + <usize>filled * sb;
+    const t = mix32(<u32>r ^ 0x5bd1e995);
+    const cnt = sampleRow(ctx, mix32(sP ^ t), mix32(sV ^ t), slot, slot + (<usize>np << 2), slot + (<usize>np << 3), tmp);
+    if (cnt == 0) {
+      empty++;
+      continue;
+    }
+    if (upto < 2) continue;
+    store<i32>(cntArr + (<usize>filled << 2), cnt);
+    encodeRow(ctx, slot, cnt);
+    filled++;
+    if (filled == R) {
+      decodeBlock(ctx, scr, R);
+      if (upto >= 3) for (let s = 0; s < R; s++) backwardRow(ctx, scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), common);
+      filled = 0;
+    }
+  }
+  if (filled > 0) {
+    decodeBlock(ctx, scr, filled);
+    if (upto >= 3) for (let s = 0; s < filled; s++) backwardRow(ctx, scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), common);
+  }
+  // Empty rows, all at once.
+  const fe = <f32>empty;
+  for (let i = 0; i < np; i++) {
+    const o = <usize>i << 2;
+    store<f32>(gb + o, load<f32>(gb + o) + fe * load<f32>(gE + o));
+  }
+  const l0 = load<f32>(lanes) + fe * eE0, l1 = load<f32>(lanes, 4) + fe * eE1;
+  const l2 = load<f32>(lanes, 8) + fe * eE2, l3 = load<f32>(lanes, 12) + fe * eE3;
+  return ((l0 + l1) + (l2 + l3)) / cf(ctx, C_COUNT);
+}
+
+// ---- optimiser --------------------------------------------------------------------------------
+
+function adamArray(
+  p: usize, g: usize, mm: usize, vv: usize, len: i32, gscale: f32, l2: f32, useL2: bool,
+  decay: f32, stepSize: f32, bc2sqrt: f32, beta1: f32, omb1: f32, beta2: f32, omb2: f32, eps: f32,
+): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vgs = f32x4.splat(gscale), vl2 = f32x4.splat(l2), vdecay = f32x4.splat(decay), vss = f32x4.splat(stepSize);
+    const vbc = f32x4.splat(bc2sqrt), vb1 = f32x4.splat(beta1), vo1 = f32x4.splat(omb1), vb2 = f32x4.splat(beta2);
+    const vo2 = f32x4.splat(omb2), veps = f32x4.splat(eps);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      let pv = v128.load(p + o);
+      let gv = f32x4.mul(v128.load(g + o), vgs);
+      if (useL2) gv = f32x4.add(gv, f32x4.mul(vl2, pv));
+      pv = f32x4.mul(pv, vdecay);
+      const mv = f32x4.add(f32x4.mul(v128.load(mm + o), vb1), f32x4.mul(gv, vo1));
+      const v2 = f32x4.add(f32x4.mul(v128.load(vv + o), vb2), f32x4.mul(f32x4.mul(vo2, gv), gv));
+      const den = f32x4.add(f32x4.div(f32x4.sqrt(v2), vbc), veps);
+      pv = f32x4.sub(pv, f32x4.mul(vss, f32x4.div(mv, den)));
+      v128.store(p + o, pv);
+      v128.store(mm + o, mv);
+      v128.store(vv + o, v2);
+    }
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    let pv = load<f32>(p + o);
+    let gv = load<f32>(g + o) * gscale;
+    if (useL2) gv = gv + l2 * pv;
+    pv = pv * decay;
+    const mv = load<f32>(mm + o) * beta1 + gv * omb1;
+    const v2 = load<f32>(vv + o) * beta2 + (omb2 * gv) * gv;
+    const den = Mathf.sqrt(v2) / bc2sqrt + eps;
+    pv = pv - stepSize * (mv / den);
+    store<f32>(p + o, pv);
+    store<f32>(mm + o, mv);
+    store<f32>(vv + o, v2);
+  }
+}
+
+/** One Adam(W) update from the gradient in G; `sched` points at this step's 4 f32 scalars. */
+export function trainAdam(ctx: usize, sched: usize): void {
+  const n = ci(ctx, C_N), mp = ci(ctx, C_MP), np = ci(ctx, C_NP), flags = ci(ctx, C_FLAGS);
+  const decay = load<f32>(sched), stepSize = load<f32>(sched, 4), bc2sqrt = load<f32>(sched, 8), l2 = load<f32>(sched, 12);
+  const useL2 = (flags & F_L2) != 0;
+  const gs = cf(ctx, C_GSCALE), b1 = cf(ctx, C_BETA1), o1 = cf(ctx, C_OMB1), b2 = cf(ctx, C_BETA2), o2 = cf(ctx, C_OMB2), eps = cf(ctx, C_EPS);
+  const len = n * mp;
+  adamArray(cp(ctx, C_ENC), cp(ctx, C_GENC), cp(ctx, C_MENC), cp(ctx, C_VENC), len, gs, l2, useL2, decay, stepSize, bc2sqrt, b1, o1, b2, o2, eps);
+  if (flags & F_UNTIED) {
+    adamArray(cp(ctx, C_DEC), cp(ctx, C_GDEC), cp(ctx, C_MDEC), cp(ctx, C_VDEC), len, gs, l2, useL2, decay, stepSize, bc2sqrt, b1, o1, b2, o2, eps);
+  }
+  adamArray(cp(ctx, C_B), cp(ctx, C_GB), cp(ctx, C_MB), cp(ctx, C_VB), np, gs, l2, useL2, decay, stepSize, bc2sqrt, b1, o1, b2, o2, eps);
+}
+
+// ---- exported entry points --------------------------------------------------------------------
+
+/**
+ * Trains `steps` steps from global step `step0`: loss of step s → lossOut[s − step0] (f32), then the
+ * update with sched[(s − step0)·4 …]. `upto` < 4 stops each step after a phase (benchmark only; no
+ * update then). Returns 0, or −1 when scratch could not be allocated.
+ */
+export function trainChunk(ctx: usize, step0: i32, steps: i32, sched: usize, lossOut: usize, upto: i32): i32 {
+  const mark = arenaTop();
+  const scr = arenaAlloc(trainScratchBytes(ctx));
+  if (scr == 0) return -1;
+  for (let s = 0; s < steps; s++) {
+    const loss = gradStep(ctx, step0 + s, scr, upto);
+    store<f32>(lossOut + (<usize>s << 2), loss);
+    if (upto >= 4) trainAdam(ctx, sched + (<usize>s << 4));
+  }
+  arenaRelease(mark);
+  return 0;
+}
+
+/** The unscaled gradient of step `step` into G (true gradient = gscale·G); returns the loss (NaN on OOM). */
+export function trainGrad(ctx: usize, step: i32): f32 {
+  const mark = arenaTop();
+  const scr = arenaAlloc(trainScratchBytes(ctx));
+  if (scr == 0) return NaN;
+  const loss = gradStep(ctx, step, scr, 4);
+  arenaRelease(mark);
+  return loss;
+}
+
+/** Dense signed inputs of rows row0…row0+rows−1 of step `step` into out (rows×n f32). Returns 0 / −1. */
+export function trainSample(ctx: usize, step: i32, row0: i32, rows: i32, out: usize): i32 {
+  const n = ci(ctx, C_N), np = ci(ctx, C_NP);
+  const mark = arenaTop();
+  const scr = arenaAlloc(<usize>np * 12 + 16);
+  if (scr == 0) return -1;
+  const runKey = <u32>ci(ctx, C_RUNKEY);
+  const sP = rngStepKey(runKey, <u32>step, 1), sV = rngStepKey(runKey, <u32>step, 2);
+  const idx = scr + (<usize>np << 2), val = scr + (<usize>np << 3), tmp = scr + <usize>np * 12;
+  for (let r = 0; r < rows; r++) {
+    const t = mix32(<u32>(row0 + r) ^ 0x5bd1e995);
+    const cnt = sampleRow(ctx, mix32(sP ^ t), mix32(sV ^ t), scr, idx, val, tmp);
+    const o = out + ((<usize>r * <usize>n) << 2);
+    zero(o, <usize>n << 2);
+    for (let q = 0; q < cnt; q++) {
+      store<f32>(o + (<usize>load<i32>(idx + (<usize>q << 2)) << 2), load<f32>(val + (<usize>q << 2)));
+    }
+  }
+  arenaRelease(mark);
+  return 0;
+}

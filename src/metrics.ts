@@ -1,0 +1,190 @@
+// Superposition metrics of a weight matrix (TMS; REFERENCE §2).
+//
+// W is m×n row-major (m hidden dimensions, n features; column i = feature direction W_i), as a
+// Float32Array or a Float64Array. The Gram matrix G = WᵀW is computed by the Gram kernel in the
+// precision of W (f32 W → f32 G, f64 W → f64 G); every derived quantity is accumulated in f64.
+//
+//   norm_i           ‖W_i‖ (f64, from W directly)
+//   superposition_i  Σ_{j≠i} (Ŵ_i·W_j)² = Σ_{j≠i} G_ij² / G_ii  (OFF colours bars by its square root)
+//   D_i              ‖W_i‖² / Σ_j (Ŵ_i·W_j)² = G_ii² / Σ_j G_ij²  (j = i included), in [0, 1]
+//   per instance     m / ‖W‖_F², WᵀW, and the interference matrix (Ŵ_i·W_j)_{i≠j}
+//
+// Dead features — norm ≤ deadTolerance × the largest norm — get D_i = 0 and superposition_i = 0,
+// never NaN; an all-zero W has every feature dead and m/‖W‖_F² = Infinity.
+import { TegumError, checkFinite, checkInt, checkLength, checkNumber } from "./errors.js";
+import { gram as gram32, gram64 } from "./gram.js";
+
+/** A weight matrix W, m×n row-major: column i is feature i's direction. */
+export type Weights = Float32Array | Float64Array;
+
+/** Throws a TegumError naming the parameter unless `w` is a finite m×n weight matrix. */
+export function checkWeights(w: unknown, m: number, n: number, name = "w"): asserts w is Weights {
+  checkInt("m", m, 1);
+  checkInt("n", n, 1);
+  if (!(w instanceof Float32Array) && !(w instanceof Float64Array)) {
+    throw new TegumError(`${name} must be a Float32Array or Float64Array (m×n row-major), got ${describe(w)}`, name);
+  }
+  checkLength(name, w, m * n);
+  checkFinite(name, w, m * n);
+}
+
+function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (typeof x === "object") return (x as object).constructor?.name ?? "object";
+  return typeof x;
+}
+
+/** Checks an optional per-feature vector (bias, importance) of length ≥ n. */
+export function checkFeatureVector(name: string, v: ArrayLike<number> | undefined, n: number): void {
+  if (v === undefined) return;
+  if (v === null || typeof v !== "object" || typeof (v as { length?: unknown }).length !== "number") {
+    throw new TegumError(`${name} must be an array of ${n} numbers`, name);
+  }
+  checkLength(name, v, n);
+  checkFinite(name, v, n);
+}
+
+/** G = WᵀW (n×n) in the precision of W, computed by the Gram kernel (requires `init`). */
+export function gramOf(w: Weights, m: number, n: number): Float32Array | Float64Array {
+  checkWeights(w, m, n);
+  if (w instanceof Float32Array) {
+    const g = new Float32Array(n * n);
+    gram32(g, w, m, n);
+    return g;
+  }
+  const g = new Float64Array(n * n);
+  gram64(g, w, m, n);
+  return g;
+}
+
+/** Column norms ‖W_i‖ in f64, summed sequentially over the rows. */
+export function featureNorms(w: Weights, m: number, n: number): Float64Array {
+  checkWeights(w, m, n);
+  const sq = new Float64Array(n);
+  for (let p = 0; p < m; p++) {
+    const o = p * n;
+    for (let i = 0; i < n; i++) {
+      const v = w[o + i];
+      sq[i] += v * v;
+    }
+  }
+  for (let i = 0; i < n; i++) sq[i] = Math.sqrt(sq[i]);
+  return sq;
+}
+
+export interface MetricsOptions {
+  /** The bias b (length n); copied into the result, not used by the metrics themselves. */
+  b?: ArrayLike<number>;
+  /** A feature is dead when ‖W_i‖ ≤ deadTolerance × max_j ‖W_j‖. Default 1e-6. */
+  deadTolerance?: number;
+  /** A precomputed G = WᵀW (n×n), e.g. from a previous call; otherwise computed here. */
+  gram?: Float32Array | Float64Array;
+}
+
+export interface FeatureMetrics {
+  m: number;
+  n: number;
+  /** ‖W_i‖. */
+  norms: Float64Array;
+  /** Σ_{j≠i} (Ŵ_i·W_j)²; 0 for dead features. */
+  superposition: Float64Array;
+  /** D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)² ∈ [0, 1]; 0 for dead features. */
+  dimensionality: Float64Array;
+  /** 1 where the feature is dead. */
+  dead: Uint8Array;
+  /** The absolute norm threshold used for `dead` (deadTolerance × max norm). */
+  deadThreshold: number;
+  /** Number of live features. */
+  alive: number;
+  /** ‖W‖_F². */
+  frobenius2: number;
+  /** m / ‖W‖_F² (Infinity for W = 0). */
+  dimensionsPerFeature: number;
+  /** Σ_i D_i (≤ rank W ≤ m). */
+  totalDimensionality: number;
+  /** G = WᵀW, n×n, in the precision of W. */
+  gram: Float32Array | Float64Array;
+  /** A copy of b when given. */
+  bias?: Float64Array;
+}
+
+/** Per-feature and per-instance superposition metrics of W (m×n row-major). Requires `init`. */
+export function featureMetrics(w: Weights, m: number, n: number, options: MetricsOptions = {}): FeatureMetrics {
+  checkWeights(w, m, n);
+  checkFeatureVector("b", options.b, n);
+  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? 1e-6, 0, 1);
+  let g = options.gram;
+  if (g !== undefined) {
+    if (!(g instanceof Float32Array) && !(g instanceof Float64Array)) throw new TegumError("gram must be a Float32Array or Float64Array (n×n)", "gram");
+    checkLength("gram", g, n * n);
+  } else {
+    g = gramOf(w, m, n);
+  }
+  const norms = featureNorms(w, m, n);
+  let maxNorm = 0;
+  let frobenius2 = 0;
+  for (let i = 0; i < n; i++) {
+    if (norms[i] > maxNorm) maxNorm = norms[i];
+    frobenius2 += norms[i] * norms[i];
+  }
+  const deadThreshold = deadTolerance * maxNorm;
+  const dead = new Uint8Array(n);
+  const superposition = new Float64Array(n);
+  const dimensionality = new Float64Array(n);
+  let alive = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (norms[i] <= deadThreshold) {
+      dead[i] = 1;
+      continue;
+    }
+    alive++;
+    const row = i * n;
+    const gii = g[row + i];
+    let off = 0;
+    for (let j = 0; j < i; j++) off += g[row + j] * g[row + j];
+    for (let j = i + 1; j < n; j++) off += g[row + j] * g[row + j];
+    if (!(gii > 0)) {
+      // Only possible when the f32 Gram underflows for a live but tiny feature: treat as dead.
+      dead[i] = 1;
+      alive--;
+      continue;
+    }
+    const d2 = gii * gii;
+    superposition[i] = off / gii;
+    dimensionality[i] = d2 / (d2 + off);
+    total += dimensionality[i];
+  }
+  const out: FeatureMetrics = {
+    m,
+    n,
+    norms,
+    superposition,
+    dimensionality,
+    dead,
+    deadThreshold,
+    alive,
+    frobenius2,
+    dimensionsPerFeature: frobenius2 > 0 ? m / frobenius2 : Infinity,
+    totalDimensionality: total,
+    gram: g,
+  };
+  if (options.b !== undefined) out.bias = Float64Array.from({ length: n }, (_, i) => options.b![i]);
+  return out;
+}
+
+/**
+ * The interference matrix: entry (i, j) = Ŵ_i·W_j = G_ij / ‖W_i‖ for j ≠ i, 0 on the diagonal and on
+ * dead features' rows (n×n, row-major, f64). Its row sums of squares are the superposition.
+ */
+export function interferenceMatrix(metrics: FeatureMetrics): Float64Array {
+  const { n, gram: g, norms, dead } = metrics;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    if (dead[i]) continue;
+    const inv = 1 / norms[i];
+    const row = i * n;
+    for (let j = 0; j < n; j++) if (j !== i) out[row + j] = g[row + j] * inv;
+  }
+  return out;
+}

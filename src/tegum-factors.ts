@@ -1,0 +1,334 @@
+// Tegum factors: how a set of feature directions splits into independent summands (TMS; REFERENCE §2).
+//
+// Two decompositions, for two questions:
+//
+// * `tegumFactors` — the orthogonal decomposition. Features i, j are joined when
+//   |cos(W_i, W_j)| = |G_ij| / (‖W_i‖‖W_j‖) > tolerance; the factors are the connected components. A
+//   tegum product places its factors in mutually orthogonal subspaces, so its factors are exactly
+//   these components (TMS: disconnected in the |Ŵ_i·W_j| graph iff different tegum factors). The
+//   tolerance is relative to the norms (a cosine), is reported, and so are the two cosines that bracket
+//   it (`largestBelow`, `smallestAbove`): any tolerance between them gives the same factors, so a narrow
+//   bracket means a fragile split (a numerically optimised Thomson-7 only splits near 1e-4).
+//
+// * `matroidComponents` — the general direct-sum decomposition: R^span = V_1 ⊕ … ⊕ V_t with each
+//   feature in one V_s, the V_s independent but not necessarily orthogonal. These are the connected
+//   components of the linear matroid of the columns, found with one basis B (pivoted Gram–Schmidt) and
+//   the fundamental circuits C(e, B) = {e} ∪ {b ∈ B : e's coordinate on b ≠ 0}: two elements are in the
+//   same component iff they are joined by a chain of fundamental circuits (for any fixed basis).
+//
+// When they differ. Orthogonal summands are independent, so every Gram component is a union of matroid
+// components: the matroid split is never coarser. They differ exactly when a direct sum is not
+// orthogonal, e.g. [e1, e2, e1+e2, e1+e3, −(e1+e3)]: Gram joins everything (e1·(e1+e3) = 1), the
+// matroid gives {e1, e2, e1+e2} ⊕ {±(e1+e3)}. With noisy (trained) weights they also differ through the
+// tolerances: generic vectors are all dependent-connected (n > m generic columns form one uniform
+// matroid), so the matroid test needs a coefficient tolerance above the noise, and the Gram test a
+// cosine tolerance above the leakage between factors.
+import { TegumError, checkInt, checkLength, checkNumber } from "./errors.js";
+import { type Weights, checkWeights, featureNorms, gramOf } from "./metrics.js";
+
+class UnionFind {
+  readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+  find(i: number): number {
+    const p = this.parent;
+    while (p[i] !== i) {
+      p[i] = p[p[i]];
+      i = p[i];
+    }
+    return i;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a), rb = this.find(b);
+    if (ra === rb) return;
+    // The smaller root becomes the parent: deterministic, and roots are component minima.
+    if (ra < rb) this.parent[rb] = ra;
+    else this.parent[ra] = rb;
+  }
+}
+
+/** Groups the live features by union-find root: components sorted internally, ordered by first member. */
+function components(uf: UnionFind, live: (i: number) => boolean, n: number): { groups: number[][]; labels: Int32Array } {
+  const labels = new Int32Array(n).fill(-1);
+  const byRoot = new Map<number, number>();
+  const groups: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    if (!live(i)) continue;
+    const r = uf.find(i);
+    let id = byRoot.get(r);
+    if (id === undefined) {
+      id = groups.length;
+      byRoot.set(r, id);
+      groups.push([]);
+    }
+    groups[id].push(i);
+    labels[i] = id;
+  }
+  return { groups, labels };
+}
+
+export interface TegumOptions {
+  /** Join i and j when |cos(W_i, W_j)| > tolerance. Default 1e-3. */
+  tolerance?: number;
+  /** Dead features (‖W_i‖ ≤ deadTolerance × max norm) belong to no factor. Default 1e-6. */
+  deadTolerance?: number;
+  /** A precomputed G = WᵀW (n×n), e.g. `featureMetrics(...).gram`. */
+  gram?: Float32Array | Float64Array;
+}
+
+export interface TegumFactors {
+  /** The factors: feature indices ascending, factors ordered by their first feature. */
+  factors: number[][];
+  /** Factor index of each feature, −1 for dead features. */
+  labels: Int32Array;
+  /** Dead features (in no factor). */
+  dead: number[];
+  /** The cosine tolerance used. */
+  tolerance: number;
+  /** The largest |cos| between live features that is ≤ tolerance (0 if none). */
+  largestBelow: number;
+  /** The smallest |cos| that is > tolerance (null if no pair is joined). */
+  smallestAbove: number | null;
+}
+
+/** Tegum factors of W (m×n row-major): components of the graph |cos(W_i, W_j)| > tolerance. */
+export function tegumFactors(w: Weights, m: number, n: number, options: TegumOptions = {}): TegumFactors {
+  checkWeights(w, m, n);
+  const tolerance = checkNumber("tolerance", options.tolerance ?? 1e-3, 0, 1);
+  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? 1e-6, 0, 1);
+  let g = options.gram;
+  if (g !== undefined) {
+    if (!(g instanceof Float32Array) && !(g instanceof Float64Array)) throw new TegumError("gram must be a Float32Array or Float64Array (n×n)", "gram");
+    checkLength("gram", g, n * n);
+  } else {
+    g = gramOf(w, m, n);
+  }
+  const norms = featureNorms(w, m, n);
+  let maxNorm = 0;
+  for (let i = 0; i < n; i++) if (norms[i] > maxNorm) maxNorm = norms[i];
+  const threshold = deadTolerance * maxNorm;
+  const inv = new Float64Array(n);
+  const dead: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const gii = g[i * n + i];
+    if (norms[i] <= threshold || !(gii > 0)) dead.push(i);
+    else inv[i] = 1 / Math.sqrt(gii);
+  }
+  const uf = new UnionFind(n);
+  let largestBelow = 0;
+  let smallestAbove = Infinity;
+  for (let i = 0; i < n; i++) {
+    const si = inv[i];
+    if (si === 0) continue;
+    const row = i * n;
+    for (let j = i + 1; j < n; j++) {
+      const sj = inv[j];
+      if (sj === 0) continue;
+      let c = g[row + j] * si * sj;
+      if (c < 0) c = -c;
+      if (c > tolerance) {
+        if (c < smallestAbove) smallestAbove = c;
+        uf.union(i, j);
+      } else if (c > largestBelow) largestBelow = c;
+    }
+  }
+  const { groups, labels } = components(uf, (i) => inv[i] !== 0, n);
+  return {
+    factors: groups,
+    labels,
+    dead,
+    tolerance,
+    largestBelow,
+    smallestAbove: smallestAbove === Infinity ? null : smallestAbove,
+  };
+}
+
+export interface BasisOptions {
+  /** A column is independent of the chosen ones while its residual norm > tolerance × its own norm. Default 1e-8. */
+  tolerance?: number;
+  /** Columns with ‖W_i‖ ≤ deadTolerance × max norm are loops (zero vectors). Default 1e-12. */
+  deadTolerance?: number;
+  /** Restrict to these feature indices (default all). */
+  columns?: ArrayLike<number>;
+}
+
+export interface PivotedBasis {
+  /** The numerical rank. */
+  rank: number;
+  /** Feature indices of the basis, in pivot order. */
+  basis: number[];
+  /** Orthonormal basis of their span: m×rank row-major (column l = q_l). */
+  q: Float64Array;
+  /** Coordinates Qᵀ W_c for the considered columns: rank × columns.length row-major (columns in the given order). */
+  coordinates: Float64Array;
+  /** The considered feature indices (the `columns` option, or 0..n−1). */
+  columns: number[];
+  /** Columns treated as zero vectors. */
+  loops: number[];
+  /** The largest relative residual left when the pivoting stopped (0 if every column was chosen). */
+  residual: number;
+}
+
+/**
+ * An orthonormal basis of span(W_c) by Gram–Schmidt with column pivoting in f64: at each step the
+ * column with the largest residual relative to its own norm is taken (so the choice is invariant under
+ * positive column scaling), until every residual is ≤ tolerance × its column's norm.
+ */
+export function pivotedBasis(w: Weights, m: number, n: number, options: BasisOptions = {}): PivotedBasis {
+  checkWeights(w, m, n);
+  const tolerance = checkNumber("tolerance", options.tolerance ?? 1e-8, 0, 1);
+  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? 1e-12, 0, 1);
+  let columns: number[];
+  if (options.columns !== undefined) {
+    columns = Array.from(options.columns);
+    const seen = new Set<number>();
+    for (const c of columns) {
+      checkInt("columns[]", c, 0, n - 1);
+      if (seen.has(c)) throw new TegumError(`columns must be distinct, ${c} appears twice`, "columns");
+      seen.add(c);
+    }
+  } else {
+    columns = Array.from({ length: n }, (_, i) => i);
+  }
+  const k = columns.length;
+  // Column-major copies.
+  const a: Float64Array[] = columns.map((c) => {
+    const v = new Float64Array(m);
+    for (let p = 0; p < m; p++) v[p] = w[p * n + c];
+    return v;
+  });
+  const norm0 = a.map((v) => Math.sqrt(dot(v, v, m)));
+  const maxNorm = norm0.reduce((x, y) => Math.max(x, y), 0);
+  const loops: number[] = [];
+  const active = new Uint8Array(k);
+  for (let c = 0; c < k; c++) {
+    if (norm0[c] <= deadTolerance * maxNorm || norm0[c] === 0) loops.push(columns[c]);
+    else active[c] = 1;
+  }
+  const r = a.map((v) => v.slice());
+  const rnorm = norm0.slice();
+  const qs: Float64Array[] = [];
+  const basisLocal: number[] = [];
+  let residual = 0;
+  for (;;) {
+    let best = -1;
+    let bestRel = -1;
+    for (let c = 0; c < k; c++) {
+      if (!active[c]) continue;
+      const rel = rnorm[c] / norm0[c];
+      if (rel > bestRel) {
+        bestRel = rel;
+        best = c;
+      }
+    }
+    if (best < 0) {
+      residual = 0;
+      break;
+    }
+    if (bestRel <= tolerance || qs.length >= m) {
+      residual = bestRel;
+      break;
+    }
+    // Re-orthogonalise the chosen residual against the basis (twice is enough), then normalise.
+    const v = r[best];
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of qs) axpy(v, q, -dot(q, v, m), m);
+    }
+    const len = Math.sqrt(dot(v, v, m));
+    if (!(len > 0)) {
+      active[best] = 0;
+      continue;
+    }
+    const q = new Float64Array(m);
+    for (let p = 0; p < m; p++) q[p] = v[p] / len;
+    qs.push(q);
+    basisLocal.push(best);
+    active[best] = 0;
+    for (let c = 0; c < k; c++) {
+      if (!active[c]) continue;
+      axpy(r[c], q, -dot(q, r[c], m), m);
+      rnorm[c] = Math.sqrt(dot(r[c], r[c], m));
+    }
+  }
+  const rank = qs.length;
+  const qOut = new Float64Array(m * rank);
+  for (let l = 0; l < rank; l++) for (let p = 0; p < m; p++) qOut[p * rank + l] = qs[l][p];
+  const coordinates = new Float64Array(rank * k);
+  for (let l = 0; l < rank; l++) for (let c = 0; c < k; c++) coordinates[l * k + c] = dot(qs[l], a[c], m);
+  return { rank, basis: basisLocal.map((c) => columns[c]), q: qOut, coordinates, columns, loops, residual };
+}
+
+function dot(a: Float64Array, b: Float64Array, m: number): number {
+  let s = 0;
+  for (let p = 0; p < m; p++) s += a[p] * b[p];
+  return s;
+}
+
+function axpy(y: Float64Array, x: Float64Array, alpha: number, m: number): void {
+  for (let p = 0; p < m; p++) y[p] += alpha * x[p];
+}
+
+export interface MatroidOptions {
+  /** Rank tolerance of the pivoted basis (relative residual). Default 1e-8. */
+  tolerance?: number;
+  /**
+   * A non-basis column e is in the circuit with basis column b when |c_b|·‖W_b‖ > coefficientTolerance·‖W_e‖
+   * (c = e's coordinates in the basis). Default: `tolerance`.
+   */
+  coefficientTolerance?: number;
+  /** Zero columns (loops): ‖W_i‖ ≤ deadTolerance × max norm. Default 1e-12. */
+  deadTolerance?: number;
+}
+
+export interface MatroidComponents {
+  /** The components (feature indices ascending), ordered by first feature; loops excluded. */
+  components: number[][];
+  /** Component index of each feature, −1 for loops. */
+  labels: Int32Array;
+  /** Zero columns. */
+  loops: number[];
+  /** Rank of W (numerical, under `tolerance`). */
+  rank: number;
+  /** The basis used (feature indices, pivot order). */
+  basis: number[];
+  tolerance: number;
+  coefficientTolerance: number;
+}
+
+/**
+ * The linear-matroid (direct-sum) components of the columns of W: the finest split of the features
+ * into groups whose spans are linearly independent (not necessarily orthogonal).
+ */
+export function matroidComponents(w: Weights, m: number, n: number, options: MatroidOptions = {}): MatroidComponents {
+  checkWeights(w, m, n);
+  const tolerance = checkNumber("tolerance", options.tolerance ?? 1e-8, 0, 1);
+  const coefficientTolerance = checkNumber("coefficientTolerance", options.coefficientTolerance ?? tolerance, 0);
+  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? 1e-12, 0, 1);
+  const pb = pivotedBasis(w, m, n, { tolerance, deadTolerance });
+  const { rank, basis, coordinates } = pb;
+  const norms = featureNorms(w, m, n);
+  const isLoop = new Uint8Array(n);
+  for (const l of pb.loops) isLoop[l] = 1;
+  const inBasis = new Int32Array(n).fill(-1);
+  basis.forEach((b, j) => (inBasis[b] = j));
+  // R_BB: rank×rank upper triangular (row l, column j = coordinate l of basis[j]).
+  const uf = new UnionFind(n);
+  const c = new Float64Array(rank);
+  for (let e = 0; e < n; e++) {
+    if (isLoop[e] || inBasis[e] >= 0) continue;
+    // Back substitution R_BB c = Qᵀ w_e.
+    for (let l = rank - 1; l >= 0; l--) {
+      let s = coordinates[l * n + e];
+      for (let j = l + 1; j < rank; j++) s -= coordinates[l * n + basis[j]] * c[j];
+      c[l] = s / coordinates[l * n + basis[l]];
+    }
+    const scale = coefficientTolerance * norms[e];
+    for (let j = 0; j < rank; j++) {
+      if (Math.abs(c[j]) * norms[basis[j]] > scale) uf.union(e, basis[j]);
+    }
+  }
+  const { groups, labels } = components(uf, (i) => !isLoop[i], n);
+  return { components: groups, labels, loops: pb.loops, rank, basis, tolerance, coefficientTolerance };
+}
