@@ -16,8 +16,8 @@ const INV_SQRT2: f64 = 0.7071067811865476;
  * among the not-yet-pivoted columns (positions piv..k−1) pick the largest |A[r,c]| (ties → lowest
  * position); if it is ≤ tol, skip the row and set those candidates to 0; else swap it into position
  * piv, divide the column by the pivot (the pivot becomes exactly 1), and for every other column j with
- * A[r,j] ≠ 0 subtract A[r,j]·(pivot column) (A[r,j] becomes exactly 0). Columns rank..k−1 are zeroed.
- * Returns rank. Every column's first non-zero entry is then its pivot.
+ * A[r,j] ≠ 0 subtract A[r,j]·(pivot column); A[r,j] is then set to 0. Columns rank..k−1 are zeroed and
+ * every zero is +0. Returns rank. Every column's first non-zero entry is then its pivot.
  */
 function reduceInPlace(a: usize, m: i32, k: i32, tol: f64): i32 {
   const rs = <usize>k << 3;
@@ -55,10 +55,11 @@ function reduceInPlace(a: usize, m: i32, k: i32, tol: f64): i32 {
     for (let j = 0; j < k; j++) {
       if (j == piv) continue;
       const f = load<f64>(row + (<usize>j << 3));
-      if (f == 0) continue;
-      for (let i = 0; i < m; i++) {
-        const ri = a + <usize>i * rs;
-        store<f64>(ri + (<usize>j << 3), load<f64>(ri + (<usize>j << 3)) - f * load<f64>(ri + (<usize>piv << 3)));
+      if (f != 0) {
+        for (let i = 0; i < m; i++) {
+          const ri = a + <usize>i * rs;
+          store<f64>(ri + (<usize>j << 3), load<f64>(ri + (<usize>j << 3)) - f * load<f64>(ri + (<usize>piv << 3)));
+        }
       }
       store<f64>(row + (<usize>j << 3), 0);
     }
@@ -67,6 +68,8 @@ function reduceInPlace(a: usize, m: i32, k: i32, tol: f64): i32 {
   for (let i = 0; i < m; i++) {
     const ri = a + <usize>i * rs;
     for (let j = piv; j < k; j++) store<f64>(ri + (<usize>j << 3), 0);
+    // Zeros are +0 (dividing a +0 by a negative pivot gives −0).
+    for (let j = 0; j < piv; j++) if (load<f64>(ri + (<usize>j << 3)) == 0) store<f64>(ri + (<usize>j << 3), 0);
   }
   return piv;
 }

@@ -9,6 +9,8 @@
 // eps² (checked every 8 dimensions): partial sums of non-negative terms never decrease under
 // round-to-nearest, so the comparison's outcome is unchanged.
 
+import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
+
 /** Dimensions between early-exit checks in the neighbour kernels. */
 const CHECK: i32 = 8;
 
@@ -73,14 +75,8 @@ export function chordalDistances(out: usize, x: usize, dim: i32, count: i32, q: 
   return true;
 }
 
-// @ts-ignore: decorator
-@inline function bump(counts: usize, i: i32, by: i32): void {
-  const p = counts + (<usize>i << 2);
-  store<i32>(p, load<i32>(p) + by);
-}
-
-/** SIMD: rows i0..i0+3 against points j..j+3 (all j > i0+3); updates the counts of both sides. */
-function block4x4(counts: usize, x: usize, dim: i32, count: i32, i0: i32, j: i32, eps2: f64): void {
+/** SIMD: pair masks of rows i0..i0+3 against points j..j+3 (bit 4r + l ⇔ d²(i0+r, j+l) ≤ eps2). */
+function block4x4(x: usize, dim: i32, count: i32, i0: i32, j: i32, eps2: f64): i32 {
   const rs = <usize>count << 3;
   const e = f64x2.splat(eps2);
   let a00 = f64x2.splat(0), a01 = f64x2.splat(0);
@@ -122,25 +118,18 @@ function block4x4(counts: usize, x: usize, dim: i32, count: i32, i0: i32, j: i32
       v128.and(v128.and(f64x2.gt(a00, e), f64x2.gt(a01, e)), v128.and(f64x2.gt(a10, e), f64x2.gt(a11, e))),
       v128.and(v128.and(f64x2.gt(a20, e), f64x2.gt(a21, e)), v128.and(f64x2.gt(a30, e), f64x2.gt(a31, e))),
     );
-    if (i64x2.all_true(far)) return;
+    if (i64x2.all_true(far)) return 0;
   }
-  const m0 = i64x2.bitmask(f64x2.le(a00, e)) | (i64x2.bitmask(f64x2.le(a01, e)) << 2);
-  const m1 = i64x2.bitmask(f64x2.le(a10, e)) | (i64x2.bitmask(f64x2.le(a11, e)) << 2);
-  const m2 = i64x2.bitmask(f64x2.le(a20, e)) | (i64x2.bitmask(f64x2.le(a21, e)) << 2);
-  const m3 = i64x2.bitmask(f64x2.le(a30, e)) | (i64x2.bitmask(f64x2.le(a31, e)) << 2);
-  if ((m0 | m1 | m2 | m3) == 0) return;
-  bump(counts, i0, popcnt(m0));
-  bump(counts, i0 + 1, popcnt(m1));
-  bump(counts, i0 + 2, popcnt(m2));
-  bump(counts, i0 + 3, popcnt(m3));
-  for (let l = 0; l < 4; l++) {
-    const c = ((m0 >> l) & 1) + ((m1 >> l) & 1) + ((m2 >> l) & 1) + ((m3 >> l) & 1);
-    if (c) bump(counts, j + l, c);
-  }
+  return (
+    i64x2.bitmask(f64x2.le(a00, e)) | (i64x2.bitmask(f64x2.le(a01, e)) << 2) |
+    (i64x2.bitmask(f64x2.le(a10, e)) << 4) | (i64x2.bitmask(f64x2.le(a11, e)) << 6) |
+    (i64x2.bitmask(f64x2.le(a20, e)) << 8) | (i64x2.bitmask(f64x2.le(a21, e)) << 10) |
+    (i64x2.bitmask(f64x2.le(a30, e)) << 12) | (i64x2.bitmask(f64x2.le(a31, e)) << 14)
+  );
 }
 
-/** Scalar build: row i against points j..j+3 (j > i), four independent sums. */
-function row1x4(counts: usize, x: usize, dim: i32, count: i32, i: i32, j: i32, eps2: f64): void {
+/** Scalar build: mask of row i against points j..j+3 (bit l ⇔ d²(i, j+l) ≤ eps2), four independent sums. */
+function row1x4(x: usize, dim: i32, count: i32, i: i32, j: i32, eps2: f64): i32 {
   const rs = <usize>count << 3;
   let pi = x + (<usize>i << 3);
   let pj = x + (<usize>j << 3);
@@ -160,53 +149,244 @@ function row1x4(counts: usize, x: usize, dim: i32, count: i32, i: i32, j: i32, e
       pi += rs;
       pj += rs;
     }
-    if (s0 > eps2 && s1 > eps2 && s2 > eps2 && s3 > eps2) return;
+    if (s0 > eps2 && s1 > eps2 && s2 > eps2 && s3 > eps2) return 0;
   }
+  return <i32>(s0 <= eps2) | (<i32>(s1 <= eps2) << 1) | (<i32>(s2 <= eps2) << 2) | (<i32>(s3 <= eps2) << 3);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The pair sweep shared by neighborCounts and neighborLists. The points are sorted by one coordinate c
+// (the one with the largest range; a stable merge sort of the indices) and copied in that order; a pair
+// (a, b) of sorted positions, a < b, is only examined while (x_c,b − x_c,a)² ≤ eps² — beyond that window
+// d² ≥ (x_c,b − x_c,a)² > eps² holds in floating point too (the partial sums of non-negative terms never
+// decrease, and the c-term is one of them), so skipping it cannot change a result: the counts and lists
+// are exactly those of the brute-force definition, whatever c is. Inside the window every pair's d² is
+// the sequential sum over d = 0…dim−1 of the same values (permuted positions only).
+
+/** Sweep state: the sorted copy and the permutation, in arena scratch. */
+let swX: usize = 0; // dim×count f64, sorted by coordinate swC
+let swPerm: usize = 0; // count i32: sorted position → original index
+
+const MODE_COUNT: i32 = 0;
+const MODE_LIST: i32 = 1;
+
+/** Stable merge sort of perm (count i32, initially 0..count−1) by keys[perm[·]] (f64), tmp scratch. */
+function argsort(perm: usize, tmp: usize, keys: usize, count: i32): void {
+  for (let i = 0; i < count; i++) store<i32>(perm + (<usize>i << 2), i);
+  let src = perm, dst = tmp;
+  for (let width = 1; width < count; width <<= 1) {
+    for (let lo = 0; lo < count; lo += width << 1) {
+      const mid = min(lo + width, count);
+      const hi = min(lo + (width << 1), count);
+      let l = lo, r = mid, o = lo;
+      while (l < mid && r < hi) {
+        const il = load<i32>(src + (<usize>l << 2));
+        const ir = load<i32>(src + (<usize>r << 2));
+        if (load<f64>(keys + (<usize>ir << 3)) < load<f64>(keys + (<usize>il << 3))) {
+          store<i32>(dst + (<usize>o << 2), ir);
+          r++;
+        } else {
+          store<i32>(dst + (<usize>o << 2), il);
+          l++;
+        }
+        o++;
+      }
+      for (; l < mid; l++, o++) store<i32>(dst + (<usize>o << 2), load<i32>(src + (<usize>l << 2)));
+      for (; r < hi; r++, o++) store<i32>(dst + (<usize>o << 2), load<i32>(src + (<usize>r << 2)));
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != perm) memory.copy(perm, src, <usize>count << 2);
+}
+
+/** Sorts and copies the points (sets swX, swPerm; scratch stays allocated); returns the key coordinate. */
+function prepare(x: usize, dim: i32, count: i32): i32 {
   let c = 0;
-  if (s0 <= eps2) { c++; bump(counts, j, 1); }
-  if (s1 <= eps2) { c++; bump(counts, j + 1, 1); }
-  if (s2 <= eps2) { c++; bump(counts, j + 2, 1); }
-  if (s3 <= eps2) { c++; bump(counts, j + 3, 1); }
-  if (c) bump(counts, i, c);
+  let best: f64 = -1;
+  for (let d = 0; d < dim; d++) {
+    const row = x + ((<usize>d * count) << 3);
+    let lo = load<f64>(row), hi = lo;
+    for (let i = 1; i < count; i++) {
+      const v = load<f64>(row + (<usize>i << 3));
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi - lo > best) {
+      best = hi - lo;
+      c = d;
+    }
+  }
+  swPerm = arenaAlloc(<usize>count << 2);
+  const mark = arenaTop();
+  const tmp = arenaAlloc(<usize>count << 2);
+  argsort(swPerm, tmp, x + ((<usize>c * count) << 3), count);
+  arenaRelease(mark);
+  swX = arenaAlloc((<usize>dim * count) << 3);
+  for (let d = 0; d < dim; d++) {
+    const row = x + ((<usize>d * count) << 3);
+    const dst = swX + ((<usize>d * count) << 3);
+    for (let a = 0; a < count; a++) {
+      store<f64>(dst + (<usize>a << 3), load<f64>(row + (<usize>load<i32>(swPerm + (<usize>a << 2)) << 3)));
+    }
+  }
+  return c;
+}
+
+/** Records a neighbour pair of sorted positions a < b. */
+// @ts-ignore: decorator
+@inline function hit(mode: i32, counts: usize, offsets: usize, cursor: usize, idx: usize, a: i32, b: i32): void {
+  const i = load<i32>(swPerm + (<usize>a << 2));
+  const j = load<i32>(swPerm + (<usize>b << 2));
+  if (mode == MODE_COUNT) {
+    bump(counts, i, 1);
+    bump(counts, j, 1);
+  } else {
+    push(offsets, cursor, idx, i, j);
+    push(offsets, cursor, idx, j, i);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function bump(counts: usize, i: i32, by: i32): void {
+  const p = counts + (<usize>i << 2);
+  store<i32>(p, load<i32>(p) + by);
+}
+
+/** Appends j to row i (never past the row's end, offsets[i+1]). */
+// @ts-ignore: decorator
+@inline function push(offsets: usize, cursor: usize, idx: usize, i: i32, j: i32): void {
+  const pc = cursor + (<usize>i << 2);
+  const at = load<i32>(pc);
+  if (at < load<i32>(offsets + (<usize>(i + 1) << 2))) {
+    store<i32>(idx + (<usize>at << 2), j);
+    store<i32>(pc, at + 1);
+  }
+}
+
+/** The window end for sorted position a: first b ≥ from with (key_b − key_a)² > eps2. */
+// @ts-ignore: decorator
+@inline function windowEnd(keys: usize, count: i32, a: i32, from: i32, eps2: f64): i32 {
+  let e = max(from, a + 1);
+  const ka = load<f64>(keys + (<usize>a << 3));
+  while (e < count) {
+    const t = load<f64>(keys + (<usize>e << 3)) - ka;
+    if (t * t > eps2) break;
+    e++;
+  }
+  return e;
+}
+
+/** Visits every pair of sorted positions within eps exactly once (a < b) and records it. */
+function sweep(mode: i32, counts: usize, offsets: usize, cursor: usize, idx: usize, dim: i32, count: i32, c: i32, eps2: f64): void {
+  const xs = swX;
+  const keys = xs + ((<usize>c * count) << 3);
+  let e = 0;
+  let a0 = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; a0 + 4 <= count; a0 += 4) {
+      e = windowEnd(keys, count, a0 + 3, e, eps2);
+      for (let a = a0; a < a0 + 3; a++) {
+        for (let b = a + 1; b < a0 + 4; b++) if (within(xs, dim, count, a, b, eps2)) hit(mode, counts, offsets, cursor, idx, a, b);
+      }
+      let j = a0 + 4;
+      for (; j + 4 <= e; j += 4) {
+        const bits = block4x4(xs, dim, count, a0, j, eps2);
+        if (bits == 0) continue;
+        for (let r = 0; r < 4; r++) {
+          for (let l = 0; l < 4; l++) if ((bits >> (4 * r + l)) & 1) hit(mode, counts, offsets, cursor, idx, a0 + r, j + l);
+        }
+      }
+      for (; j < e; j++) {
+        for (let a = a0; a < a0 + 4; a++) if (within(xs, dim, count, a, j, eps2)) hit(mode, counts, offsets, cursor, idx, a, j);
+      }
+    }
+  }
+  for (let a = a0; a < count; a++) {
+    e = windowEnd(keys, count, a, e, eps2);
+    let j = a + 1;
+    for (; j + 4 <= e; j += 4) {
+      const bits = row1x4(xs, dim, count, a, j, eps2);
+      if (bits == 0) continue;
+      for (let l = 0; l < 4; l++) if ((bits >> l) & 1) hit(mode, counts, offsets, cursor, idx, a, j + l);
+    }
+    for (; j < e; j++) if (within(xs, dim, count, a, j, eps2)) hit(mode, counts, offsets, cursor, idx, a, j);
+  }
 }
 
 /**
  * neighborCounts(counts, x, dim, count, eps): counts[i] = |{j : d(i,j) ≤ eps}| (i included), i32.
- * Each unordered pair is visited once (SIMD: blocks of 4 rows × 4 points).
+ * Each unordered pair within the sort window is examined once (SIMD: blocks of 4 rows × 4 points).
+ * Scratch: dim·count f64 + 2·count i32, released before returning.
  */
 export function neighborCounts(counts: usize, x: usize, dim: i32, count: i32, eps: f64): void {
   const eps2 = eps * eps;
+  if (dim == 0) {
+    // Every point coincides with every other (d = 0 ≤ eps).
+    for (let i = 0; i < count; i++) store<i32>(counts + (<usize>i << 2), count);
+    return;
+  }
   for (let i = 0; i < count; i++) store<i32>(counts + (<usize>i << 2), 1);
-  if (ASC_FEATURE_SIMD) {
-    let i0 = 0;
-    for (; i0 + 4 <= count; i0 += 4) {
-      for (let a = i0; a < i0 + 3; a++) {
-        for (let b = a + 1; b < i0 + 4; b++) {
-          if (within(x, dim, count, a, b, eps2)) { bump(counts, a, 1); bump(counts, b, 1); }
-        }
-      }
-      let j = i0 + 4;
-      for (; j + 4 <= count; j += 4) block4x4(counts, x, dim, count, i0, j, eps2);
-      for (; j < count; j++) {
-        for (let a = i0; a < i0 + 4; a++) {
-          if (within(x, dim, count, a, j, eps2)) { bump(counts, a, 1); bump(counts, j, 1); }
-        }
-      }
-    }
-    for (let a = i0; a < count; a++) {
-      for (let b = a + 1; b < count; b++) {
-        if (within(x, dim, count, a, b, eps2)) { bump(counts, a, 1); bump(counts, b, 1); }
-      }
-    }
+  if (count < 2) return;
+  const mark = arenaTop();
+  const c = prepare(x, dim, count);
+  sweep(MODE_COUNT, counts, 0, 0, 0, dim, count, c, eps2);
+  arenaRelease(mark);
+}
+
+/** Heap sort of n i32 at p, ascending. */
+function sortI32(p: usize, n: i32): void {
+  for (let start = (n >> 1) - 1; start >= 0; start--) siftDown(p, start, n);
+  for (let end = n - 1; end > 0; end--) {
+    const t = load<i32>(p);
+    store<i32>(p, load<i32>(p + (<usize>end << 2)));
+    store<i32>(p + (<usize>end << 2), t);
+    siftDown(p, 0, end);
+  }
+}
+
+function siftDown(p: usize, root: i32, n: i32): void {
+  let r = root;
+  while (true) {
+    let child = 2 * r + 1;
+    if (child >= n) return;
+    if (child + 1 < n && load<i32>(p + (<usize>(child + 1) << 2)) > load<i32>(p + (<usize>child << 2))) child++;
+    const vr = load<i32>(p + (<usize>r << 2));
+    const vc = load<i32>(p + (<usize>child << 2));
+    if (vr >= vc) return;
+    store<i32>(p + (<usize>r << 2), vc);
+    store<i32>(p + (<usize>child << 2), vr);
+    r = child;
+  }
+}
+
+/**
+ * neighborLists(idx, offsets, x, dim, count, eps): all ε-neighbourhoods at once, CSR. `offsets`
+ * (count+1 i32) must hold the prefix sums of neighborCounts (offsets[0] = 0, offsets[i+1] − offsets[i]
+ * = counts[i]); row i, idx[offsets[i] … offsets[i+1]−1], receives the indices j with d(i,j) ≤ eps (i
+ * included) in ascending order. Never writes outside a row (with wrong offsets a row is truncated or
+ * partly unwritten). Scratch: dim·count f64 + 3·count i32, released before returning.
+ */
+export function neighborLists(idx: usize, offsets: usize, x: usize, dim: i32, count: i32, eps: f64): void {
+  const eps2 = eps * eps;
+  const mark = arenaTop();
+  const cursor = arenaAlloc(<usize>count << 2);
+  for (let i = 0; i < count; i++) store<i32>(cursor + (<usize>i << 2), load<i32>(offsets + (<usize>i << 2)));
+  if (dim == 0) {
+    for (let i = 0; i < count; i++) for (let j = 0; j < count; j++) push(offsets, cursor, idx, i, j);
   } else {
+    for (let i = 0; i < count; i++) push(offsets, cursor, idx, i, i);
+    if (count >= 2) {
+      const c = prepare(x, dim, count);
+      sweep(MODE_LIST, 0, offsets, cursor, idx, dim, count, c, eps2);
+    }
     for (let i = 0; i < count; i++) {
-      let j = i + 1;
-      for (; j + 4 <= count; j += 4) row1x4(counts, x, dim, count, i, j, eps2);
-      for (; j < count; j++) {
-        if (within(x, dim, count, i, j, eps2)) { bump(counts, i, 1); bump(counts, j, 1); }
-      }
+      const lo = load<i32>(offsets + (<usize>i << 2));
+      sortI32(idx + (<usize>lo << 2), load<i32>(cursor + (<usize>i << 2)) - lo);
     }
   }
+  arenaRelease(mark);
 }
 
 /**

@@ -7,10 +7,15 @@
 // lower entries inside diagonal blocks, which are equal anyway) and mirror it. Hence simd build = scalar
 // build = twin (src/twin/gram.ts), bit for bit.
 
+import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
+
 // ---------------------------------------------------------------------------------------------------
 // Mirror the upper triangle of an n×n matrix into the lower one (tiles keep both sides in cache).
 
 const TILE: i32 = 32;
+/** Column-panel widths: a panel of W (m×JB) stays in L2 while 4-row blocks sweep it. */
+const JB32: i32 = 256;
+const JB64: i32 = 128;
 
 function mirror32(g: usize, n: i32): void {
   for (let ib = 0; ib < n; ib += TILE) {
@@ -72,72 +77,96 @@ function mirror64(g: usize, n: i32): void {
   store<f32>(g + ((<usize>i * n + j) << 2), acc);
 }
 
+/**
+ * SIMD build, blocked for cache: column panels of JB32 columns of W (m·JB32·4 bytes, L2-resident for
+ * m ≤ ~1000) are swept by 4-row blocks whose values W[p, i..i+3] are packed contiguously; each block
+ * computes 4×8 entries in registers, every entry a sequential sum over p.
+ */
 function gram32Simd(g: usize, w: usize, m: i32, n: i32): void {
   const rs = <usize>n << 2;
-  let i0 = 0;
-  for (; i0 + 4 <= n; i0 += 4) {
-    let j = i0;
-    // 4 rows × 8 columns: 8 accumulators, each a sequential sum over p.
-    for (; j + 8 <= n; j += 8) {
-      let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
-      let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
-      let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
-      let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-      let pa = w + (<usize>i0 << 2);
-      let pb = w + (<usize>j << 2);
-      for (let p = 0; p < m; p++) {
-        const b0 = v128.load(pb);
-        const b1 = v128.load(pb, 16);
-        const s0 = v128.load32_splat(pa);
-        a00 = f32x4.add(a00, f32x4.mul(s0, b0));
-        a01 = f32x4.add(a01, f32x4.mul(s0, b1));
-        const s1 = v128.load32_splat(pa, 4);
-        a10 = f32x4.add(a10, f32x4.mul(s1, b0));
-        a11 = f32x4.add(a11, f32x4.mul(s1, b1));
-        const s2 = v128.load32_splat(pa, 8);
-        a20 = f32x4.add(a20, f32x4.mul(s2, b0));
-        a21 = f32x4.add(a21, f32x4.mul(s2, b1));
-        const s3 = v128.load32_splat(pa, 12);
-        a30 = f32x4.add(a30, f32x4.mul(s3, b0));
-        a31 = f32x4.add(a31, f32x4.mul(s3, b1));
-        pa += rs;
-        pb += rs;
+  const nb = n & ~3;
+  const mark = arenaTop();
+  // Packed rows: block i0 at pk + i0·m·4 bytes, W[p, i0..i0+3] at + p·16.
+  const pk = arenaAlloc((<usize>nb * m) << 2);
+  for (let i0 = 0; i0 < nb; i0 += 4) {
+    const dst = pk + ((<usize>i0 * m) << 2);
+    for (let p = 0; p < m; p++) v128.store(dst + (<usize>p << 4), v128.load(w + <usize>p * rs + (<usize>i0 << 2)));
+  }
+  for (let jb = 0; jb < n; jb += JB32) {
+    const je = min(jb + JB32, n);
+    for (let i0 = 0; i0 < nb && i0 < je; i0 += 4) {
+      const pa0 = pk + ((<usize>i0 * m) << 2);
+      let j = max(jb, i0);
+      // 4 rows × 8 columns: 8 accumulators, each a sequential sum over p.
+      for (; j + 8 <= je; j += 8) {
+        let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+        let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+        let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+        let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+        let pa = pa0;
+        let pb = w + (<usize>j << 2);
+        for (let p = 0; p < m; p++) {
+          const b0 = v128.load(pb);
+          const b1 = v128.load(pb, 16);
+          const s0 = v128.load32_splat(pa);
+          a00 = f32x4.add(a00, f32x4.mul(s0, b0));
+          a01 = f32x4.add(a01, f32x4.mul(s0, b1));
+          const s1 = v128.load32_splat(pa, 4);
+          a10 = f32x4.add(a10, f32x4.mul(s1, b0));
+          a11 = f32x4.add(a11, f32x4.mul(s1, b1));
+          const s2 = v128.load32_splat(pa, 8);
+          a20 = f32x4.add(a20, f32x4.mul(s2, b0));
+          a21 = f32x4.add(a21, f32x4.mul(s2, b1));
+          const s3 = v128.load32_splat(pa, 12);
+          a30 = f32x4.add(a30, f32x4.mul(s3, b0));
+          a31 = f32x4.add(a31, f32x4.mul(s3, b1));
+          pa += 16;
+          pb += rs;
+        }
+        const o = g + ((<usize>i0 * n + j) << 2);
+        v128.store(o, a00);
+        v128.store(o, a01, 16);
+        v128.store(o + rs, a10);
+        v128.store(o + rs, a11, 16);
+        v128.store(o + 2 * rs, a20);
+        v128.store(o + 2 * rs, a21, 16);
+        v128.store(o + 3 * rs, a30);
+        v128.store(o + 3 * rs, a31, 16);
       }
-      const o = g + ((<usize>i0 * n + j) << 2);
-      v128.store(o, a00);
-      v128.store(o, a01, 16);
-      v128.store(o + rs, a10);
-      v128.store(o + rs, a11, 16);
-      v128.store(o + 2 * rs, a20);
-      v128.store(o + 2 * rs, a21, 16);
-      v128.store(o + 3 * rs, a30);
-      v128.store(o + 3 * rs, a31, 16);
+      for (; j + 4 <= je; j += 4) {
+        for (let r = 0; r < 4; r++) gram32Row1x4(g, w, m, n, i0 + r, j);
+      }
+      for (; j < je; j++) {
+        for (let r = 0; r < 4; r++) gram32Scalar1(g, w, m, n, i0 + r, j);
+      }
     }
-    for (; j + 4 <= n; j += 4) {
-      for (let r = 0; r < 4; r++) gram32Row1x4(g, w, m, n, i0 + r, j);
-    }
-    for (; j < n; j++) {
-      for (let r = 0; r < 4; r++) gram32Scalar1(g, w, m, n, i0 + r, j);
+    for (let i = nb; i < je; i++) {
+      let j = max(jb, i);
+      for (; j + 4 <= je; j += 4) gram32Row1x4(g, w, m, n, i, j);
+      for (; j < je; j++) gram32Scalar1(g, w, m, n, i, j);
     }
   }
-  for (; i0 < n; i0++) {
-    let j = i0;
-    for (; j + 4 <= n; j += 4) gram32Row1x4(g, w, m, n, i0, j);
-    for (; j < n; j++) gram32Scalar1(g, w, m, n, i0, j);
-  }
+  arenaRelease(mark);
 }
 
-/** Scalar build: rows of G accumulate in place while W streams row by row (same order per entry). */
+/**
+ * Scalar build: for each column panel, rows of G accumulate in place while the panel of W streams
+ * row by row (same order per entry: sequential over p).
+ */
 function gram32Scalar(g: usize, w: usize, m: i32, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const gi = g + ((<usize>i * n) << 2);
-    for (let j = i; j < n; j++) store<f32>(gi + (<usize>j << 2), 0);
-    for (let p = 0; p < m; p++) {
-      const wp = w + ((<usize>p * n) << 2);
-      const a = load<f32>(wp + (<usize>i << 2));
-      for (let j = i; j < n; j++) {
-        const o = gi + (<usize>j << 2);
-        store<f32>(o, load<f32>(o) + a * load<f32>(wp + (<usize>j << 2)));
+  for (let jb = 0; jb < n; jb += JB32) {
+    const je = min(jb + JB32, n);
+    for (let i = 0; i < je; i++) {
+      const js = max(jb, i);
+      const gi = g + ((<usize>i * n) << 2);
+      for (let j = js; j < je; j++) store<f32>(gi + (<usize>j << 2), 0);
+      for (let p = 0; p < m; p++) {
+        const wp = w + ((<usize>p * n) << 2);
+        const a = load<f32>(wp + (<usize>i << 2));
+        for (let j = js; j < je; j++) {
+          const o = gi + (<usize>j << 2);
+          store<f32>(o, load<f32>(o) + a * load<f32>(wp + (<usize>j << 2)));
+        }
       }
     }
   }
@@ -182,71 +211,91 @@ export function gram(g: usize, w: usize, m: i32, n: i32): void {
   store<f64>(g + ((<usize>i * n + j) << 3), acc);
 }
 
+/** SIMD build, blocked like gram32Simd (panels of JB64 columns, packed 4-row blocks, 4×4 registers). */
 function gram64Simd(g: usize, w: usize, m: i32, n: i32): void {
   const rs = <usize>n << 3;
-  let i0 = 0;
-  for (; i0 + 4 <= n; i0 += 4) {
-    let j = i0;
-    // 4 rows × 4 columns (two f64x2 per row): 8 accumulators, each sequential over p.
-    for (; j + 4 <= n; j += 4) {
-      let a00 = f64x2.splat(0), a01 = f64x2.splat(0);
-      let a10 = f64x2.splat(0), a11 = f64x2.splat(0);
-      let a20 = f64x2.splat(0), a21 = f64x2.splat(0);
-      let a30 = f64x2.splat(0), a31 = f64x2.splat(0);
-      let pa = w + (<usize>i0 << 3);
-      let pb = w + (<usize>j << 3);
-      for (let p = 0; p < m; p++) {
-        const b0 = v128.load(pb);
-        const b1 = v128.load(pb, 16);
-        const s0 = v128.load64_splat(pa);
-        a00 = f64x2.add(a00, f64x2.mul(s0, b0));
-        a01 = f64x2.add(a01, f64x2.mul(s0, b1));
-        const s1 = v128.load64_splat(pa, 8);
-        a10 = f64x2.add(a10, f64x2.mul(s1, b0));
-        a11 = f64x2.add(a11, f64x2.mul(s1, b1));
-        const s2 = v128.load64_splat(pa, 16);
-        a20 = f64x2.add(a20, f64x2.mul(s2, b0));
-        a21 = f64x2.add(a21, f64x2.mul(s2, b1));
-        const s3 = v128.load64_splat(pa, 24);
-        a30 = f64x2.add(a30, f64x2.mul(s3, b0));
-        a31 = f64x2.add(a31, f64x2.mul(s3, b1));
-        pa += rs;
-        pb += rs;
+  const nb = n & ~3;
+  const mark = arenaTop();
+  const pk = arenaAlloc((<usize>nb * m) << 3);
+  for (let i0 = 0; i0 < nb; i0 += 4) {
+    const dst = pk + ((<usize>i0 * m) << 3);
+    for (let p = 0; p < m; p++) {
+      const src = w + <usize>p * rs + (<usize>i0 << 3);
+      v128.store(dst + (<usize>p << 5), v128.load(src));
+      v128.store(dst + (<usize>p << 5), v128.load(src, 16), 16);
+    }
+  }
+  for (let jb = 0; jb < n; jb += JB64) {
+    const je = min(jb + JB64, n);
+    for (let i0 = 0; i0 < nb && i0 < je; i0 += 4) {
+      const pa0 = pk + ((<usize>i0 * m) << 3);
+      let j = max(jb, i0);
+      // 4 rows × 4 columns (two f64x2 per row): 8 accumulators, each sequential over p.
+      for (; j + 4 <= je; j += 4) {
+        let a00 = f64x2.splat(0), a01 = f64x2.splat(0);
+        let a10 = f64x2.splat(0), a11 = f64x2.splat(0);
+        let a20 = f64x2.splat(0), a21 = f64x2.splat(0);
+        let a30 = f64x2.splat(0), a31 = f64x2.splat(0);
+        let pa = pa0;
+        let pb = w + (<usize>j << 3);
+        for (let p = 0; p < m; p++) {
+          const b0 = v128.load(pb);
+          const b1 = v128.load(pb, 16);
+          const s0 = v128.load64_splat(pa);
+          a00 = f64x2.add(a00, f64x2.mul(s0, b0));
+          a01 = f64x2.add(a01, f64x2.mul(s0, b1));
+          const s1 = v128.load64_splat(pa, 8);
+          a10 = f64x2.add(a10, f64x2.mul(s1, b0));
+          a11 = f64x2.add(a11, f64x2.mul(s1, b1));
+          const s2 = v128.load64_splat(pa, 16);
+          a20 = f64x2.add(a20, f64x2.mul(s2, b0));
+          a21 = f64x2.add(a21, f64x2.mul(s2, b1));
+          const s3 = v128.load64_splat(pa, 24);
+          a30 = f64x2.add(a30, f64x2.mul(s3, b0));
+          a31 = f64x2.add(a31, f64x2.mul(s3, b1));
+          pa += 32;
+          pb += rs;
+        }
+        const o = g + ((<usize>i0 * n + j) << 3);
+        v128.store(o, a00);
+        v128.store(o, a01, 16);
+        v128.store(o + rs, a10);
+        v128.store(o + rs, a11, 16);
+        v128.store(o + 2 * rs, a20);
+        v128.store(o + 2 * rs, a21, 16);
+        v128.store(o + 3 * rs, a30);
+        v128.store(o + 3 * rs, a31, 16);
       }
-      const o = g + ((<usize>i0 * n + j) << 3);
-      v128.store(o, a00);
-      v128.store(o, a01, 16);
-      v128.store(o + rs, a10);
-      v128.store(o + rs, a11, 16);
-      v128.store(o + 2 * rs, a20);
-      v128.store(o + 2 * rs, a21, 16);
-      v128.store(o + 3 * rs, a30);
-      v128.store(o + 3 * rs, a31, 16);
+      for (; j + 2 <= je; j += 2) {
+        for (let r = 0; r < 4; r++) gram64Row1x2(g, w, m, n, i0 + r, j);
+      }
+      for (; j < je; j++) {
+        for (let r = 0; r < 4; r++) gram64Scalar1(g, w, m, n, i0 + r, j);
+      }
     }
-    for (; j + 2 <= n; j += 2) {
-      for (let r = 0; r < 4; r++) gram64Row1x2(g, w, m, n, i0 + r, j);
-    }
-    for (; j < n; j++) {
-      for (let r = 0; r < 4; r++) gram64Scalar1(g, w, m, n, i0 + r, j);
+    for (let i = nb; i < je; i++) {
+      let j = max(jb, i);
+      for (; j + 2 <= je; j += 2) gram64Row1x2(g, w, m, n, i, j);
+      for (; j < je; j++) gram64Scalar1(g, w, m, n, i, j);
     }
   }
-  for (; i0 < n; i0++) {
-    let j = i0;
-    for (; j + 2 <= n; j += 2) gram64Row1x2(g, w, m, n, i0, j);
-    for (; j < n; j++) gram64Scalar1(g, w, m, n, i0, j);
-  }
+  arenaRelease(mark);
 }
 
 function gram64Scalar(g: usize, w: usize, m: i32, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const gi = g + ((<usize>i * n) << 3);
-    for (let j = i; j < n; j++) store<f64>(gi + (<usize>j << 3), 0);
-    for (let p = 0; p < m; p++) {
-      const wp = w + ((<usize>p * n) << 3);
-      const a = load<f64>(wp + (<usize>i << 3));
-      for (let j = i; j < n; j++) {
-        const o = gi + (<usize>j << 3);
-        store<f64>(o, load<f64>(o) + a * load<f64>(wp + (<usize>j << 3)));
+  for (let jb = 0; jb < n; jb += JB64) {
+    const je = min(jb + JB64, n);
+    for (let i = 0; i < je; i++) {
+      const js = max(jb, i);
+      const gi = g + ((<usize>i * n) << 3);
+      for (let j = js; j < je; j++) store<f64>(gi + (<usize>j << 3), 0);
+      for (let p = 0; p < m; p++) {
+        const wp = w + ((<usize>p * n) << 3);
+        const a = load<f64>(wp + (<usize>i << 3));
+        for (let j = js; j < je; j++) {
+          const o = gi + (<usize>j << 3);
+          store<f64>(o, load<f64>(o) + a * load<f64>(wp + (<usize>j << 3)));
+        }
       }
     }
   }

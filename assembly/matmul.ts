@@ -8,12 +8,15 @@
 // between blocks, which changes nothing either.
 //
 // SIMD design (GotoBLAS-style): B is packed into KC×NR column panels and A into MR×KC row panels
-// (zero-padded at the edges), and a 4×8 register-blocked micro-kernel walks a panel pair. V8 on x64
-// has 15 allocatable xmm registers and its scheduler hoists all of an iteration's loads to its top, so
-// the block must hold accumulators + B vectors + A splats + one product ≤ 15: 4×8 gives 8 + 2 + 4 + 1.
-// Bigger blocks (5×8, 6×8, 3×12, 4×16) spill and run at 20–25 GFLOPS instead of ~38 (256³, this
-// machine). Edge tiles run the same micro-kernel on a zero-padded MR×NR copy of C. All three
-// variants share it: they differ only in how A and B are packed (strides), so A·Bᵀ packs Bᵀ panels.
+// (zero-padded at the edges; transposing packs use 4×4 shuffles), and a 4×8 register-blocked
+// micro-kernel walks a panel pair. V8 on x64 has 15 allocatable xmm registers and its scheduler hoists
+// all of an iteration's loads to the top of the loop body, so accumulators + B vectors + A splats + one
+// product must fit in 15: 4×8 gives 8 + 2 + 4 + 1. Measured at 256³ on this machine (2-core Zen 4,
+// Node 20): 4×8 and 2×16 ~38–45 GFLOPS; 5×8, 6×8, 3×12, 4×16, 8×4, 12×4 spill or starve and give
+// 16–26; unrolling p by 4 (four iterations of loads in flight) 22. A row tail (< MR rows) runs the same
+// micro-kernel and stores only its valid rows; a column tail (< NR columns) turns the lanes around: 4
+// rows per vector, 4 columns at a time, still `acc + a·b` per output in p order. All three variants
+// share this: they differ only in how A and B are packed (strides), so A·Bᵀ packs Bᵀ panels.
 // If the scratch cannot be allocated, the plain loops below give the same bits.
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
 
@@ -122,8 +125,7 @@ function gemmSimd(
   const mark = arenaTop();
   const bpack = arenaAlloc(<usize>kcMax * <usize>ncMax * 4);
   const apack = bpack != 0 ? arenaAlloc(<usize>mcMax * <usize>kcMax * 4) : 0;
-  const tile = apack != 0 ? arenaAlloc(MR * NR * 4) : 0;
-  if (tile == 0) {
+  if (apack == 0) {
     arenaRelease(mark);
     return false;
   }
@@ -144,11 +146,8 @@ function gemmSimd(
             const mr = min<i32>(MR, mc - ir);
             const ap = apack + <usize>ir * <usize>kc * 4;
             const cp = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
-            if (mr == MR && nr == NR) {
-              microKernel(ap, bp, cp, ldc, kc, fromC);
-            } else {
-              edgeTile(ap, bp, cp, ldc, kc, fromC, tile, mr, nr);
-            }
+            if (nr == NR) microKernel(ap, bp, cp, ldc, kc, fromC, mr);
+            else columnTail(ap, bp, cp, ldc, kc, fromC, mr, nr);
           }
         }
       }
@@ -163,45 +162,32 @@ function packB(dst: usize, b: usize, pc: i32, jc: i32, kc: i32, nc: i32, rsb: i3
   for (let jr = 0; jr < nc; jr += NR) {
     const nr = min<i32>(NR, nc - jr);
     const panel = dst + <usize>jr * <usize>kc * 4;
-    if (csb == 1) {
+    if (csb == 1 && nr == NR) {
+      // B rows contiguous (A·B, Aᵀ·B): one panel row is 8 consecutive floats.
       let src = b + ((<usize>pc * <usize>rsb + <usize>(jc + jr)) << 2);
       const step = <usize>rsb << 2;
       let d = panel;
-      if (nr == NR) {
-        for (let p = 0; p < kc; p++) {
-          v128.store(d, v128.load(src));
-          v128.store(d, v128.load(src, 16), 16);
-          src += step;
-          d += NR * 4;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          for (let jj = 0; jj < NR; jj++) {
-            store<f32>(d + (<usize>jj << 2), jj < nr ? load<f32>(src + (<usize>jj << 2)) : 0);
-          }
-          src += step;
-          d += NR * 4;
-        }
+      for (let p = 0; p < kc; p++) {
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+        src += step;
+        d += NR * 4;
+      }
+    } else if (rsb == 1 && nr == NR) {
+      // Bᵀ stored (A·Bᵀ): B's columns are contiguous along p; transpose 4×4 blocks.
+      const step = <usize>csb << 2;
+      for (let g = 0; g < NR; g += 4) {
+        const src = b + ((<usize>(jc + jr + g) * <usize>csb + <usize>pc) << 2);
+        transpose4(panel + (<usize>g << 2), src, step, kc, NR * 4);
       }
     } else {
-      // Bᵀ stored (A·Bᵀ): column j of B is a contiguous row of the stored matrix.
-      for (let jj = 0; jj < NR; jj++) {
-        let d = panel + (<usize>jj << 2);
-        if (jj < nr) {
-          const src = b + ((<usize>(jc + jr + jj) * <usize>csb + <usize>pc * <usize>rsb) << 2);
-          const step = <usize>rsb << 2;
-          let s = src;
-          for (let p = 0; p < kc; p++) {
-            store<f32>(d, load<f32>(s));
-            s += step;
-            d += NR * 4;
-          }
-        } else {
-          for (let p = 0; p < kc; p++) {
-            store<f32>(d, 0);
-            d += NR * 4;
-          }
+      // A ragged last panel: element by element, zero-padded to NR columns.
+      let d = panel;
+      for (let p = 0; p < kc; p++) {
+        for (let jj = 0; jj < NR; jj++) {
+          store<f32>(d + (<usize>jj << 2), jj < nr ? load<f32>(b + ((<usize>(pc + p) * <usize>rsb + <usize>(jc + jr + jj) * <usize>csb) << 2)) : 0);
         }
+        d += NR * 4;
       }
     }
   }
@@ -222,59 +208,77 @@ function packA(dst: usize, a: usize, ic: i32, pc: i32, mc: i32, kc: i32, rsa: i3
         src += step;
         d += MR * 4;
       }
+    } else if (csa == 1 && mr == MR) {
+      // A rows contiguous along p (A·B, A·Bᵀ): transpose 4×4 blocks.
+      const src = a + ((<usize>(ic + ir) * <usize>rsa + <usize>pc) << 2);
+      transpose4(panel, src, <usize>rsa << 2, kc, MR * 4);
     } else {
-      for (let ii = 0; ii < MR; ii++) {
-        let d = panel + (<usize>ii << 2);
-        if (ii < mr) {
-          let s = a + ((<usize>(ic + ir + ii) * <usize>rsa + <usize>pc * <usize>csa) << 2);
-          const step = <usize>csa << 2;
-          for (let p = 0; p < kc; p++) {
-            store<f32>(d, load<f32>(s));
-            s += step;
-            d += MR * 4;
-          }
-        } else {
-          for (let p = 0; p < kc; p++) {
-            store<f32>(d, 0);
-            d += MR * 4;
-          }
+      // A ragged last panel: element by element, zero-padded to MR rows.
+      let d = panel;
+      for (let p = 0; p < kc; p++) {
+        for (let ii = 0; ii < MR; ii++) {
+          store<f32>(d + (<usize>ii << 2), ii < mr ? load<f32>(a + ((<usize>(ic + ir + ii) * <usize>rsa + <usize>(pc + p) * <usize>csa) << 2)) : 0);
         }
+        d += MR * 4;
       }
     }
   }
 }
 
-/** A partial tile: the valid mr×nr part of C goes through a zero-padded MR×NR copy. */
-function edgeTile(ap: usize, bp: usize, cp: usize, ldc: usize, kc: i32, fromC: bool, tile: usize, mr: i32, nr: i32): void {
-  for (let i = 0; i < MR; i++) {
-    for (let j = 0; j < NR; j++) {
-      const t = tile + (<usize>(i * NR + j) << 2);
-      store<f32>(t, fromC && i < mr && j < nr ? load<f32>(cp + <usize>i * ldc + (<usize>j << 2)) : 0);
-    }
+/**
+ * Four source rows r (at src + r·rowStep, kc floats each) become kc destination quadruples:
+ * dst + p·dstStep holds (row0[p], row1[p], row2[p], row3[p]). 4×4 blocks by shuffles, then the tail.
+ */
+function transpose4(dst: usize, src: usize, rowStep: usize, kc: i32, dstStep: usize): void {
+  const s1 = src + rowStep;
+  const s2 = src + 2 * rowStep;
+  const s3 = src + 3 * rowStep;
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const off = <usize>p << 2;
+    const r0 = v128.load(src + off);
+    const r1 = v128.load(s1 + off);
+    const r2 = v128.load(s2 + off);
+    const r3 = v128.load(s3 + off);
+    const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+    const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+    const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    const d = dst + <usize>p * dstStep;
+    v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+    v128.store(d + dstStep, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+    v128.store(d + 2 * dstStep, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+    v128.store(d + 3 * dstStep, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
   }
-  microKernel(ap, bp, tile, NR * 4, kc, true);
-  for (let i = 0; i < mr; i++) {
-    for (let j = 0; j < nr; j++) {
-      store<f32>(cp + <usize>i * ldc + (<usize>j << 2), load<f32>(tile + (<usize>(i * NR + j) << 2)));
-    }
+  for (; p < kc; p++) {
+    const off = <usize>p << 2;
+    const d = dst + <usize>p * dstStep;
+    store<f32>(d, load<f32>(src + off));
+    store<f32>(d, load<f32>(s1 + off), 4);
+    store<f32>(d, load<f32>(s2 + off), 8);
+    store<f32>(d, load<f32>(s3 + off), 12);
   }
 }
 
 /**
- * C[0…4, 0…8] (row stride `ldc` bytes) = (fromC ? C : 0) + Σ_p Apanel[p]ᵀ · Bpanel[p], over kc steps,
- * each lane `acc = acc + a·b` in f32, p in order.
+ * C[0…mr, 0…8] (row stride `ldc` bytes) = (fromC ? C : 0) + Σ_p Apanel[p]ᵀ · Bpanel[p], over kc steps:
+ * each lane `acc = acc + a·b` in f32, p in order. Rows ≥ mr (zero padding of A) are neither read nor
+ * written.
  */
 // @ts-ignore: decorator
-@inline function microKernel(ap: usize, bp: usize, cp: usize, ldc: usize, kc: i32, fromC: bool): void {
+@inline function microKernel(ap: usize, bp: usize, cp: usize, ldc: usize, kc: i32, fromC: bool, mr: i32): void {
   const zero = f32x4.splat(0);
+  const c1p = cp + ldc;
+  const c2p = cp + 2 * ldc;
+  const c3p = cp + 3 * ldc;
   let c00 = fromC ? v128.load(cp) : zero;
   let c01 = fromC ? v128.load(cp, 16) : zero;
-  let c10 = fromC ? v128.load(cp + ldc) : zero;
-  let c11 = fromC ? v128.load(cp + ldc, 16) : zero;
-  let c20 = fromC ? v128.load(cp + 2 * ldc) : zero;
-  let c21 = fromC ? v128.load(cp + 2 * ldc, 16) : zero;
-  let c30 = fromC ? v128.load(cp + 3 * ldc) : zero;
-  let c31 = fromC ? v128.load(cp + 3 * ldc, 16) : zero;
+  let c10 = fromC && mr > 1 ? v128.load(c1p) : zero;
+  let c11 = fromC && mr > 1 ? v128.load(c1p, 16) : zero;
+  let c20 = fromC && mr > 2 ? v128.load(c2p) : zero;
+  let c21 = fromC && mr > 2 ? v128.load(c2p, 16) : zero;
+  let c30 = fromC && mr > 3 ? v128.load(c3p) : zero;
+  let c31 = fromC && mr > 3 ? v128.load(c3p, 16) : zero;
   const bend = bp + <usize>kc * (NR * 4);
   while (bp < bend) {
     const b0 = v128.load(bp);
@@ -296,10 +300,66 @@ function edgeTile(ap: usize, bp: usize, cp: usize, ldc: usize, kc: i32, fromC: b
   }
   v128.store(cp, c00);
   v128.store(cp, c01, 16);
-  v128.store(cp + ldc, c10);
-  v128.store(cp + ldc, c11, 16);
-  v128.store(cp + 2 * ldc, c20);
-  v128.store(cp + 2 * ldc, c21, 16);
-  v128.store(cp + 3 * ldc, c30);
-  v128.store(cp + 3 * ldc, c31, 16);
+  if (mr > 1) {
+    v128.store(c1p, c10);
+    v128.store(c1p, c11, 16);
+  }
+  if (mr > 2) {
+    v128.store(c2p, c20);
+    v128.store(c2p, c21, 16);
+  }
+  if (mr > 3) {
+    v128.store(c3p, c30);
+    v128.store(c3p, c31, 16);
+  }
+}
+
+/**
+ * The column tail (nr < NR): lanes run over the MR rows of the A panel instead of over columns, four
+ * columns at a time, `acc = acc + a·b` per lane with p in order as in the micro-kernel. Only rows < mr
+ * and columns < nr are read from and written to C.
+ */
+function columnTail(ap: usize, bp: usize, cp: usize, ldc: usize, kc: i32, fromC: bool, mr: i32, nr: i32): void {
+  for (let jj = 0; jj < nr; jj += 4) {
+    const nc = nr - jj;
+    const cj = cp + (<usize>jj << 2);
+    let c0 = fromC ? gatherColumn(cj, ldc, mr) : f32x4.splat(0);
+    let c1 = fromC && nc > 1 ? gatherColumn(cj + 4, ldc, mr) : f32x4.splat(0);
+    let c2 = fromC && nc > 2 ? gatherColumn(cj + 8, ldc, mr) : f32x4.splat(0);
+    let c3 = fromC && nc > 3 ? gatherColumn(cj + 12, ldc, mr) : f32x4.splat(0);
+    let a = ap;
+    let b = bp + (<usize>jj << 2);
+    const aend = ap + <usize>kc * (MR * 4);
+    while (a < aend) {
+      const av = v128.load(a);
+      c0 = f32x4.add(c0, f32x4.mul(av, v128.load32_splat(b)));
+      c1 = f32x4.add(c1, f32x4.mul(av, v128.load32_splat(b, 4)));
+      c2 = f32x4.add(c2, f32x4.mul(av, v128.load32_splat(b, 8)));
+      c3 = f32x4.add(c3, f32x4.mul(av, v128.load32_splat(b, 12)));
+      a += MR * 4;
+      b += NR * 4;
+    }
+    scatterColumn(cj, ldc, mr, c0);
+    if (nc > 1) scatterColumn(cj + 4, ldc, mr, c1);
+    if (nc > 2) scatterColumn(cj + 8, ldc, mr, c2);
+    if (nc > 3) scatterColumn(cj + 12, ldc, mr, c3);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gatherColumn(cp: usize, ldc: usize, mr: i32): v128 {
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(cp));
+  if (mr > 1) v = f32x4.replace_lane(v, 1, load<f32>(cp + ldc));
+  if (mr > 2) v = f32x4.replace_lane(v, 2, load<f32>(cp + 2 * ldc));
+  if (mr > 3) v = f32x4.replace_lane(v, 3, load<f32>(cp + 3 * ldc));
+  return v;
+}
+
+// @ts-ignore: decorator
+@inline function scatterColumn(cp: usize, ldc: usize, mr: i32, v: v128): void {
+  store<f32>(cp, f32x4.extract_lane(v, 0));
+  if (mr > 1) store<f32>(cp + ldc, f32x4.extract_lane(v, 1));
+  if (mr > 2) store<f32>(cp + 2 * ldc, f32x4.extract_lane(v, 2));
+  if (mr > 3) store<f32>(cp + 3 * ldc, f32x4.extract_lane(v, 3));
 }

@@ -260,11 +260,29 @@ function subsetScalar(
   }
   let d = 0;
   for (let x = 0; x < m; x++) {
-    for (let y = x; y < m; y++) {
-      let acc: f64 = 0;
+    const px = a + (<usize>x << 3);
+    let y = x;
+    // Two entries at a time (two independent chains), each sequential over j.
+    for (; y + 2 <= m; y += 2) {
+      let a0: f64 = 0, a1: f64 = 0;
+      const py = a + (<usize>y << 3);
       for (let j = 0; j < rank; j++) {
-        const aj = a + <usize>j * cs;
-        acc = acc + load<f64>(aj + (<usize>x << 3)) * load<f64>(aj + (<usize>y << 3));
+        const o = <usize>j * cs;
+        const ax = load<f64>(px + o);
+        a0 = a0 + ax * load<f64>(py + o);
+        a1 = a1 + ax * load<f64>(py + o, 8);
+      }
+      if (x == y) a0 = a0 * INV_SQRT2;
+      store<f64>(out + ((<usize>d * ld + s) << 3), a0);
+      store<f64>(out + ((<usize>(d + 1) * ld + s) << 3), a1);
+      d += 2;
+    }
+    for (; y < m; y++) {
+      let acc: f64 = 0;
+      const py = a + (<usize>y << 3);
+      for (let j = 0; j < rank; j++) {
+        const o = <usize>j * cs;
+        acc = acc + load<f64>(px + o) * load<f64>(py + o);
       }
       if (x == y) acc = acc * INV_SQRT2;
       store<f64>(out + ((<usize>d * ld + s) << 3), acc);
@@ -412,19 +430,47 @@ function subsetPair(
   const kmax = max(rank0, rank1);
   const rv = i64x2.replace_lane(i64x2.splat(rank0), 1, rank1);
   const rsq = f64x2.splat(INV_SQRT2);
+  const pair = s1 == s0 + 1;
   let d = 0;
   for (let x = 0; x < m; x++) {
-    for (let y = x; y < m; y++) {
+    const px = u2 + (<usize>x << 4);
+    let y = x;
+    if (rank0 == rank1) {
+      // Both lanes sum the same columns: two entries at a time (two independent chains).
+      for (; y + 2 <= m; y += 2) {
+        let a0 = zero, a1 = zero;
+        const py = u2 + (<usize>y << 4);
+        for (let j = 0; j < kmax; j++) {
+          const o = <usize>j * cs;
+          const ax = v128.load(px + o);
+          a0 = f64x2.add(a0, f64x2.mul(ax, v128.load(py + o)));
+          a1 = f64x2.add(a1, f64x2.mul(ax, v128.load(py + o, 16)));
+        }
+        if (x == y) a0 = f64x2.mul(a0, rsq);
+        const o0 = out + ((<usize>d * ld + s0) << 3);
+        const o1 = out + ((<usize>(d + 1) * ld + s0) << 3);
+        if (pair) {
+          v128.store(o0, a0);
+          v128.store(o1, a1);
+        } else {
+          store<f64>(o0, f64x2.extract_lane(a0, 0));
+          store<f64>(o1, f64x2.extract_lane(a1, 0));
+        }
+        d += 2;
+      }
+    }
+    for (; y < m; y++) {
       let acc = zero;
+      const py = u2 + (<usize>y << 4);
       for (let j = 0; j < kmax; j++) {
-        const aj = u2 + <usize>j * cs;
-        const term = f64x2.add(acc, f64x2.mul(v128.load(aj + (<usize>x << 4)), v128.load(aj + (<usize>y << 4))));
+        const o = <usize>j * cs;
+        const term = f64x2.add(acc, f64x2.mul(v128.load(px + o), v128.load(py + o)));
         // lane 0 takes the term iff j < rank0, lane 1 iff j < rank1.
         acc = v128.bitselect(term, acc, i64x2.lt_s(i64x2.splat(j), rv));
       }
       if (x == y) acc = f64x2.mul(acc, rsq);
       const o = out + ((<usize>d * ld + s0) << 3);
-      if (s1 == s0 + 1) v128.store(o, acc);
+      if (pair) v128.store(o, acc);
       else store<f64>(o, f64x2.extract_lane(acc, 0));
       d++;
     }

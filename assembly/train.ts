@@ -10,7 +10,8 @@
 //
 // Semantics of one step (shared bit for bit by both builds and src/twin/train.ts):
 // - Rows r = 0…B−1. Sampling: see src/rng.ts. Feature f is present iff (P − lo_f) <u width_f or
-//   always_f; its value is (V >>> 8)·2^-24 (abs model: 2u − 1, target |x|).
+//   always_f, evaluated as the signed i32 comparison (P − loB_f) < widthB_f with the tables biased by
+//   2^31 (loB = lo + 2^31, widthB = width − 2^31: wasm SIMD has no cheap unsigned compare on x64); its value is (V >>> 8)·2^-24 (abs model: 2u − 1, target |x|).
 // - Rows with no feature present ("empty") all produce the same output relu(b): their contribution is
 //   counted and added once at the end: gb += f32(empty)·gE, lossLanes += f32(empty)·eE.
 // - Other rows, in order: hpre_k = Σ_t val_t·enc[idx_t][k] over present features in ascending order
@@ -132,19 +133,65 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 
 // ---- scratch layout ---------------------------------------------------------------------------
 // Per slot s < R: xrow (np f32: the dense target row), idx (np i32), val (np f32), hpre (mp), h (mp),
-// hs (m v128 splats of h), out (np). Then common: gbuf (np), gE (np), gh (mp), act (np i32),
+// hs (mp v128 splats of h), out (np). Then common: act (np i32), gact (np f32), gE (np),
 // cnt (R i32, padded to 16 bytes), lanes (v128), tmp (v128).
 
 // @ts-ignore: decorator
-@inline function slotBytes(np: i32, mp: i32, m: i32): usize {
-  return <usize>(np * 16 + mp * 8 + m * 16);
+@inline function slotBytes(np: i32, mp: i32): usize {
+  return <usize>(np * 16 + mp * 24);
+}
+// @ts-ignore: decorator
+@inline function offIdx(np: i32): usize {
+  return <usize>np << 2;
+}
+// @ts-ignore: decorator
+@inline function offVal(np: i32): usize {
+  return <usize>np << 3;
+}
+// @ts-ignore: decorator
+@inline function offHpre(np: i32): usize {
+  return <usize>np * 12;
+}
+// @ts-ignore: decorator
+@inline function offH(np: i32, mp: i32): usize {
+  return <usize>(np * 12 + mp * 4);
+}
+// @ts-ignore: decorator
+@inline function offHs(np: i32, mp: i32): usize {
+  return <usize>(np * 12 + mp * 8);
+}
+// @ts-ignore: decorator
+@inline function offOut(np: i32, mp: i32): usize {
+  return <usize>(np * 12 + mp * 24);
 }
 
 /** Bytes of scratch one step needs. */
 export function trainScratchBytes(ctx: usize): usize {
-  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP), m = ci(ctx, C_M);
-  return slotBytes(np, mp, m) * R + <usize>(np * 12 + mp * 4 + 48);
+  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
+  return slotBytes(np, mp) * R + <usize>(np * 12 + 48 + mp * 4);
 }
+
+// Compaction shuffles: for a 4-bit lane mask, the i8x16.swizzle that moves the selected i32 lanes to
+// the front, in order (the rest is don't-care). Stores of compacted vectors at the running count
+// then build index lists without data-dependent branches.
+const COMPACT = memory.data<u8>([
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0,
+  8, 9, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 1, 2, 3, 8, 9, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0,
+  4, 5, 6, 7, 8, 9, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 0, 0, 0,
+  12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 1, 2, 3, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0,
+  4, 5, 6, 7, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 0, 0, 0, 0,
+  8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0,
+  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0,
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+]);
 
 // ---- sampling ---------------------------------------------------------------------------------
 
@@ -153,51 +200,40 @@ export function trainScratchBytes(ctx: usize): usize {
  * `idx` and (signed) values `val` in ascending order. Returns how many are present.
  */
 // @ts-ignore: decorator
-@inline function sampleRow(ctx: usize, rp: u32, rv: u32, xrow: usize, idx: usize, val: usize, tmp: usize): i32 {
-  const np = ci(ctx, C_NP);
-  const abs = (ci(ctx, C_FLAGS) & F_ABS) != 0;
-  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS);
-  const feat = cp(ctx, C_FEAT);
+@inline function sampleRow(
+  np: i32, abs: bool, lead: usize, lo: usize, width: usize, always: usize, feat: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+): i32 {
   let cnt = 0;
   if (ASC_FEATURE_SIMD) {
     const vrp = i32x4.splat(rp), vrv = i32x4.splat(rv);
     const scale = f32x4.splat(5.9604644775390625e-8);
     const one = f32x4.splat(1);
+    const iota = i32x4(0, 1, 2, 3);
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
       const p = mix32x4(i32x4.add(vrp, v128.load(lead + o)));
-      const pres = v128.or(i32x4.lt_u(i32x4.sub(p, v128.load(lo + o)), v128.load(width + o)), v128.load(always + o));
-      let bits = i32x4.bitmask(pres);
-      if (bits == 0) {
-        v128.store(xrow + o, i32x4.splat(0));
-        continue;
-      }
+      const pres = v128.or(i32x4.lt_s(i32x4.sub(p, v128.load(lo + o)), v128.load(width + o)), v128.load(always + o));
       const w = mix32x4(i32x4.add(vrv, v128.load(feat + o)));
-      let x = f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(w, 8)), scale);
+      let x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(w, 8)), scale);
       let t = x;
       if (abs) {
         x = f32x4.sub(f32x4.add(x, x), one);
         t = f32x4.abs(x);
       }
       v128.store(xrow + o, v128.and(t, pres));
-      v128.store(tmp, x);
-      while (bits != 0) {
-        const l = ctz(bits);
-        store<i32>(idx + (<usize>cnt << 2), c + l);
-        store<f32>(val + (<usize>cnt << 2), load<f32>(tmp + (<usize>l << 2)));
-        cnt++;
-        bits &= bits - 1;
-      }
+      const mask = i32x4.bitmask(pres);
+      const sh = v128.load(COMPACT + (<usize>mask << 4));
+      const at = <usize>cnt << 2;
+      v128.store(idx + at, i8x16.swizzle(i32x4.add(iota, i32x4.splat(c)), sh));
+      v128.store(val + at, i8x16.swizzle(x, sh));
+      cnt += popcnt(mask);
     }
   } else {
     for (let f = 0; f < np; f++) {
       const o = <usize>f << 2;
       const p = mix32(rp + load<u32>(lead + o));
-      const present = p - load<u32>(lo + o) < load<u32>(width + o) || load<i32>(always + o) != 0;
-      if (!present) {
-        store<f32>(xrow + o, 0);
-        continue;
-      }
+      const present = <i32>(p - load<u32>(lo + o)) < load<i32>(width + o) || load<i32>(always + o) != 0;
       const w = mix32(rv + load<u32>(feat + o));
       let x: f32 = <f32>(w >>> 8) * <f32>5.9604644775390625e-8;
       let t = x;
@@ -205,10 +241,10 @@ export function trainScratchBytes(ctx: usize): usize {
         x = (x + x) - <f32>1;
         t = Mathf.abs(x);
       }
-      store<f32>(xrow + o, t);
+      store<f32>(xrow + o, present ? t : 0);
       store<i32>(idx + (<usize>cnt << 2), f);
       store<f32>(val + (<usize>cnt << 2), x);
-      cnt++;
+      cnt += <i32>present;
     }
   }
   return cnt;
@@ -216,32 +252,68 @@ export function trainScratchBytes(ctx: usize): usize {
 
 // ---- forward ----------------------------------------------------------------------------------
 
-/** hpre = Σ_t val_t·enc[idx_t] (ascending t, from +0); h = relu(hpre) or hpre; hs = splats of h. */
 // @ts-ignore: decorator
-@inline function encodeRow(ctx: usize, slot: usize, cnt: i32): void {
-  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP), m = ci(ctx, C_M);
-  const enc = cp(ctx, C_ENC);
-  const hidRelu = (ci(ctx, C_FLAGS) & F_HID_RELU) != 0;
-  const idx = slot + (<usize>np << 2), val = slot + (<usize>np << 3);
-  const hpre = slot + (<usize>np * 12), h = hpre + (<usize>mp << 2), hs = h + (<usize>mp << 2);
+@inline function storeSplats(hs: usize, v: v128): void {
+  v128.store(hs, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
+  v128.store(hs, v128.shuffle<f32>(v, v, 1, 1, 1, 1), 16);
+  v128.store(hs, v128.shuffle<f32>(v, v, 2, 2, 2, 2), 32);
+  v128.store(hs, v128.shuffle<f32>(v, v, 3, 3, 3, 3), 48);
+}
+
+/** hpre/h/hs for hidden columns kb … kb + 4·nv − 1 (nv ≤ 4 vectors kept in registers). */
+// @ts-ignore: decorator
+@inline function encodeBlock(
+  enc: usize, rowBytes: usize, idx: usize, val: usize, cnt: i32, slot: usize, np: i32, mp: i32, kb: i32, nv: i32, hidRelu: bool,
+): void {
+  const off = <usize>kb << 2;
+  const zero = f32x4.splat(0);
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const base = enc + off;
+  for (let t = 0; t < cnt; t++) {
+    const e = base + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
+    const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
+    a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(e)));
+    if (nv > 1) a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(e, 16)));
+    if (nv > 2) a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(e, 32)));
+    if (nv > 3) a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(e, 48)));
+  }
+  const hpre = slot + offHpre(np) + off, h = slot + offH(np, mp) + off, hs = slot + offHs(np, mp) + (off << 2);
+  v128.store(hpre, a0);
+  if (hidRelu) a0 = f32x4.max(a0, zero);
+  v128.store(h, a0);
+  storeSplats(hs, a0);
+  if (nv > 1) {
+    v128.store(hpre, a1, 16);
+    if (hidRelu) a1 = f32x4.max(a1, zero);
+    v128.store(h, a1, 16);
+    storeSplats(hs + 64, a1);
+  }
+  if (nv > 2) {
+    v128.store(hpre, a2, 32);
+    if (hidRelu) a2 = f32x4.max(a2, zero);
+    v128.store(h, a2, 32);
+    storeSplats(hs + 128, a2);
+  }
+  if (nv > 3) {
+    v128.store(hpre, a3, 48);
+    if (hidRelu) a3 = f32x4.max(a3, zero);
+    v128.store(h, a3, 48);
+    storeSplats(hs + 192, a3);
+  }
+}
+
+/** hpre = Σ_t val_t·enc[idx_t] (ascending t, from +0); h = relu(hpre) or hpre; hs = splats of h. */
+function encodeRow(enc: usize, np: i32, mp: i32, hidRelu: bool, slot: usize, cnt: i32): void {
+  const idx = slot + offIdx(np), val = slot + offVal(np);
+  const hpre = slot + offHpre(np), h = slot + offH(np, mp);
   const rowBytes = <usize>mp << 2;
   if (ASC_FEATURE_SIMD) {
-    for (let k = 0; k < mp; k += 4) v128.store(hpre + (<usize>k << 2), f32x4.splat(0));
-    for (let t = 0; t < cnt; t++) {
-      const e = enc + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-      const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
-      for (let k = 0; k < mp; k += 4) {
-        const o = <usize>k << 2;
-        v128.store(hpre + o, f32x4.add(v128.load(hpre + o), f32x4.mul(xv, v128.load(e + o))));
-      }
-    }
-    const zero = f32x4.splat(0);
-    for (let k = 0; k < mp; k += 4) {
-      const o = <usize>k << 2;
-      const v = v128.load(hpre + o);
-      v128.store(h + o, hidRelu ? f32x4.max(v, zero) : v);
-    }
-    for (let k = 0; k < m; k++) v128.store(hs + (<usize>k << 4), f32x4.splat(load<f32>(h + (<usize>k << 2))));
+    let kb = 0;
+    for (; kb + 16 <= mp; kb += 16) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 4, hidRelu);
+    const rest = (mp - kb) >> 2;
+    if (rest == 1) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 1, hidRelu);
+    else if (rest == 2) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 2, hidRelu);
+    else if (rest == 3) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 3, hidRelu);
   } else {
     for (let k = 0; k < mp; k++) store<f32>(hpre + (<usize>k << 2), 0);
     for (let t = 0; t < cnt; t++) {
@@ -261,11 +333,9 @@ export function trainScratchBytes(ctx: usize): usize {
 }
 
 /** out_s = b + Σ_k h_s[k]·decT[k] for the first `rows` slots. */
-function decodeBlock(ctx: usize, scr: usize, rows: i32): void {
-  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP), m = ci(ctx, C_M);
-  const b = cp(ctx, C_B), decT = cp(ctx, C_DECT);
-  const sb = slotBytes(np, mp, m);
-  const hsOff = <usize>(np * 12 + mp * 8), outOff = hsOff + (<usize>m << 4);
+function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize, rows: i32): void {
+  const sb = slotBytes(np, mp);
+  const hsOff = offHs(np, mp), outOff = offOut(np, mp);
   const rowBytes = <usize>np << 2;
   if (ASC_FEATURE_SIMD) {
     const hs0 = scr + hsOff, hs1 = hs0 + sb, hs2 = hs1 + sb, hs3 = hs2 + sb;
@@ -318,7 +388,7 @@ function decodeBlock(ctx: usize, scr: usize, rows: i32): void {
       v128.store(o3 + oi, a3);
     }
   } else {
-    const hOff = <usize>(np * 12 + mp * 4);
+    const hOff = offH(np, mp);
     for (let s = 0; s < rows; s++) {
       const slot = scr + <usize>s * sb;
       const h = slot + hOff, out = slot + outOff;
@@ -338,21 +408,75 @@ function decodeBlock(ctx: usize, scr: usize, rows: i32): void {
 
 // ---- backward ---------------------------------------------------------------------------------
 
+/**
+ * Hidden columns kb … kb + 4·nv − 1 of the backward pass of one row: gh over the active outputs
+ * (updating gdec on the way), the hidden-ReLU mask, then genc over the present inputs.
+ */
+// @ts-ignore: decorator
+@inline function backwardBlock(
+  dec: usize, gdec: usize, genc: usize, rowBytes: usize, act: usize, gact: usize, na: i32,
+  idx: usize, val: usize, cnt: i32, h: usize, hpre: usize, kb: i32, nv: i32, hidRelu: bool,
+): void {
+  const off = <usize>kb << 2;
+  const zero = f32x4.splat(0);
+  const hb = h + off;
+  const h0 = v128.load(hb);
+  const h1 = nv > 1 ? v128.load(hb, 16) : zero;
+  const h2 = nv > 2 ? v128.load(hb, 32) : zero;
+  const h3 = nv > 3 ? v128.load(hb, 48) : zero;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const dbase = dec + off, gbase = gdec + off;
+  for (let t = 0; t < na; t++) {
+    const row = <usize>load<i32>(act + (<usize>t << 2)) * rowBytes;
+    const gi = f32x4.splat(load<f32>(gact + (<usize>t << 2)));
+    const d = dbase + row, gd = gbase + row;
+    a0 = f32x4.add(a0, f32x4.mul(gi, v128.load(d)));
+    v128.store(gd, f32x4.add(v128.load(gd), f32x4.mul(gi, h0)));
+    if (nv > 1) {
+      a1 = f32x4.add(a1, f32x4.mul(gi, v128.load(d, 16)));
+      v128.store(gd, f32x4.add(v128.load(gd, 16), f32x4.mul(gi, h1)), 16);
+    }
+    if (nv > 2) {
+      a2 = f32x4.add(a2, f32x4.mul(gi, v128.load(d, 32)));
+      v128.store(gd, f32x4.add(v128.load(gd, 32), f32x4.mul(gi, h2)), 32);
+    }
+    if (nv > 3) {
+      a3 = f32x4.add(a3, f32x4.mul(gi, v128.load(d, 48)));
+      v128.store(gd, f32x4.add(v128.load(gd, 48), f32x4.mul(gi, h3)), 48);
+    }
+  }
+  if (hidRelu) {
+    const hp = hpre + off;
+    a0 = v128.and(a0, f32x4.gt(v128.load(hp), zero));
+    if (nv > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hp, 16), zero));
+    if (nv > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hp, 32), zero));
+    if (nv > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hp, 48), zero));
+  }
+  const ebase = genc + off;
+  for (let t = 0; t < cnt; t++) {
+    const ge = ebase + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
+    const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
+    v128.store(ge, f32x4.add(v128.load(ge), f32x4.mul(xv, a0)));
+    if (nv > 1) v128.store(ge, f32x4.add(v128.load(ge, 16), f32x4.mul(xv, a1)), 16);
+    if (nv > 2) v128.store(ge, f32x4.add(v128.load(ge, 32), f32x4.mul(xv, a2)), 32);
+    if (nv > 3) v128.store(ge, f32x4.add(v128.load(ge, 48), f32x4.mul(xv, a3)), 48);
+  }
+}
+
 /** Loss lanes, output gradient, bias gradient, and the sparse weight-gradient accumulation of one row. */
-function backwardRow(ctx: usize, slot: usize, cnt: i32, common: usize): void {
-  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
-  const flags = ci(ctx, C_FLAGS);
-  const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0;
-  const imp = cp(ctx, C_IMP), gb = cp(ctx, C_GB), dec = cp(ctx, C_DEC), gdec = cp(ctx, C_GDEC), genc = cp(ctx, C_GENC);
-  const xrow = slot, idx = slot + (<usize>np << 2), val = slot + (<usize>np << 3);
-  const hpre = slot + <usize>(np * 12), h = hpre + (<usize>mp << 2);
-  const out = h + (<usize>mp << 2) + (<usize>ci(ctx, C_M) << 4);
-  const gbuf = common, gh = common + (<usize>np << 3), act = gh + (<usize>mp << 2);
-  const lanes = act + (<usize>np << 2) + 16;
+function backwardRow(
+  np: i32, mp: i32, outRelu: bool, hidRelu: bool, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize,
+  slot: usize, cnt: i32, common: usize,
+): void {
+  const xrow = slot, idx = slot + offIdx(np), val = slot + offVal(np);
+  const hpre = slot + offHpre(np), h = slot + offH(np, mp), out = slot + offOut(np, mp);
+  const act = common, gact = common + (<usize>np << 2);
+  const lanes = common + <usize>np * 12 + 16;
   const rowBytes = <usize>mp << 2;
   let na = 0;
   if (ASC_FEATURE_SIMD) {
     const zero = f32x4.splat(0);
+    const iota = i32x4(0, 1, 2, 3);
     let ln = v128.load(lanes);
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
@@ -362,42 +486,21 @@ function backwardRow(ctx: usize, slot: usize, cnt: i32, common: usize): void {
       const ie = f32x4.mul(v128.load(imp + o), err);
       ln = f32x4.add(ln, f32x4.mul(ie, err));
       const g = outRelu ? v128.and(ie, f32x4.gt(ov, zero)) : ie;
-      v128.store(gbuf + o, g);
       v128.store(gb + o, f32x4.add(v128.load(gb + o), g));
-      let bits = i32x4.bitmask(f32x4.ne(g, zero));
-      while (bits != 0) {
-        store<i32>(act + (<usize>na << 2), c + ctz(bits));
-        na++;
-        bits &= bits - 1;
-      }
+      const mask = i32x4.bitmask(f32x4.ne(g, zero));
+      const sh = v128.load(COMPACT + (<usize>mask << 4));
+      const at = <usize>na << 2;
+      v128.store(act + at, i8x16.swizzle(i32x4.add(iota, i32x4.splat(c)), sh));
+      v128.store(gact + at, i8x16.swizzle(g, sh));
+      na += popcnt(mask);
     }
     v128.store(lanes, ln);
-    for (let k = 0; k < mp; k += 4) v128.store(gh + (<usize>k << 2), zero);
-    for (let t = 0; t < na; t++) {
-      const i = load<i32>(act + (<usize>t << 2));
-      const gi = f32x4.splat(load<f32>(gbuf + (<usize>i << 2)));
-      const d = dec + <usize>i * rowBytes, gd = gdec + <usize>i * rowBytes;
-      for (let k = 0; k < mp; k += 4) {
-        const o = <usize>k << 2;
-        v128.store(gh + o, f32x4.add(v128.load(gh + o), f32x4.mul(gi, v128.load(d + o))));
-        v128.store(gd + o, f32x4.add(v128.load(gd + o), f32x4.mul(gi, v128.load(h + o))));
-      }
-    }
-    if (hidRelu) {
-      for (let k = 0; k < mp; k += 4) {
-        const o = <usize>k << 2;
-        v128.store(gh + o, v128.and(v128.load(gh + o), f32x4.gt(v128.load(hpre + o), zero)));
-      }
-    }
-    for (let t = 0; t < cnt; t++) {
-      const j = load<i32>(idx + (<usize>t << 2));
-      const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
-      const ge = genc + <usize>j * rowBytes;
-      for (let k = 0; k < mp; k += 4) {
-        const o = <usize>k << 2;
-        v128.store(ge + o, f32x4.add(v128.load(ge + o), f32x4.mul(xv, v128.load(gh + o))));
-      }
-    }
+    let kb = 0;
+    for (; kb + 16 <= mp; kb += 16) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 4, hidRelu);
+    const rest = (mp - kb) >> 2;
+    if (rest == 1) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 1, hidRelu);
+    else if (rest == 2) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 2, hidRelu);
+    else if (rest == 3) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 3, hidRelu);
   } else {
     for (let i = 0; i < np; i++) {
       const o = <usize>i << 2;
@@ -408,18 +511,17 @@ function backwardRow(ctx: usize, slot: usize, cnt: i32, common: usize): void {
       const lo = lanes + (<usize>(i & 3) << 2);
       store<f32>(lo, load<f32>(lo) + ie * err);
       const g: f32 = outRelu ? (ov > 0 ? ie : 0) : ie;
-      store<f32>(gbuf + o, g);
       store<f32>(gb + o, load<f32>(gb + o) + g);
-      if (g != 0) {
-        store<i32>(act + (<usize>na << 2), i);
-        na++;
-      }
+      store<i32>(act + (<usize>na << 2), i);
+      store<f32>(gact + (<usize>na << 2), g);
+      na += <i32>(g != 0);
     }
+    const gh = lanes + 32; // scalar build: gh (mp floats) lives after tmp
     for (let k = 0; k < mp; k++) store<f32>(gh + (<usize>k << 2), 0);
     for (let t = 0; t < na; t++) {
-      const i = load<i32>(act + (<usize>t << 2));
-      const gi = load<f32>(gbuf + (<usize>i << 2));
-      const d = dec + <usize>i * rowBytes, gd = gdec + <usize>i * rowBytes;
+      const row = <usize>load<i32>(act + (<usize>t << 2)) * rowBytes;
+      const gi = load<f32>(gact + (<usize>t << 2));
+      const d = dec + row, gd = gdec + row;
       for (let k = 0; k < mp; k++) {
         const o = <usize>k << 2;
         store<f32>(gh + o, load<f32>(gh + o) + gi * load<f32>(d + o));
@@ -433,9 +535,8 @@ function backwardRow(ctx: usize, slot: usize, cnt: i32, common: usize): void {
       }
     }
     for (let t = 0; t < cnt; t++) {
-      const j = load<i32>(idx + (<usize>t << 2));
+      const ge = genc + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
       const xv = load<f32>(val + (<usize>t << 2));
-      const ge = genc + <usize>j * rowBytes;
       for (let k = 0; k < mp; k++) {
         const o = <usize>k << 2;
         store<f32>(ge + o, load<f32>(ge + o) + xv * load<f32>(gh + o));
@@ -458,11 +559,13 @@ function backwardRow(ctx: usize, slot: usize, cnt: i32, common: usize): void {
 function gradStep(ctx: usize, step: i32, scr: usize, upto: i32): f32 {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP), batch = ci(ctx, C_BATCH);
   const flags = ci(ctx, C_FLAGS);
-  const outRelu = (flags & F_OUT_RELU) != 0;
-  const dec = cp(ctx, C_DEC), decT = cp(ctx, C_DECT), b = cp(ctx, C_B), imp = cp(ctx, C_IMP), gb = cp(ctx, C_GB);
+  const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0, abs = (flags & F_ABS) != 0;
+  const enc = cp(ctx, C_ENC), dec = cp(ctx, C_DEC), decT = cp(ctx, C_DECT), b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
+  const genc = cp(ctx, C_GENC), gdec = cp(ctx, C_GDEC), gb = cp(ctx, C_GB);
+  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
   const pBytes = <usize>n * <usize>mp << 2;
-  zero(cp(ctx, C_GENC), pBytes);
-  if (flags & F_UNTIED) zero(cp(ctx, C_GDEC), pBytes);
+  zero(genc, pBytes);
+  if (flags & F_UNTIED) zero(gdec, pBytes);
   zero(gb, <usize>np << 2);
   // decT[k][i] = dec[i][k] (padding columns i ≥ n stay zero).
   zero(decT, <usize>m * <usize>np << 2);
@@ -471,11 +574,11 @@ function gradStep(ctx: usize, step: i32, scr: usize, upto: i32): f32 {
     for (let k = 0; k < m; k++) store<f32>(decT + ((<usize>k * <usize>np + <usize>i) << 2), load<f32>(row + (<usize>k << 2)));
   }
 
-  const sb = slotBytes(np, mp, m);
+  const sb = slotBytes(np, mp);
   const common = scr + sb * R;
-  const gE = common + (<usize>np << 2);
-  const cntArr = gE + (<usize>np << 2) + (<usize>mp << 2) + (<usize>np << 2);
-  const lanes = cntArr + 16, tmp = lanes + 16;
+  const gE = common + (<usize>np << 3);
+  const cntArr = common + <usize>np * 12;
+  const lanes = cntArr + 16;
 
   // The empty row: out = b, x = 0.
   let eE0: f32 = 0, eE1: f32 = 0, eE2: f32 = 0, eE3: f32 = 0;
@@ -501,24 +604,32 @@ function gradStep(ctx: usize, step: i32, scr: usize, upto: i32): f32 {
   for (let r = 0; r < batch; r++) {
     const slot = scr + <usize>filled * sb;
     const t = mix32(<u32>r ^ 0x5bd1e995);
-    const cnt = sampleRow(ctx, mix32(sP ^ t), mix32(sV ^ t), slot, slot + (<usize>np << 2), slot + (<usize>np << 3), tmp);
+    const cnt = sampleRow(np, abs, lead, lo, width, always, feat, mix32(sP ^ t), mix32(sV ^ t), slot, slot + offIdx(np), slot + offVal(np));
     if (cnt == 0) {
       empty++;
       continue;
     }
     if (upto < 2) continue;
     store<i32>(cntArr + (<usize>filled << 2), cnt);
-    encodeRow(ctx, slot, cnt);
+    encodeRow(enc, np, mp, hidRelu, slot, cnt);
     filled++;
     if (filled == R) {
-      decodeBlock(ctx, scr, R);
-      if (upto >= 3) for (let s = 0; s < R; s++) backwardRow(ctx, scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), common);
+      decodeBlock(b, decT, np, mp, m, scr, R);
+      if (upto >= 3) {
+        for (let s = 0; s < R; s++) {
+          backwardRow(np, mp, outRelu, hidRelu, imp, gb, dec, gdec, genc, scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), common);
+        }
+      }
       filled = 0;
     }
   }
-  if (filled > 0) {
-    decodeBlock(ctx, scr, filled);
-    if (upto >= 3) for (let s = 0; s < filled; s++) backwardRow(ctx, scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), common);
+  if (filled > 0 && upto >= 2) {
+    decodeBlock(b, decT, np, mp, m, scr, filled);
+    if (upto >= 3) {
+      for (let s = 0; s < filled; s++) {
+        backwardRow(np, mp, outRelu, hidRelu, imp, gb, dec, gdec, genc, scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), common);
+      }
+    }
   }
   // Empty rows, all at once.
   const fe = <f32>empty;
@@ -617,20 +728,25 @@ export function trainGrad(ctx: usize, step: i32): f32 {
   return loss;
 }
 
-/** Dense signed inputs of rows row0…row0+rows−1 of step `step` into out (rows×n f32). Returns 0 / −1. */
-export function trainSample(ctx: usize, step: i32, row0: i32, rows: i32, out: usize): i32 {
+/**
+ * Dense signed inputs of rows row0…row0+rows−1 of step `step` into out (rows×n f32), `absent` where a
+ * feature is absent (0 is what the model sees; NaN lets tests see presence). Returns 0 / −1.
+ */
+export function trainSample(ctx: usize, step: i32, row0: i32, rows: i32, out: usize, absent: f32): i32 {
   const n = ci(ctx, C_N), np = ci(ctx, C_NP);
   const mark = arenaTop();
   const scr = arenaAlloc(<usize>np * 12 + 16);
   if (scr == 0) return -1;
+  const abs = (ci(ctx, C_FLAGS) & F_ABS) != 0;
+  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
   const runKey = <u32>ci(ctx, C_RUNKEY);
   const sP = rngStepKey(runKey, <u32>step, 1), sV = rngStepKey(runKey, <u32>step, 2);
-  const idx = scr + (<usize>np << 2), val = scr + (<usize>np << 3), tmp = scr + <usize>np * 12;
+  const idx = scr + (<usize>np << 2), val = scr + (<usize>np << 3);
   for (let r = 0; r < rows; r++) {
     const t = mix32(<u32>(row0 + r) ^ 0x5bd1e995);
-    const cnt = sampleRow(ctx, mix32(sP ^ t), mix32(sV ^ t), scr, idx, val, tmp);
+    const cnt = sampleRow(np, abs, lead, lo, width, always, feat, mix32(sP ^ t), mix32(sV ^ t), scr, idx, val);
     const o = out + ((<usize>r * <usize>n) << 2);
-    zero(o, <usize>n << 2);
+    for (let f = 0; f < n; f++) store<f32>(o + (<usize>f << 2), absent);
     for (let q = 0; q < cnt; q++) {
       store<f32>(o + (<usize>load<i32>(idx + (<usize>q << 2)) << 2), load<f32>(val + (<usize>q << 2)));
     }

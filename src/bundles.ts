@@ -16,32 +16,44 @@
 //     an application tolerance rankTol relative to σ_max. A subset of numerical rank < k is not
 //     projected at full rank — its span is already a point of a lower level (deduplicated) — and
 //     P = AAᵀ is then a true projector, smooth in W.
-//   - Enumeration is pre-split by tegum factors (|cos| > gramTol) and restricted to subsets connected
-//     in that Gram graph: an indecomposable bundle lies inside one factor, and a connected set spanning
-//     k dimensions always contains a connected independent k-subset. Work Σ_f connected(n_f, k)
+//   - Enumeration is pre-split by tegum factors (|cos| > gramTol, gramTol read from the gap between
+//     the noise-sized leakage across factors and the cosines inside them unless given) and restricted
+//     to subsets connected in that Gram graph: an indecomposable bundle lies inside one factor, and a
+//     connected set spanning k dimensions always contains a connected independent k-subset (grow it
+//     greedily: a vector orthogonal to a set is orthogonal to its span). Work Σ_f connected(n_f, k)
 //     instead of C(n, k), estimated beforehand; above maxWork the finder refuses before starting.
 //   - eps is chosen per level from the H0-persistence (single-linkage) merge heights when not given:
-//     within-bundle distances are plane noise — ∼ noise·‖W_S‖/σ_k(W_S) by Wedin, bounded by the rank
-//     tolerance — and distinct planes are O(1) apart, so eps goes in the highest gap of ratio ≥
+//     within-bundle distances are plane noise — ∼ noise·‖W_S‖/σ_k(W_S) by Wedin, bounded through the
+//     rank tolerance — and distinct planes are O(1) apart, so eps goes in the highest gap of ratio ≥
 //     gapRatio below maxEps (see `chooseEps`). It therefore scales with the noise of W; the choice and
-//     the bracketing heights are reported.
-//   - DBSCAN with scikit-learn semantics made deterministic (dbscan.ts); min_samples = 1 by default,
-//     where DBSCAN at eps is exactly a cut of the single-linkage dendrogram the eps was read from.
+//     the bracketing heights are reported. Only heights ≤ maxEps matter, so the linkage is computed up
+//     to that radius (grid-pruned when the points spread, the wasm neighbour kernel otherwise).
+//   - DBSCAN with scikit-learn semantics made deterministic (dbscan.ts). With min_samples = 1 (the
+//     default, the talk's "discard 1-element clusters") DBSCAN at eps is exactly the cut of the
+//     single-linkage tree at eps, which is how the labels are read off; min_samples > 1 runs dbscan().
 //
 // Filters (both modes), each with its reason: a cluster of one subset ("singleton"); k = m ("whole
 // space"); the union of the cluster's columns spanning more than k dimensions ("pyramid-span") or
-// decomposing as a direct sum ("pyramid-decomposes": a (k−1)-dimensional bundle plus any one vector
-// spans the same k-plane for every choice from the bundle, so it clusters without being a summand);
-// spanning fewer than k ("lower-rank": only in faithful mode, which embeds rank-deficient subsets).
+// decomposing as a direct sum ("pyramid-decomposes", numerical matroid components under rankTol: a
+// (k−1)-dimensional bundle plus any one vector spans the same k-plane for every choice from the bundle,
+// so it clusters without being a summand); spanning fewer than k ("lower-rank": only in faithful
+// mode, which embeds rank-deficient subsets); lying inside a bundle of a higher level ("nested": the
+// antipodal pairs of a hexagon are lines, but the summand is the hexagon).
 import { WasmArray, f64, i32, scoped } from "./arena.js";
 import { subsetReducedEmbeddings } from "./col-red.js";
-import { chordalDistances, neighbors } from "./distance.js";
+import { dbscan } from "./dbscan.js";
 import { TegumError, checkFinite, checkInt, checkNumber } from "./errors.js";
-import { featureMetrics, type FeatureMetrics } from "./metrics.js";
+import { featureMetrics, gramOf, type FeatureMetrics } from "./metrics.js";
 import { polytope, type FeatureDimensionality, type Polytope, type PolytopeKind, type PolytopeOptions } from "./polytope.js";
 import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js";
-import { checkWork, combinations, connectedSubsets, estimateWork, gramAdjacency, type WorkEstimate } from "./subsets.js";
+import { checkWork, combinations, connectedSubsets, estimateWork, type WorkEstimate } from "./subsets.js";
 import { matroidComponents, tegumFactors } from "./tegum-factors.js";
+import { wasm } from "./wasm.js";
+
+/** The raw neighbour kernel (assembly/distance.ts), called on resident points validated once. */
+interface NeighborKernel {
+  neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
+}
 
 export type BundleMode = "hardened" | "faithful";
 
@@ -65,9 +77,13 @@ export interface BundleOptions {
    * Also the coefficient tolerance of the pyramid filter's direct-sum test.
    */
   rankTol?: number;
-  /** Tegum factors and Gram connectivity: features are joined when |cos| > gramTol. Default 1e-3. */
-  gramTol?: number;
-  /** Dead features: norm ≤ deadTol × the largest norm (hardened mode only). Default 1e-3. */
+  /**
+   * Tegum factors and Gram connectivity (hardened): features are joined when |cos| > gramTol.
+   * Default "auto": the highest gap of ratio ≥ 8 among the |cos| of the live pairs below 0.1 (the
+   * leakage between factors is noise-sized, cosines inside a factor are not), else 1e-3 (see `chooseGramTol`).
+   */
+  gramTol?: number | "auto";
+  /** Dead features: norm ≤ deadTol × the largest norm (hardened mode only). Default 1e-2. */
   deadTol?: number;
   /** Faithful mode: col-red treats entries ≤ colRedTol·max|W_S| as zero. Default 1e-12. */
   colRedTol?: number;
@@ -111,7 +127,7 @@ export interface Bundle {
   polytope: Polytope;
 }
 
-export type DiscardReason = "singleton" | "whole-space" | "lower-rank" | "pyramid-span" | "pyramid-decomposes";
+export type DiscardReason = "singleton" | "whole-space" | "lower-rank" | "pyramid-span" | "pyramid-decomposes" | "nested";
 
 export interface DiscardedCluster {
   features: number[];
@@ -120,19 +136,22 @@ export interface DiscardedCluster {
   reason: DiscardReason;
   /** A sentence: the rank found, the components, … */
   detail: string;
+  /** For "nested": the features of the higher-level bundle that contains this one. */
+  within?: number[];
 }
 
 /** How a level's eps was chosen. */
-export interface EpsChoice {
+export interface LevelEps {
   value: number;
   /**
-   * `given` (the option), `fixed` (faithful default), `gap` (persistence gap), `no-gap` (no gap of
-   * ratio ≥ gapRatio below maxEps: eps below every merge height, so no clusters), `trivial` (≤ 1 point).
+   * `given` (the option), `fixed` (faithful default), `gap` (persistence gap), `no-gap` (merges below
+   * maxEps but no gap of ratio ≥ gapRatio: eps below every merge, so no clusters), `separated` (no
+   * merge below maxEps), `trivial` (≤ 1 point).
    */
-  method: "given" | "fixed" | "gap" | "no-gap" | "trivial";
+  method: "given" | "fixed" | "gap" | "no-gap" | "separated" | "trivial";
   /** The largest single-linkage merge height ≤ eps (null if none). */
   below: number | null;
-  /** The smallest merge height > eps (null if none: everything merged). */
+  /** The smallest merge height > eps (null if none, or none ≤ max(eps, maxEps): heights are only computed up to there). */
   above: number | null;
   /** above / below (null when either is missing or below is 0). */
   ratio: number | null;
@@ -154,7 +173,7 @@ export interface LevelReport {
   points: number;
   /** Subsets of rank < k: hardened drops them (their span is a lower level's point); faithful keeps them. */
   deficient: number;
-  eps: EpsChoice;
+  eps: LevelEps;
   /** DBSCAN clusters (kept and discarded), and points labelled noise (min_samples > 1 only). */
   clusters: number;
   noise: number;
@@ -173,9 +192,11 @@ export interface BundleResult {
   bundles: Bundle[];
   levels: LevelReport[];
   /** The resolved options. */
-  options: Required<Omit<BundleOptions, "features" | "polytope" | "eps">> & { eps: number | "auto"; features: number[] };
+  options: Required<Omit<BundleOptions, "features" | "polytope" | "eps" | "gramTol">> & { eps: number | "auto"; gramTol: number | "auto"; features: number[] };
   /** The work estimate checked against maxWork before starting. */
   work: WorkEstimate;
+  /** The Gram tolerance used for factors and connectivity, and how it was chosen. */
+  gram: GramTolChoice;
   /** The factors enumeration was split by (hardened), or all selected live columns as one (faithful). */
   factors: number[][];
   /** Selected features left out as dead (hardened). */
@@ -192,115 +213,257 @@ const now: () => number =
 
 /** Floor under which merge heights count as exact zeros when forming ratios. */
 const HEIGHT_FLOOR = 1e-15;
-/** The scale of distinct planes: a virtual top merge so that "everything is one bundle" has a gap. */
-const CEILING = 1;
 
 /**
- * Chooses eps from sorted single-linkage merge heights: scanning from the top, the first consecutive
- * pair (lo, hi) — with a virtual height 1 (the scale of distances between distinct planes) on top —
- * such that lo ≤ maxEps and hi ≥ gapRatio·max(lo, 1e-15); eps = min(√(max(lo,1e-15)·hi), maxEps).
- * Without such a gap eps is put below every merge (half the smallest height, at most maxEps).
+ * Chooses eps from single-linkage merge heights. Only heights ≤ maxEps matter: the ones above are
+ * replaced by one virtual height maxEps ("the next merge is above maxEps"). Scanning from the top, the
+ * first consecutive pair (lo, hi) with hi ≥ gapRatio·max(lo, 1e-15) gives eps = √(max(lo, 1e-15)·hi)
+ * (method "gap"; within-bundle distances are ≤ lo, distinct planes ≥ hi). Without such a pair eps goes
+ * below the first merge (method "no-gap": every point its own cluster), and when nothing merges below
+ * maxEps, eps = maxEps (method "separated").
  */
-export function chooseEps(heights: ArrayLike<number>, gapRatio = 4, maxEps = 0.25): EpsChoice {
-  const h = Array.from(heights).sort((a, b) => a - b);
-  if (h.length === 0) return { value: maxEps, method: "trivial", below: null, above: null, ratio: null };
-  const list = h[h.length - 1] < CEILING ? [...h, CEILING] : h;
+export function chooseEps(heights: ArrayLike<number>, gapRatio = 4, maxEps = 0.25): LevelEps {
+  const known = Array.from(heights).filter((h) => h <= maxEps).sort((a, b) => a - b);
+  const nextAbove = (v: number) => {
+    let a: number | null = null;
+    for (let i = 0; i < heights.length; i++) if (heights[i] > v && (a === null || heights[i] < a)) a = heights[i];
+    return a;
+  };
+  if (known.length === 0) return { value: maxEps, method: "separated", below: null, above: nextAbove(maxEps), ratio: null };
+  const list = [...known, maxEps];
   for (let i = list.length - 2; i >= 0; i--) {
     const lo = list[i];
     const hi = list[i + 1];
-    if (lo > maxEps) continue;
     const base = Math.max(lo, HEIGHT_FLOOR);
     if (hi >= gapRatio * base) {
       const value = Math.max(lo, Math.min(Math.sqrt(base * hi), maxEps));
-      const virtualTop = i + 1 === list.length - 1 && list !== h;
-      return { value, method: "gap", below: lo, above: virtualTop ? null : hi, ratio: lo > 0 && !virtualTop ? hi / lo : null };
+      const above = nextAbove(value);
+      return { value, method: "gap", below: lo, above, ratio: lo > 0 && above !== null ? above / lo : null };
     }
   }
-  const value = Math.min(maxEps, h[0] / 2);
-  return { value, method: "no-gap", below: null, above: h[0], ratio: null };
+  return { value: known[0] / 2, method: "no-gap", below: null, above: known[0], ratio: null };
+}
+
+/**
+ * Single linkage truncated at radius R: the minimum-spanning-forest edges of length ≤ R (ascending,
+ * ties by point indices) of `count` points (`x` dimension-major, x[d·count + i]). Candidate pairs come
+ * from a grid of cell size R on the three coordinates of largest variance (a pair within R in R^dim is
+ * within R in any coordinates), each checked exactly — O(N + candidates) instead of the O(N²) of the
+ * full dendrogram, which the gap rule never needs above maxEps. Falls back to the full O(N²)
+ * persistence (wasm) when the grid would not prune. Distances are sequential sums over d, then √.
+ */
+function truncatedLinkage(xw: WasmArray<Float64Array>, dim: number, count: number, radius: number): { heights: Float64Array; edges: Int32Array } {
+  if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
+  const x = xw.array;
+  // the three coordinates of largest variance
+  const vars: [number, number][] = [];
+  for (let d = 0; d < dim; d++) {
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < count; i++) {
+      const v = x[d * count + i];
+      s += v;
+      s2 += v * v;
+    }
+    vars.push([s2 / count - (s / count) ** 2, d]);
+  }
+  vars.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const axes = vars.slice(0, Math.min(3, dim)).map((v) => v[1]);
+  const span = axes.length;
+  const coords = new Float64Array(count * span);
+  const cells = new Map<string, number[]>();
+  const keys: string[] = [];
+  for (let i = 0; i < count; i++) {
+    for (let t = 0; t < span; t++) coords[i * span + t] = Math.floor(x[axes[t] * count + i] / radius);
+    const key = Array.from(coords.subarray(i * span, i * span + span)).join(",");
+    let list = cells.get(key);
+    if (list === undefined) {
+      cells.set(key, (list = []));
+      keys.push(key);
+    }
+    list.push(i);
+  }
+  // neighbour offsets in one half-space (each unordered pair of cells once); the cell itself apart
+  const offsets: number[][] = [];
+  for (let code = 0; code < 3 ** span; code++) {
+    const o: number[] = [];
+    let c = code;
+    for (let t = 0; t < span; t++) {
+      o.push((c % 3) - 1);
+      c = Math.floor(c / 3);
+    }
+    const first = o.find((v) => v !== 0);
+    if (first !== undefined && first > 0) offsets.push(o);
+  }
+  const neighbourCells = (list: number[]): number[][] => {
+    const base = list[0] * span;
+    const out: number[][] = [];
+    for (const o of offsets) {
+      const other = cells.get(o.map((v, t) => coords[base + t] + v).join(","));
+      if (other !== undefined) out.push(other);
+    }
+    return out;
+  };
+  let candidates = 0;
+  for (const key of keys) {
+    const list = cells.get(key)!;
+    candidates += (list.length * (list.length - 1)) / 2;
+    for (const other of neighbourCells(list)) candidates += list.length * other.length;
+  }
+  const r2 = radius * radius;
+  const ei: number[] = [];
+  const ej: number[] = [];
+  const ed: number[] = [];
+  if (candidates > (count * (count - 1)) / 8) {
+    // The grid does not prune (distances concentrate): every pair, by the wasm neighbour kernel, whose
+    // partial sums stop as soon as they exceed R² (most pairs after a few coordinates).
+    const kernel = wasm() as unknown as NeighborKernel;
+    scoped(() => {
+      const idx = i32(count);
+      for (let q = 0; q < count; q++) {
+        const num = kernel.neighbors(idx.ptr, xw.ptr, dim, count, q, radius);
+        const nb = idx.array;
+        const xa = xw.array;
+        for (let t = 0; t < num; t++) {
+          const j = nb[t];
+          if (j <= q) continue;
+          let s = 0;
+          for (let d = 0; d < dim; d++) {
+            const u = xa[d * count + j] - xa[d * count + q];
+            s += u * u;
+          }
+          ei.push(q);
+          ej.push(j);
+          ed.push(Math.sqrt(s));
+        }
+      }
+    });
+    return kruskal(count, ei, ej, ed);
+  }
+  // point-major copy for the exact checks
+  const pts = new Float64Array(count * dim);
+  for (let d = 0; d < dim; d++) for (let i = 0; i < count; i++) pts[i * dim + d] = x[d * count + i];
+  const check = (i: number, j: number) => {
+    let s = 0;
+    const a = i * dim;
+    const b = j * dim;
+    for (let d = 0; d < dim; d++) {
+      const t = pts[b + d] - pts[a + d];
+      s += t * t;
+      if (s > r2) return;
+    }
+    ei.push(Math.min(i, j));
+    ej.push(Math.max(i, j));
+    ed.push(Math.sqrt(s));
+  };
+  for (const key of keys) {
+    const list = cells.get(key)!;
+    for (let a = 0; a < list.length; a++) for (let b = a + 1; b < list.length; b++) check(list[a], list[b]);
+    for (const other of neighbourCells(list)) for (const i of list) for (const j of other) check(i, j);
+  }
+  return kruskal(count, ei, ej, ed);
+}
+
+/** Minimum spanning forest of the given edges (Kruskal; ties by point indices): heights ascending. */
+function kruskal(count: number, ei: number[], ej: number[], ed: number[]): { heights: Float64Array; edges: Int32Array } {
+  const order = ed.map((_, t) => t).sort((a, b) => ed[a] - ed[b] || ei[a] - ei[b] || ej[a] - ej[b]);
+  const parent = new Int32Array(count);
+  for (let i = 0; i < count; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  const heights: number[] = [];
+  const edges: number[] = [];
+  for (const t of order) {
+    const a = find(ei[t]);
+    const b = find(ej[t]);
+    if (a === b) continue;
+    parent[Math.max(a, b)] = Math.min(a, b);
+    heights.push(ed[t]);
+    edges.push(ei[t], ej[t]);
+    if (heights.length === count - 1) break;
+  }
+  return { heights: Float64Array.from(heights), edges: Int32Array.from(edges) };
+}
+
+/** How the Gram tolerance was chosen. */
+export interface GramTolChoice {
+  value: number;
+  /** `given`, `gap` (highest |cos| gap), `default` (no gap: 1e-3), `unused` (faithful mode). */
+  method: "given" | "gap" | "default" | "unused";
+  /** The largest |cos| ≤ value and the smallest above it (null if none). */
+  below: number | null;
+  above: number | null;
+}
+
+/**
+ * The Gram tolerance from the |cos| of the live pairs (`cos`: n×n, e.g. the Gram matrix of unit
+ * columns): scanning from the top, the first consecutive pair (lo, hi) of sorted values with lo ≤ 0.1
+ * and hi ≥ 8·max(lo, 1e-15); tol = √(max(lo, 1e-15)·hi), at most 0.1. Without such a gap 1e-3 (a
+ * connected factor is never wrong, only slower).
+ */
+export function chooseGramTol(cos: ArrayLike<number>, n: number, live: ArrayLike<number>): GramTolChoice {
+  const l = live.length;
+  const values = new Float64Array((l * (l - 1)) / 2);
+  let t = 0;
+  for (let a = 0; a < l; a++) for (let b = a + 1; b < l; b++) values[t++] = Math.abs(cos[live[a] * n + live[b]]);
+  values.sort();
+  const MAX = 0.1;
+  const RATIO = 8;
+  for (let i = values.length - 2; i >= 0; i--) {
+    const lo = values[i];
+    const hi = values[i + 1];
+    if (lo > MAX) continue;
+    const base = Math.max(lo, 1e-15);
+    if (hi >= RATIO * base) return { value: Math.max(lo, Math.min(Math.sqrt(base * hi), MAX)), method: "gap", below: lo, above: hi };
+  }
+  const value = 1e-3;
+  let below: number | null = null;
+  let above: number | null = null;
+  for (const c of values) {
+    if (c <= value) below = c;
+    else if (above === null) above = c;
+  }
+  return { value, method: "default", below, above };
 }
 
 // ---------------------------------------------------------------------------------------------------
-// TEMPORARY private helpers (to be replaced by src/persistence.ts and src/dbscan.ts when they land).
 
-/** TEMPORARY: single-linkage merge heights (Prim on the complete graph, distances by the kernel). */
-function mergeHeightsTemp(x: WasmArray<Float64Array>, dim: number, count: number): Float64Array {
-  const heights = new Float64Array(Math.max(0, count - 1));
-  if (count <= 1) return heights;
-  const best = new Float64Array(count).fill(Infinity);
-  const done = new Uint8Array(count);
-  const row = f64(count);
-  let cur = 0;
-  done[0] = 1;
-  for (let it = 0; it < count - 1; it++) {
-    chordalDistances(row, x, dim, count, cur);
-    const r = row.array;
-    let next = -1;
-    let nv = Infinity;
-    for (let j = 0; j < count; j++) {
-      if (done[j]) continue;
-      if (r[j] < best[j]) best[j] = r[j];
-      if (best[j] < nv) {
-        nv = best[j];
-        next = j;
-      }
+/**
+ * DBSCAN labels for min_samples = 1 from the single-linkage MST: union of the edges ≤ eps, clusters
+ * numbered in the order of their lowest point (scikit-learn's discovery order when every point is core).
+ */
+function cutLabels(pers: { heights: Float64Array; edges: Int32Array } | null, count: number, eps: number): Int32Array {
+  const parent = new Int32Array(count);
+  for (let i = 0; i < count; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
     }
-    heights[it] = nv;
-    done[next] = 1;
-    cur = next;
+    return i;
+  };
+  if (pers !== null) {
+    for (let t = 0; t < pers.heights.length && pers.heights[t] <= eps; t++) {
+      const a = find(pers.edges[2 * t]);
+      const b = find(pers.edges[2 * t + 1]);
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
   }
-  return heights.sort();
-}
-
-/** TEMPORARY: DBSCAN (scikit-learn semantics; border → nearest core, ties → lower index). */
-function dbscanTemp(x: WasmArray<Float64Array>, dim: number, count: number, eps: number, minSamples: number): Int32Array {
-  const labels = new Int32Array(count).fill(-1);
-  const idx = i32(count);
-  const lists: Int32Array[] = new Array(count);
-  for (let q = 0; q < count; q++) {
-    const num = neighbors(idx, x, dim, count, q, eps);
-    lists[q] = idx.array.slice(0, num);
-  }
-  const core = lists.map((l) => l.length >= minSamples);
+  const labels = new Int32Array(count);
+  const id = new Int32Array(count).fill(-1);
   let next = 0;
-  for (let p = 0; p < count; p++) {
-    if (!core[p] || labels[p] !== -1) continue;
-    const c = next++;
-    labels[p] = c;
-    const stack = [p];
-    while (stack.length > 0) {
-      const q = stack.pop()!;
-      for (const j of lists[q]) {
-        if (labels[j] !== -1 || !core[j]) continue;
-        labels[j] = c;
-        stack.push(j);
-      }
-    }
-  }
-  // border points: the nearest core point's cluster, ties → lower index
-  const xa = x.array;
-  for (let p = 0; p < count; p++) {
-    if (core[p]) continue;
-    let bestD = Infinity;
-    let bestL = -1;
-    for (const j of lists[p]) {
-      if (!core[j]) continue;
-      let s = 0;
-      for (let d = 0; d < dim; d++) {
-        const t = xa[d * count + j] - xa[d * count + p];
-        s += t * t;
-      }
-      if (s < bestD) {
-        bestD = s;
-        bestL = labels[j];
-      }
-    }
-    labels[p] = bestL;
+  for (let i = 0; i < count; i++) {
+    const r = find(i);
+    if (id[r] < 0) id[r] = next++;
+    labels[i] = id[r];
   }
   return labels;
 }
-
-// ---------------------------------------------------------------------------------------------------
 
 function spreadOf(x: Float64Array, dim: number, count: number, members: number[]): Spread {
   const c = Math.min(members.length, 2000); // pairwise on at most 2000 points
@@ -348,7 +511,7 @@ interface Resolved {
   eps: number | "auto";
   minSamples: number;
   rankTol: number;
-  gramTol: number;
+  gramTol: number | "auto";
   deadTol: number;
   colRedTol: number;
   features: number[];
@@ -393,8 +556,8 @@ function resolve(m: number, n: number, o: BundleOptions): Resolved {
     eps,
     minSamples: checkInt("minSamples", o.minSamples ?? 1, 1),
     rankTol: openUnit("rankTol", o.rankTol ?? 0.05),
-    gramTol: checkNumber("gramTol", o.gramTol ?? 1e-3, 0, 0.999999),
-    deadTol: checkNumber("deadTol", o.deadTol ?? 1e-3, 0, 0.999999),
+    gramTol: o.gramTol === undefined || o.gramTol === "auto" ? "auto" : checkNumber("gramTol", o.gramTol, 0, 0.999999),
+    deadTol: checkNumber("deadTol", o.deadTol ?? 1e-2, 0, 0.999999),
     colRedTol: openUnit("colRedTol", o.colRedTol ?? 1e-12),
     features,
     maxWork: checkNumber("maxWork", o.maxWork ?? 2e10, 0),
@@ -430,8 +593,6 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     norms[j] = Math.sqrt(norms[j]);
     if (norms[j] > maxNorm) maxNorm = norms[j];
   }
-  const selected = new Uint8Array(n);
-  for (const f of o.features) selected[f] = 1;
   const dead: number[] = [];
   const live: number[] = [];
   for (const f of o.features) {
@@ -444,13 +605,23 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   // Factors, Gram graph, work estimate.
   let factors: number[][];
   let adjacency: Uint8Array | null = null;
+  let gram: GramTolChoice = { value: 0, method: "unused", below: null, above: null };
   if (faithful) {
     factors = o.features.length > 0 ? [o.features.slice()] : [];
   } else {
-    adjacency = gramAdjacency(wn, m, n, o.gramTol);
-    factors = live.length > 0 ? tegumFactors(wn, m, n, { tolerance: o.gramTol, deadTolerance: 0.5 }).factors : [];
+    const g = gramOf(wn, m, n); // cosines: wn has unit (or zero) columns
+    gram = o.gramTol === "auto" ? chooseGramTol(g, n, live) : { value: o.gramTol, method: "given", below: null, above: null };
+    adjacency = new Uint8Array(n * n);
+    for (let a = 0; a < live.length; a++) {
+      for (let b = a + 1; b < live.length; b++) {
+        const i = live[a];
+        const j = live[b];
+        if (Math.abs(g[i * n + j]) > gram.value) adjacency[i * n + j] = adjacency[j * n + i] = 1;
+      }
+    }
+    factors = live.length > 0 ? tegumFactors(wn, m, n, { gram: g, tolerance: gram.value, deadTolerance: 0.5 }).factors : [];
   }
-  const work = estimateWork(factors, m, o.minK, o.maxK, adjacency, n);
+  const work = estimateWork(factors, m, o.minK, o.maxK, adjacency, n, o.maxWork);
   checkWork(work, o.maxWork);
   const tPrepared = now();
 
@@ -506,26 +677,30 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       }
       const tl2 = now();
 
-      // eps.
-      let eps: EpsChoice;
-      if (o.eps !== "auto") {
-        eps = { value: o.eps, method: options.eps === undefined ? "fixed" : "given", below: null, above: null, ratio: null };
-        if (count > 1) {
-          const h = mergeHeightsTemp(x, dim, count);
-          let below: number | null = null;
-          let above: number | null = null;
-          for (const v of h) {
-            if (v <= o.eps) below = v;
-            else if (above === null) above = v;
-          }
-          eps = { ...eps, below, above, ratio: below !== null && above !== null && below > 0 ? above / below : null };
+      // eps, from the H0 persistence (single-linkage merge heights) up to the radius that matters.
+      const radius = o.eps === "auto" ? o.maxEps : Math.max(o.eps, o.maxEps);
+      const link = count > 1 ? truncatedLinkage(x, dim, count, radius) : null;
+      let eps: LevelEps;
+      const givenMethod = options.eps === undefined ? "fixed" : "given";
+      if (link === null) eps = { value: o.eps === "auto" ? o.maxEps : o.eps, method: o.eps === "auto" ? "trivial" : givenMethod, below: null, above: null, ratio: null };
+      else if (o.eps !== "auto") {
+        let below: number | null = null;
+        let above: number | null = null;
+        for (const v of link.heights) {
+          if (v <= o.eps) below = v;
+          else if (above === null) above = v;
         }
-      } else if (count <= 1) eps = { value: o.maxEps, method: "trivial", below: null, above: null, ratio: null };
-      else eps = chooseEps(mergeHeightsTemp(x, dim, count), o.gapRatio, o.maxEps);
+        eps = { value: o.eps, method: givenMethod, below, above, ratio: below !== null && above !== null && below > 0 ? above / below : null };
+      } else eps = chooseEps(link.heights, o.gapRatio, o.maxEps);
       const tl3 = now();
 
-      // DBSCAN.
-      const labels = count > 0 ? dbscanTemp(x, dim, count, eps.value, o.minSamples) : new Int32Array(0);
+      // DBSCAN. With min_samples = 1 every point is core and the clusters are the components of the
+      // eps-graph = the components of the minimum-spanning-forest edges ≤ eps: read them off the
+      // linkage instead of an O(N²) pass (same partition, numbered by lowest index as DBSCAN's).
+      let labels: Int32Array;
+      if (count === 0) labels = new Int32Array(0);
+      else if (o.minSamples === 1) labels = cutLabels(link, count, eps.value);
+      else labels = dbscan(x, dim, count, { eps: eps.value, minSamples: o.minSamples }).labels;
       const tl4 = now();
 
       // Clusters and filters.
@@ -579,7 +754,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
           continue;
         }
         metrics ??= featureMetrics(w64, m, n);
-        const poly = polytope(w64, m, n, features, { ...options.polytope, metrics });
+        const poly = polytope(w64, m, n, features, { rankTolerance: o.rankTol, ...options.polytope, metrics });
         kept.push({
           rank: k,
           features,
@@ -613,9 +788,32 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     bundles.push(...level.kept);
   }
 
+  // Nested: a bundle whose features lie inside a higher-level bundle is a part of that bundle (the
+  // antipodal pairs of a hexagon are lines, but the summand is the hexagon), not a summand itself.
+  const maximal: Bundle[] = [];
+  for (const b of bundles) {
+    const host = bundles
+      .filter((c) => c.rank > b.rank && b.features.every((f) => c.features.includes(f)))
+      .sort((x, y) => x.rank - y.rank || x.features.length - y.features.length)[0];
+    if (host === undefined) {
+      maximal.push(b);
+      continue;
+    }
+    const level = levels.find((l) => l.k === b.rank)!;
+    level.bundles--;
+    level.discarded.push({
+      features: b.features,
+      subsets: b.subsets,
+      spread: b.spread,
+      reason: "nested",
+      detail: `inside the rank-${host.rank} bundle {${host.features.join(", ")}} (${host.shape})`,
+      within: host.features,
+    });
+  }
+
   return {
     mode: o.mode,
-    bundles,
+    bundles: maximal,
     levels,
     options: {
       mode: o.mode,
@@ -634,6 +832,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       reportSingletons: o.reportSingletons,
     },
     work,
+    gram,
     factors,
     dead,
     timings: { prepare: tPrepared - t0, total: now() - t0 },

@@ -66,3 +66,35 @@ export function simplestFraction(x: number, tolerance = 1e-6, maxDenominator = 6
   }
   return null;
 }
+
+/**
+ * The fraction p/q closest to `x` with |p| ≤ maxNumerator and q ≤ maxDenominator (ties: smaller q), or
+ * null when it is farther than `tolerance`. Feature dimensionalities are named this way with
+ * maxNumerator = the rank d of the set (a unit-norm tight frame of N vectors in d dimensions has
+ * D_i = d/N), which keeps dense large-numerator fractions like 9/23 from shadowing 2/5.
+ */
+export function closestFraction(x: number, tolerance = 1e-6, maxDenominator = 64, maxNumerator = Infinity): Fraction | null {
+  checkNumber("x", x);
+  checkNumber("tolerance", tolerance, 0);
+  checkInt("maxDenominator", maxDenominator, 1, 1 << 26);
+  if (maxNumerator !== Infinity) checkInt("maxNumerator", maxNumerator, 0, Number.MAX_SAFE_INTEGER);
+  let best: [number, number] | null = null;
+  let bestDev = Infinity;
+  for (let q = 1; q <= maxDenominator; q++) {
+    let p = Math.round(x * q);
+    if (Math.abs(p) > maxNumerator) p = Math.sign(p) * maxNumerator;
+    const dev = Math.abs(x - p / q);
+    if (dev < bestDev) {
+      bestDev = dev;
+      best = [p, q];
+    }
+  }
+  if (best === null || bestDev > tolerance) return null;
+  const g = gcd(Math.abs(best[0]), best[1]);
+  return make(best[0] / g, best[1] / g, x);
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}

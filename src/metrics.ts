@@ -13,6 +13,7 @@
 // never NaN; an all-zero W has every feature dead and m/‖W‖_F² = Infinity.
 import { TegumError, checkFinite, checkInt, checkLength, checkNumber } from "./errors.js";
 import { gram as gram32, gram64 } from "./gram.js";
+import { matmulABt } from "./matmul.js";
 
 /** A weight matrix W, m×n row-major: column i is feature i's direction. */
 export type Weights = Float32Array | Float64Array;
@@ -44,12 +45,29 @@ export function checkFeatureVector(name: string, v: ArrayLike<number> | undefine
   checkFinite(name, v, n);
 }
 
-/** G = WᵀW (n×n) in the precision of W, computed by the Gram kernel (requires `init`). */
+/** Above this many features an f32 Gram matrix is computed as A·Aᵀ (A = Wᵀ) by the matmul kernel. */
+const GRAM_VIA_MATMUL = 512;
+
+/**
+ * G = WᵀW (n×n) in the precision of W, by the wasm kernels (requires `init`). For f32 W with many
+ * features the matmul kernel on the transposed W (contiguous dot products, register-blocked) is ~2×
+ * faster than the Gram kernel at n = 4096, m = 256, and gives the same bits: both compute every G_ij as
+ * the sequential f32 sum over p from +0 of the rounded products W_pi·W_pj.
+ */
 export function gramOf(w: Weights, m: number, n: number): Float32Array | Float64Array {
   checkWeights(w, m, n);
   if (w instanceof Float32Array) {
     const g = new Float32Array(n * n);
-    gram32(g, w, m, n);
+    if (n >= GRAM_VIA_MATMUL) {
+      const a = new Float32Array(n * m);
+      for (let p = 0; p < m; p++) {
+        const o = p * n;
+        for (let i = 0; i < n; i++) a[i * m + p] = w[o + i];
+      }
+      matmulABt(g, a, a, n, m, n);
+    } else {
+      gram32(g, w, m, n);
+    }
     return g;
   }
   const g = new Float64Array(n * n);

@@ -4,7 +4,7 @@
 // little parser (never eval) that accepts exactly what numpy writes.
 import { TegumError } from "./errors.js";
 import {
-  byteSource, checkFiniteTensor, checkWritable, decodeElements, decodeUtf8, elementCount, encodeFloats, fileError,
+  byteSource, checkDecodable, checkFiniteTensor, checkWritable, decodeElements, decodeUtf8, elementCount, encodeFloats, fileError,
   formatShape, MAX_HEADER_BYTES, type ByteSource, type ElementType, type Tensor,
 } from "./tensor.js";
 
@@ -43,6 +43,7 @@ export function readNpy(input: Uint8Array | ByteSource, file = "<npy>", options:
   }
   const need = count * type.size;
   if (available !== need) throw fileError(file, `${available - need} unexpected bytes after the data of shape ${formatShape(header.shape)}`, "a .npy file holds exactly one array");
+  checkDecodable(file, "the array", count);
   const raw = decodeElements(src.read(header.dataOffset, need), 0, count, type);
   const data = header.fortranOrder && header.shape.length > 1 ? fortranToC(raw, header.shape) : raw;
   const tensor: Tensor = { shape: header.shape, data, dtype: header.descr };

@@ -12,15 +12,15 @@
 //   d = k/2 ≥ 3              "octahedron", "d-cross-polytope"      (d orthogonal digons)
 //   d = 3                    "cube", "icosahedron", "dodecahedron", "square antiprism" (any height;
 //                            `antiprism.tight` when height² = 1/3, the form with D_i = 3/8)
-//   otherwise                "tight frame" when Σ_ij cos_ij² = k²/d (the frame operator of the
-//                            directions is (k/d)·I on their span: equal-norm ⇒ D_i = d/k), else
-//                            "irregular".
+//   otherwise                "tight frame" when the frame operator of the directions is (k/d)·I on
+//                            their span (equal-norm ⇒ D_i = d/k), else "irregular".
 //
 // Each D_i is reported as computed inside the set (`local`: G_ii²/Σ_{j∈S} G_ij²) and, when metrics of
-// the whole W are given, globally; both as the simplest fraction within `fractionTolerance`, with the
-// deviation (so "2/5" never hides 0.3744).
+// the whole W are given, globally; both as the closest fraction p/q with p ≤ rank (an equal-norm tight
+// frame of N vectors in d dimensions has D_i = d/N) within `fractionTolerance`, always with the
+// deviation (so "3/8" never hides 0.3744).
 import { TegumError, checkInt, checkNumber } from "./errors.js";
-import { type Fraction, simplestFraction } from "./fraction.js";
+import { type Fraction, closestFraction } from "./fraction.js";
 import { type FeatureMetrics, type Weights, checkWeights, featureMetrics } from "./metrics.js";
 import { type TegumFactors, type TegumOptions, pivotedBasis, tegumFactors } from "./tegum-factors.js";
 
@@ -59,9 +59,12 @@ export interface Polytope {
   name: string;
   /** For named shapes: the largest |cos − reference|; for "tight frame" and "irregular": null. */
   deviation: number | null;
-  /** Whether the directions form a tight frame on their span (Σ cos² = k²/d within tolerance). */
+  /** Whether the directions form a tight frame on their span: frameDefect ≤ tolerance. */
   tight: boolean;
-  /** Σ_ij cos_ij² · d / k² − 1 ≥ 0 (0 exactly for tight frames). */
+  /**
+   * ‖S − (k/d)·I‖_F / (k/d) for the frame operator S = Σ_i Ŵ_i Ŵ_iᵀ of the directions on their span
+   * (0 exactly for tight frames; first order in a perturbation, like the cosine deviations).
+   */
   frameDefect: number;
   /** D_i = d/k of an equal-norm tight frame of this rank and count. */
   tightDimensionality: Fraction;
@@ -76,7 +79,7 @@ export interface PolytopeOptions {
   tolerance?: number;
   /** Rank tolerance (relative residual of the pivoted basis). Default 1e-6. */
   rankTolerance?: number;
-  /** D_i is named p/q when within this distance. Default 0.01. */
+  /** D_i is named by the closest p/q (p ≤ rank, q ≤ maxDenominator) when within this distance. Default 0.01. */
   fractionTolerance?: number;
   /** Largest denominator for D_i fractions. Default 24. */
   maxDenominator?: number;
@@ -177,21 +180,20 @@ export function polytope(w: Weights, m: number, n: number, features: ArrayLike<n
       g[b * k + a] = s;
     }
   }
-  const rank = k === 0 ? 0 : pivotedBasis(w, m, n, { columns: live, tolerance: rankTolerance, deadTolerance: 0 }).rank;
+  const pb = k === 0 ? null : pivotedBasis(w, m, n, { columns: live, tolerance: rankTolerance, deadTolerance: 0 });
+  const rank = pb === null ? 0 : pb.rank;
 
-  // Cosines, their sorted rows, the frame potential.
+  // Cosines and their sorted rows.
   const rows: Float64Array[] = [];
-  let potential = 0;
   for (let a = 0; a < k; a++) {
     const row = new Float64Array(k);
     for (let b = 0; b < k; b++) {
       const c = a === b ? 1 : g[a * k + b] / (norms[a] * norms[b]);
       row[b] = c;
-      potential += c * c;
     }
     rows.push(row.slice().sort());
   }
-  const frameDefect = k === 0 ? 0 : Math.max(0, (potential * rank) / (k * k) - 1);
+  const frameDefect = pb === null ? 0 : tightness(pb.coordinates, rank, k);
   const tight = k > 0 && frameDefect <= tolerance;
 
   let kind: PolytopeKind = "irregular";
@@ -246,17 +248,18 @@ export function polytope(w: Weights, m: number, n: number, features: ArrayLike<n
     name = "tight frame";
   }
 
-  // D_i inside the set, and globally.
+  // D_i inside the set, and globally: the closest p/q with p ≤ rank (tight frames give d/N).
+  const fractionOf = (x: number) => closestFraction(x, fractionTolerance, maxDenominator, Math.max(rank, 1));
   const dimensionality: FeatureDimensionality[] = live.map((f, a) => {
     let s = 0;
     for (let b = 0; b < k; b++) s += g[a * k + b] * g[a * k + b];
     const gaa = g[a * k + a];
     const local = s > 0 ? (gaa * gaa) / s : 0;
-    const entry: FeatureDimensionality = { feature: f, local, localFraction: simplestFraction(local, fractionTolerance, maxDenominator) };
+    const entry: FeatureDimensionality = { feature: f, local, localFraction: fractionOf(local) };
     if (options.metrics !== undefined) {
       const d = options.metrics.dimensionality[f];
       entry.global = d;
-      entry.globalFraction = simplestFraction(d, fractionTolerance, maxDenominator);
+      entry.globalFraction = fractionOf(d);
     }
     return entry;
   });
@@ -287,6 +290,29 @@ export function polytope(w: Weights, m: number, n: number, features: ArrayLike<n
   };
   if (antiprism !== undefined) out.antiprism = antiprism;
   return out;
+}
+
+/** ‖S − (k/d)I‖_F/(k/d), S the frame operator of the normalised columns of y (d×k row-major). */
+function tightness(y: Float64Array, d: number, k: number): number {
+  if (d === 0) return 0;
+  const u = new Float64Array(d * k);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let l = 0; l < d; l++) s += y[l * k + c] * y[l * k + c];
+    const inv = 1 / Math.sqrt(s);
+    for (let l = 0; l < d; l++) u[l * k + c] = y[l * k + c] * inv;
+  }
+  const c0 = k / d;
+  let f = 0;
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += u[a * k + c] * u[b * k + c];
+      const e = s - (a === b ? c0 : 0);
+      f += e * e;
+    }
+  }
+  return Math.sqrt(f) / c0;
 }
 
 /**

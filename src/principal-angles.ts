@@ -80,6 +80,30 @@ function residual(b: Float64Array, a: Float64Array, mm: Float64Array, m: number,
   return out;
 }
 
+/** 2·atan of t ≥ 0 halved twice, then the series: + − × ÷ √ only, the same bits in every engine. */
+function atan(t: number): number {
+  // atan(t) = 2·atan(t / (1 + √(1 + t²))): two halvings take t ≤ 1 below tan(π/16) ≈ 0.199
+  let scale = 1;
+  for (let i = 0; i < 2; i++) {
+    t = t / (1 + Math.sqrt(1 + t * t));
+    scale *= 2;
+  }
+  const t2 = t * t;
+  let term = t;
+  let sum = 0;
+  for (let k = 0; k < 30; k++) {
+    sum += term / (2 * k + 1);
+    term = -term * t2;
+    if (Math.abs(term) < 1e-18 * Math.abs(sum)) break;
+  }
+  return scale * sum;
+}
+
+/** asin(s) for 0 ≤ s ≤ 1/√2 (so s/√(1 − s²) ≤ 1). */
+const asinSmall = (s: number): number => atan(s / Math.sqrt(1 - s * s));
+/** π/2, correctly rounded. */
+const HALF_PI = 1.5707963267948966;
+
 function checkShapes(m: number, ka: number, kb: number): void {
   checkInt("m", m, 1);
   checkInt("ka", ka, 0, m);
@@ -111,7 +135,8 @@ export function principalAngles(
   const out = new Float64Array(q);
   for (let i = 0; i < q; i++) {
     const s = Math.min(1, sin[i]);
-    out[i] = s * s < 0.5 ? Math.asin(s) : Math.acos(Math.min(1, cos[i]));
+    // below 45° from the sine, above from the cosine: acos(c) = π/2 − asin(c) with c < 1/√2
+    out[i] = s * s < 0.5 ? asinSmall(s) : Math.max(0, HALF_PI - asinSmall(Math.min(Math.SQRT1_2, cos[i])));
   }
   // the two halves are each monotone; enforce ascending order across the switch
   for (let i = 1; i < q; i++) if (out[i] < out[i - 1]) out[i] = out[i - 1];

@@ -6,7 +6,7 @@
 // buffer exactly. Tensors are decoded on demand, so picking one from a large file reads only it.
 import { TegumError } from "./errors.js";
 import {
-  byteSource, checkFiniteTensor, checkWritable, decodeElements, decodeUtf8, elementCount, encodeFloats, fileError,
+  byteSource, checkDecodable, checkFiniteTensor, checkWritable, decodeElements, decodeUtf8, elementCount, encodeFloats, fileError,
   formatShape, MAX_HEADER_BYTES, type ByteSource, type ElementType, type Tensor,
 } from "./tensor.js";
 
@@ -107,9 +107,10 @@ export function readSafetensors(input: Uint8Array | ByteSource, file = "<safeten
       if (!e) throw fileError(file, `no tensor named ${JSON.stringify(name)}`, `tensors: ${describeNames([...entries.values()])}`);
       const type = DTYPES[e.dtype];
       const count = e.shape.reduce((a, b) => a * b, 1);
+      checkDecodable(file, `tensor ${JSON.stringify(name)}`, count);
       const data = decodeElements(src.read(bufferStart + e.dataOffsets[0], e.dataOffsets[1] - e.dataOffsets[0]), 0, count, type);
       const t: Tensor = { shape: e.shape.slice(), data, dtype: e.dtype };
-      return options.allowNonFinite ? t : checkFiniteTensor(file, JSON.stringify(name), t);
+      return options.allowNonFinite ? t : checkFiniteTensor(file, `tensor ${JSON.stringify(name)}`, t);
     },
   };
 }

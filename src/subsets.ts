@@ -202,9 +202,26 @@ export function connectedSubsets(adjacency: Uint8Array, n: number, items: ArrayL
   checkInt("n", n, 1);
   if (adjacency.length < n * n) throw new TegumError(`adjacency needs ${n * n} entries, got ${adjacency.length}`, "adjacency");
   checkItems(items, n);
+  // Dense graphs: walk the combinations in lexicographic order and keep the connected ones
+  // (C(s, k)·k² work, no sorting); sparse graphs: ESU (work ∝ the connected subsets), then sort.
+  const s = items.length;
+  let edges = 0;
+  for (let a = 0; a < s; a++) for (let b = a + 1; b < s; b++) edges += adjacency[items[a] * n + items[b]];
+  const density = s > 1 ? edges / ((s * (s - 1)) / 2) : 1;
+  if (k === 1 || density >= 0.25) {
+    const all = combinations(items, k);
+    const count = all.length / k;
+    const out = new Int32Array(all.length);
+    let kept = 0;
+    for (let c = 0; c < count; c++) {
+      const sub = all.subarray(c * k, c * k + k);
+      if (isConnected(adjacency, n, sub)) out.set(sub, k * kept++);
+    }
+    return out.slice(0, kept * k);
+  }
   const found: number[][] = [];
-  esu(adjacency, n, items, k, (s) => {
-    found.push(s.slice().sort((a, b) => a - b));
+  esu(adjacency, n, items, k, (sub) => {
+    found.push(sub.slice().sort((a, b) => a - b));
     return true;
   });
   found.sort((a, b) => {
@@ -212,7 +229,7 @@ export function connectedSubsets(adjacency: Uint8Array, n: number, items: ArrayL
     return 0;
   });
   const out = new Int32Array(found.length * k);
-  found.forEach((s, c) => out.set(s, c * k));
+  found.forEach((sub, c) => out.set(sub, c * k));
   return out;
 }
 
@@ -243,20 +260,22 @@ export interface WorkEstimate {
 }
 
 /**
- * Flop estimate of one level: a one-sided Jacobi SVD (≈ 6 sweeps of k²/2 rotations over 2m-vectors,
- * 6m flops each), the projector and its embedding (m²k), and brute-force neighbour searches (DBSCAN,
- * H0 persistence: ≈ 3 passes of points²/2 distances, 3·dim flops each).
+ * Flop estimate of one level: a one-sided Jacobi SVD per subset (≈ 6 sweeps of k²/2 rotations over
+ * 2m-vectors, 6m flops each), its projector and embedding (m²k), and the neighbour search of the single
+ * linkage, which in the worst case (no pruning by the grid) checks every ordered pair with partial sums
+ * over ≤ 16 coordinates, 3 flops each.
  */
 export function levelFlops(points: number, m: number, k: number): number {
   const dim = (m * (m + 1)) / 2;
   const perPoint = 6 * ((k * (k - 1)) / 2) * 6 * m + m * m * k + dim;
-  return points * perPoint + 3 * ((points * points) / 2) * 3 * dim;
+  return points * perPoint + points * points * Math.min(dim, 16) * 3;
 }
 
 /**
  * Estimates the work of levels k = minK..maxK over the given factors (lists of column indices). With
- * an adjacency, connected subsets are counted exactly (ESU, no numerical work), stopping past
- * `countUpTo` per factor and level, where the binomial bound C(n_f, k) is used instead.
+ * an adjacency, connected subsets are counted exactly (ESU, no numerical work), but never past the
+ * count whose work alone would exceed `maxWork` (nor past 2·10⁶): there the binomial bound C(n_f, k) is
+ * used instead, so that a refusal stays cheap.
  */
 export function estimateWork(
   factors: number[][],
@@ -265,13 +284,14 @@ export function estimateWork(
   maxK: number,
   adjacency: Uint8Array | null,
   n: number,
-  countUpTo = 2_000_000,
+  maxWork = Infinity,
 ): WorkEstimate {
   checkInt("m", m, 1);
   checkInt("minK", minK, 1);
   checkInt("maxK", maxK, minK);
   const levels: LevelWork[] = [];
   const dim = (m * (m + 1)) / 2;
+  const countUpTo = Math.min(2_000_000, Math.ceil(Math.sqrt(maxWork / (3 * Math.min(dim, 16)))) + 1);
   for (let k = minK; k <= maxK; k++) {
     let points = 0;
     let exact = true;

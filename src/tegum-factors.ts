@@ -116,25 +116,55 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     if (norms[i] <= threshold || !(gii > 0)) dead.push(i);
     else inv[i] = 1 / Math.sqrt(gii);
   }
-  const uf = new UnionFind(n);
+  // Breadth-first search over the implicit graph: each live row is scanned once (O(n²) reads, no
+  // union-find), and the same scan records the cosines that bracket the tolerance (pairs j > q).
+  const labels = new Int32Array(n).fill(-1);
+  const groups: number[][] = [];
+  const queue = new Int32Array(n);
   let largestBelow = 0;
   let smallestAbove = Infinity;
-  for (let i = 0; i < n; i++) {
-    const si = inv[i];
-    if (si === 0) continue;
-    const row = i * n;
-    for (let j = i + 1; j < n; j++) {
-      const sj = inv[j];
-      if (sj === 0) continue;
-      let c = g[row + j] * si * sj;
-      if (c < 0) c = -c;
-      if (c > tolerance) {
-        if (c < smallestAbove) smallestAbove = c;
-        uf.union(i, j);
-      } else if (c > largestBelow) largestBelow = c;
+  for (let start = 0; start < n; start++) {
+    if (inv[start] === 0 || labels[start] !== -1) continue;
+    const id = groups.length;
+    const members: number[] = [];
+    let head = 0, tail = 0;
+    queue[tail++] = start;
+    labels[start] = id;
+    while (head < tail) {
+      const q = queue[head++];
+      members.push(q);
+      const sq = inv[q];
+      const row = q * n;
+      // |cos| = |G_qj|·inv_j·inv_q > tol  ⇔  |G_qj|·inv_j > tol/inv_q: one product per pair.
+      const thr = tolerance / sq;
+      for (let j = 0; j < q; j++) {
+        if (labels[j] !== -1) continue;
+        const v = g[row + j] * inv[j];
+        if (v > thr || -v > thr) {
+          labels[j] = id;
+          queue[tail++] = j;
+        }
+      }
+      // Pairs (q, j > q): also the bracketing cosines, kept scaled by 1/inv_q within the row.
+      let below = largestBelow / sq;
+      let above = smallestAbove / sq;
+      for (let j = q + 1; j < n; j++) {
+        let v = g[row + j] * inv[j];
+        if (v < 0) v = -v;
+        if (v > thr) {
+          if (v < above) above = v;
+          if (labels[j] === -1) {
+            labels[j] = id;
+            queue[tail++] = j;
+          }
+        } else if (v > below) below = v;
+      }
+      largestBelow = Math.min(tolerance, Math.max(largestBelow, below * sq));
+      if (above * sq < smallestAbove) smallestAbove = Math.max(above * sq, tolerance * (1 + 2 ** -52));
     }
+    members.sort((a, b) => a - b);
+    groups.push(members);
   }
-  const { groups, labels } = components(uf, (i) => inv[i] !== 0, n);
   return {
     factors: groups,
     labels,
@@ -248,8 +278,11 @@ export function pivotedBasis(w: Weights, m: number, n: number, options: BasisOpt
     active[best] = 0;
     for (let c = 0; c < k; c++) {
       if (!active[c]) continue;
-      axpy(r[c], q, -dot(q, r[c], m), m);
-      rnorm[c] = Math.sqrt(dot(r[c], r[c], m));
+      const coef = dot(q, r[c], m);
+      axpy(r[c], q, -coef, m);
+      // Norm downdating (LAPACK xGEQP3 style), recomputed when cancellation would make it inaccurate.
+      const left = rnorm[c] * rnorm[c] - coef * coef;
+      rnorm[c] = left > 1e-4 * norm0[c] * norm0[c] ? Math.sqrt(left) : Math.sqrt(dot(r[c], r[c], m));
     }
   }
   const rank = qs.length;

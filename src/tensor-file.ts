@@ -24,6 +24,9 @@ export interface TensorCollection {
   tensor(name: string): Tensor;
 }
 
+/** JSON tensor files larger than this are refused (JavaScript strings cannot hold much more). */
+export const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
 const ACCEPTED = "accepted: .npy, .safetensors, .json (nested arrays or {shape, data})";
 
 /** The format a file name's extension suggests, if any. */
@@ -73,6 +76,7 @@ export function openTensors(input: Uint8Array | ByteSource, file: string): Tenso
       tensor: (name) => st.tensor(name),
     };
   }
+  if (src.size > MAX_JSON_BYTES) throw fileError(file, `is ${src.size} bytes, too large for a JSON tensor file`, `JSON files up to ${MAX_JSON_BYTES} bytes are read; use .npy or .safetensors for large tensors`);
   const json = readTensorJson(src.read(0, src.size), file);
   return { file, format, names: json.names, shape: (name) => json.shape(name), tensor: (name) => json.tensor(name) };
 }
@@ -91,7 +95,7 @@ export interface ReadWeightsOptions {
   instance?: number | "all";
 }
 
-export interface WeightsInstance {
+export interface LoadedInstance {
   /** Index of the instance in the file. */
   index: number;
   /** m×n row-major: column i is feature i's direction in hidden space. */
@@ -100,8 +104,8 @@ export interface WeightsInstance {
   b?: Float64Array;
 }
 
-export interface Weights {
-  instances: WeightsInstance[];
+export interface LoadedWeights {
+  instances: LoadedInstance[];
   nFeatures: number;
   nHidden: number;
   source: {
@@ -119,11 +123,11 @@ export interface Weights {
 }
 
 /** Reads W (and b) from a tensor file into the library's convention; bad input is a TegumError naming the file. */
-export function readWeights(input: Uint8Array | ByteSource | TensorCollection, file: string, options: ReadWeightsOptions = {}): Weights {
+export function readWeights(input: Uint8Array | ByteSource | TensorCollection, file: string, options: ReadWeightsOptions = {}): LoadedWeights {
   const col = "names" in input ? input : openTensors(input, file);
   const layoutOption = options.layout ?? "auto";
   if (!LAYOUTS.includes(layoutOption)) throw new TegumError(`layout must be one of ${LAYOUTS.join(", ")}, got ${JSON.stringify(layoutOption)}`, "layout");
-  const label = (name: string) => (name === "" ? "(the whole file)" : JSON.stringify(name));
+  const label = (name: string) => (name === "" ? "the array" : `tensor ${JSON.stringify(name)}`);
   const describe = (names: string[]) => names.map((n) => `${n === "" ? "(unnamed)" : n} ${formatShape(col.shape(n))}`).join(", ");
 
   // Which tensor is W.
@@ -144,11 +148,11 @@ export function readWeights(input: Uint8Array | ByteSource | TensorCollection, f
   }
   const stored = col.shape(wName);
   if (stored.length !== 2 && stored.length !== 3) {
-    throw fileError(file, `tensor ${label(wName)} has shape ${formatShape(stored)} (rank ${stored.length})`, "W must be 2-D (n, m)/(m, n), or 3-D with the instance axis first");
+    throw fileError(file, `${label(wName)} has shape ${formatShape(stored)} (rank ${stored.length})`, "W must be 2-D (n, m)/(m, n), or 3-D with the instance axis first");
   }
   const instanceCount = stored.length === 3 ? stored[0] : 1;
   const [a, c] = stored.slice(-2);
-  if (instanceCount === 0 || a === 0 || c === 0) throw fileError(file, `tensor ${label(wName)} is empty (shape ${formatShape(stored)})`);
+  if (instanceCount === 0 || a === 0 || c === 0) throw fileError(file, `${label(wName)} is empty (shape ${formatShape(stored)})`);
 
   // Which tensor is b (optional); its length tells n when it exists.
   let bName: string | undefined;
@@ -180,7 +184,7 @@ export function readWeights(input: Uint8Array | ByteSource | TensorCollection, f
   else {
     throw fileError(
       file,
-      `tensor ${label(wName)} is square per instance (${a}×${c}), so --layout auto cannot tell features from hidden dimensions`,
+      `${label(wName)} is square per instance (${a}×${c}), so --layout auto cannot tell features from hidden dimensions`,
       "pass --layout features-by-hidden (stored (instance, n, m), as in the official notebook) or --layout hidden-by-features (stored (instance, m, n), as in ARENA)",
     );
   }
@@ -190,7 +194,7 @@ export function readWeights(input: Uint8Array | ByteSource | TensorCollection, f
     const s = col.shape(bName);
     if (!biasFits(bName, nFeatures)) {
       const want = instanceCount === 1 ? `(${nFeatures},) or (1, ${nFeatures})` : `(${instanceCount}, ${nFeatures})`;
-      throw fileError(file, `bias ${label(bName)} has shape ${formatShape(s)}, which does not fit W ${formatShape(stored)} read as ${layout}`, `expected ${want}`);
+      throw fileError(file, `${label(bName)} (the bias) has shape ${formatShape(s)}, which does not fit W ${formatShape(stored)} read as ${layout}`, `expected ${want}`);
     }
   }
 
@@ -199,12 +203,12 @@ export function readWeights(input: Uint8Array | ByteSource | TensorCollection, f
   const inst = options.instance ?? "all";
   if (inst === "all") indices = Array.from({ length: instanceCount }, (_, i) => i);
   else if (Number.isInteger(inst) && inst >= 0 && inst < instanceCount) indices = [inst];
-  else throw new TegumError(`instance must be "all" or an integer in [0, ${instanceCount - 1}] for ${file}, got ${String(inst)}`, "instance");
+  else throw new TegumError(`${file} holds ${instanceCount} instance${instanceCount === 1 ? "" : "s"}, so instance must be "all" or an integer in [0, ${instanceCount - 1}], got ${String(inst)}`, "instance");
 
   const W = col.tensor(wName).data;
   const B = bName !== undefined ? col.tensor(bName).data : undefined;
   const per = a * c;
-  const instances = indices.map((k): WeightsInstance => {
+  const instances = indices.map((k): LoadedInstance => {
     const src = W.subarray(k * per, (k + 1) * per);
     let w: Float64Array;
     if (layout === "hidden-by-features") w = src.slice();
@@ -212,7 +216,7 @@ export function readWeights(input: Uint8Array | ByteSource | TensorCollection, f
       w = new Float64Array(per); // stored (n, m) → m×n
       for (let i = 0; i < nFeatures; i++) for (let j = 0; j < nHidden; j++) w[j * nFeatures + i] = src[i * nHidden + j];
     }
-    const out: WeightsInstance = { index: k, W: w };
+    const out: LoadedInstance = { index: k, W: w };
     if (B) out.b = B.slice(k * nFeatures, (k + 1) * nFeatures);
     return out;
   });

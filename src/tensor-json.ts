@@ -4,7 +4,7 @@
 // (strings, numbers, config) are ignored. Shapes are read cheaply up front; a tensor is fully checked
 // (rectangular, numbers only, finite) when it is picked.
 import { TegumError } from "./errors.js";
-import { checkFiniteTensor, checkWritable, decodeUtf8, elementCount, fileError, formatShape, MAX_RANK, type Tensor } from "./tensor.js";
+import { checkDecodable, checkFiniteTensor, checkWritable, decodeUtf8, elementCount, fileError, formatShape, MAX_RANK, type Tensor } from "./tensor.js";
 
 const ACCEPTED = 'accepted: a nested array of numbers, {"shape": [...], "data": [...]}, or an object of named tensors';
 const MAX_NESTING = 8;
@@ -65,7 +65,7 @@ export function readTensorJson(input: string | Uint8Array, file = "<json>"): Jso
       const c = get(name);
       const what = label(name);
       const t = c.kind === "nested" ? fromNested(file, what, c.value) : fromShaped(file, what, c.shape, c.data);
-      return options.allowNonFinite ? t : checkFiniteTensor(file, what, t);
+      return options.allowNonFinite ? t : checkFiniteTensor(file, `tensor ${what}`, t);
     },
   };
 }
@@ -90,13 +90,12 @@ function leadingShape(value: unknown[]): number[] {
 function fromNested(file: string, what: string, value: unknown[]): Tensor {
   const shape = leadingShape(value);
   if (shape.length > MAX_RANK) throw fileError(file, `tensor ${what} is nested deeper than ${MAX_RANK} levels`, ACCEPTED);
-  // An empty innermost array leaves the element type unknown but the shape is still well defined.
-  const count = elementCount(file, shape, `tensor ${what} shape`);
-  const data = new Float64Array(count);
-  let at = 0;
+  elementCount(file, shape, `tensor ${what} shape`);
+  // Collect while checking (never allocate from the claimed shape: a ragged file could claim a huge one).
+  const values: number[] = [];
   const visit = (v: unknown, depth: number, path: string) => {
     if (depth === shape.length) {
-      data[at++] = number(file, what, path, v);
+      values.push(number(file, what, path, v));
       return;
     }
     if (!Array.isArray(v)) throw fileError(file, `tensor ${what}${path} is ${describe(v)} where an array of length ${shape[depth]} belongs`, "arrays must be rectangular (not ragged)");
@@ -106,7 +105,8 @@ function fromNested(file: string, what: string, value: unknown[]): Tensor {
     for (let i = 0; i < v.length; i++) visit(v[i], depth + 1, `${path}[${i}]`);
   };
   visit(value, 0, "");
-  return { shape, data, dtype: "json" };
+  checkDecodable(file, `tensor ${what}`, values.length);
+  return { shape, data: Float64Array.from(values), dtype: "json" };
 }
 
 function fromShaped(file: string, what: string, shape: unknown, data: unknown): Tensor {
@@ -115,6 +115,7 @@ function fromShaped(file: string, what: string, shape: unknown, data: unknown): 
   if (!Array.isArray(data)) throw fileError(file, `tensor ${what} has data ${describe(data)}`, "data is an array of numbers (flat in C order, or nested)");
   const s = shape as number[];
   if (data.length === count && (count === 0 || !Array.isArray(data[0]))) {
+    checkDecodable(file, `tensor ${what}`, count);
     const out = new Float64Array(count);
     for (let i = 0; i < count; i++) out[i] = number(file, what, `.data[${i}]`, data[i]);
     return { shape: s.slice(), data: out, dtype: "json" };

@@ -28,6 +28,13 @@ export function byteSource(bytes: Uint8Array): ByteSource {
 export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 /** Tensors of higher rank are refused. */
 export const MAX_RANK = 32;
+/** Tensors with more elements are refused when decoded (2^28 float64 = 2 GiB). */
+export const MAX_ELEMENTS = 2 ** 28;
+
+/** Throws unless a tensor of `count` elements may be decoded (checked before allocating). */
+export function checkDecodable(file: string, what: string, count: number): void {
+  if (count > MAX_ELEMENTS) throw fileError(file, `${what} has ${count} elements`, `at most 2^28 = ${MAX_ELEMENTS} are read`);
+}
 
 /** A TegumError for bad input: `FILE: problem; accepted`. */
 export function fileError(file: string, problem: string, accepted?: string): TegumError {
@@ -95,12 +102,12 @@ export function multiIndex(shape: readonly number[], flat: number): string {
   return `[${idx.join(", ")}]`;
 }
 
-/** Throws at the first NaN or ±Infinity of `tensor`, naming the file, the tensor and the index. */
-export function checkFiniteTensor(file: string, name: string, tensor: Tensor): Tensor {
+/** Throws at the first NaN or ±Infinity of `tensor`, naming the file, the tensor (`label`, e.g. `tensor "W"`) and the index. */
+export function checkFiniteTensor(file: string, label: string, tensor: Tensor): Tensor {
   const { data } = tensor;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
-      throw fileError(file, `tensor ${name}${multiIndex(tensor.shape, i)} is ${String(data[i])}`, "weights must be finite numbers");
+      throw fileError(file, `${label}${multiIndex(tensor.shape, i)} is ${String(data[i])}`, "weights must be finite numbers");
     }
   }
   return tensor;

@@ -112,10 +112,18 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
   return value as T;
 }
 
-function vector(name: string, v: Vec, n: number, min: number, max: number): number[] {
-  if (v.length !== n) throw new TegumError(`${name} must have ${n} entries (one per feature), got ${v.length}`, name);
+/** A finite number in [min, max]; the error names the config key `param` (and the element, `label`). */
+function num(param: string, label: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new TegumError(`${label} must be a finite number in [${min}, ${max}], got ${String(value)}`, param);
+  }
+  return value;
+}
+
+function vector(param: string, label: string, v: Vec, n: number, min: number, max: number): number[] {
+  if (v.length !== n) throw new TegumError(`${label} must have ${n} entries (one per feature), got ${v.length}`, param);
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(checkNumber(`${name}[${i}]`, v[i], min, max));
+  for (let i = 0; i < n; i++) out.push(num(param, `${label}[${i}]`, v[i], min, max));
   return out;
 }
 
@@ -129,7 +137,7 @@ function impliedInstances(p: TrainConfig["p"], importance: TrainConfig["importan
 function expandP(p: TrainConfig["p"], instances: number, n: number): number[][] {
   if (p === undefined) p = 1;
   if (typeof p === "number") {
-    checkNumber("p", p, 0, 1);
+    num("p", "p", p, 0, 1);
     return Array.from({ length: instances }, () => new Array<number>(n).fill(p as number));
   }
   if (!isVec(p)) throw new TegumError(`p must be a number, a per-instance vector, or a list of per-instance numbers/vectors`, "p");
@@ -139,8 +147,8 @@ function expandP(p: TrainConfig["p"], instances: number, n: number): number[][] 
   const out: number[][] = [];
   for (let i = 0; i < instances; i++) {
     const e = (p as ArrayLike<unknown>)[i];
-    if (typeof e === "number") out.push(new Array<number>(n).fill(checkNumber(`p[${i}]`, e, 0, 1)));
-    else if (isVec(e)) out.push(vector(`p[${i}]`, e, n, 0, 1));
+    if (typeof e === "number") out.push(new Array<number>(n).fill(num("p", `p[${i}]`, e, 0, 1)));
+    else if (isVec(e)) out.push(vector("p", `p[${i}]`, e, n, 0, 1));
     else throw new TegumError(`p[${i}] must be a number or a per-feature vector`, "p");
   }
   return out;
@@ -149,7 +157,7 @@ function expandP(p: TrainConfig["p"], instances: number, n: number): number[][] 
 function expandImportance(imp: TrainConfig["importance"], instances: number, n: number): number[][] {
   if (imp === undefined) imp = 1;
   if (typeof imp === "number") {
-    checkNumber("importance", imp, 0, 1e30);
+    num("importance", "importance", imp, 0, 1e30);
     return Array.from({ length: instances }, () => new Array<number>(n).fill(imp as number));
   }
   if (!isVec(imp)) throw new TegumError(`importance must be a number, a per-feature vector or per-instance vectors`, "importance");
@@ -160,10 +168,10 @@ function expandImportance(imp: TrainConfig["importance"], instances: number, n: 
     return Array.from({ length: instances }, (_, i) => {
       const e = (imp as ArrayLike<unknown>)[i];
       if (!isVec(e)) throw new TegumError(`importance[${i}] must be a per-feature vector`, "importance");
-      return vector(`importance[${i}]`, e, n, 0, 1e30);
+      return vector("importance", `importance[${i}]`, e, n, 0, 1e30);
     });
   }
-  const v = vector("importance", imp as Vec, n, 0, 1e30);
+  const v = vector("importance", "importance", imp as Vec, n, 0, 1e30);
   return Array.from({ length: instances }, () => v.slice());
 }
 
@@ -172,7 +180,10 @@ function checkSets(name: string, sets: unknown, n: number, used: Set<number>): n
   if (!Array.isArray(sets)) throw new TegumError(`${name} must be a list of feature-index sets, e.g. [[0, 1], [2, 3]]`, name);
   return sets.map((set, s) => {
     if (!Array.isArray(set) || set.length < 2) throw new TegumError(`${name}[${s}] must list at least 2 feature indices`, name);
-    const out = set.map((f) => checkInt(`${name}[${s}] entries`, f, 0, n - 1)).sort((a, b) => a - b);
+    const out = set.map((f) => {
+      if (!Number.isInteger(f) || f < 0 || f >= n) throw new TegumError(`${name}[${s}] entries must be feature indices in [0, ${n - 1}], got ${String(f)}`, name);
+      return f as number;
+    }).sort((a, b) => a - b);
     for (const f of out) {
       if (used.has(f)) throw new TegumError(`feature ${f} appears in more than one correlated/anticorrelated set`, name);
       used.add(f);
@@ -223,8 +234,8 @@ export function normalizeConfig(c: TrainConfig): NormalizedConfig {
   const weightDecay = checkNumber("weightDecay", c.weightDecay ?? (optimizer === "adamw" ? 0.01 : 0), 0, 1e6);
   const betas = c.betas ?? [0.9, 0.999];
   if (!isVec(betas) || betas.length !== 2) throw new TegumError("betas must be a pair [β1, β2]", "betas");
-  const beta1 = checkNumber("betas[0]", betas[0], 0, 0.9999999999);
-  const beta2 = checkNumber("betas[1]", betas[1], 0, 0.9999999999);
+  const beta1 = num("betas", "betas[0]", betas[0], 0, 0.9999999999);
+  const beta2 = num("betas", "betas[1]", betas[1], 0, 0.9999999999);
   const eps = checkNumber("eps", c.eps ?? 1e-8, Number.MIN_VALUE, 1);
   const init = oneOf("init", c.init, ["xavier", "torch"] as const, "xavier");
   const seed = checkInt("seed", c.seed ?? 0, 0, 0xffffffff);
@@ -237,13 +248,24 @@ export function normalizeConfig(c: TrainConfig): NormalizedConfig {
   };
 }
 
+/** Re-validates a normalised configuration (e.g. from a deserialised state) and returns it normalised again. */
+export function checkNormalized(cfg: NormalizedConfig): NormalizedConfig {
+  if (typeof cfg !== "object" || cfg === null) throw new TegumError("state.config must be an object", "state");
+  const { beta1, beta2, ...rest } = cfg;
+  return normalizeConfig({ ...rest, betas: [beta1, beta2] });
+}
+
 export const roundUp4 = (x: number): number => (x + 3) & ~3;
 
-/** Per-feature sampling tables of one instance, padded to np = roundUp4(n) (padding: never present). */
+/**
+ * Per-feature sampling tables of one instance, padded to np = roundUp4(n) (padding: never present).
+ * `lo` and `width` are stored biased by 2^31 (lo + 2^31 mod 2^32, width − 2^31 as i32), so that the
+ * kernel's test (P − lo) <u width is the signed comparison i32(P − loB) < widthB.
+ */
 export interface SamplingTables {
   imp: Float32Array;
   lo: Uint32Array;
-  width: Uint32Array;
+  width: Int32Array;
   always: Int32Array;
   /** leader(f)·φ mod 2^32: the presence-word counter (a set's features share their leader's). */
   lead: Uint32Array;
@@ -266,20 +288,23 @@ export function samplingTables(cfg: NormalizedConfig, instance: number): Samplin
   const t: SamplingTables = {
     imp: new Float32Array(np),
     lo: new Uint32Array(np),
-    width: new Uint32Array(np),
+    width: new Int32Array(np).fill(-0x80000000),
     always: new Int32Array(np),
     lead: new Uint32Array(np),
     feat: new Uint32Array(np),
   };
+  t.lo.fill(0x80000000);
   const p = cfg.p[instance];
   const setInterval = (f: number, lo: number, hi: number) => {
     const w = hi - lo;
     if (w >= TWO32) {
       t.always[f] = -1;
-      t.width[f] = 0;
+      t.lo[f] = 0x80000000;
+      t.width[f] = -0x80000000;
     } else {
-      t.lo[f] = lo;
-      t.width[f] = w;
+      t.always[f] = 0;
+      t.lo[f] = (lo + 0x80000000) >>> 0;
+      t.width[f] = (w - 0x80000000) | 0;
     }
   };
   for (let f = 0; f < n; f++) {

@@ -1,7 +1,6 @@
 import { describe, expect, it, beforeEach } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { f32, f64, matmul, matmulABt, matmulAtB, reluBackward, reluForward, TegumError, twin, WasmArray } from "../src/index.js";
-import { mark } from "../src/arena.js";
+import { f32, f64, mark, matmul, matmulABt, matmulAtB, reluBackward, reluForward, TegumError, twin, WasmArray } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
 
 type Mm = typeof twin.matmul;

@@ -81,6 +81,13 @@ describe("readTensorJson", () => {
     });
   }
 
+  it("never allocates from a shape claimed by first elements only", () => {
+    const ones = (k: number) => new Array(k).fill(1);
+    const inner = ones(1000);
+    const text = JSON.stringify([[[inner, ...ones(999)], ...ones(999)], ...ones(999)]); // leading shape 1000⁴
+    expect(() => readTensorJson(text, "claim.json").tensor("")).toThrow(/claim\.json: tensor \(the whole file\)\[0\]\[0\]\[1\] is 1 where an array of length 1000 belongs/);
+  });
+
   it("rejects invalid UTF-8", () => {
     expect(() => readTensorJson(Uint8Array.from([0x5b, 0xff, 0x5d]), "u.json")).toThrow(/u\.json: the file is not valid UTF-8/);
   });

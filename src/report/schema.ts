@@ -75,8 +75,8 @@ export interface InstanceReport {
   bias: number[] | null;
   /** One entry per feature, in feature order. */
   features: FeatureReport[];
-  /** m / ‖W‖_F², the dimensions per feature. */
-  dimensionsPerFeature: number;
+  /** m / ‖W‖_F², the dimensions per feature (null when W = 0). */
+  dimensionsPerFeature: number | null;
   /** Features grouped into tegum factors (orthogonal subspaces), as arrays of feature indices. */
   tegumFactors: number[][];
   /** Grassmannian bundles found (empty if the finder was not run; see `bundlesStatus`). */
@@ -97,7 +97,10 @@ export interface FeatureReport {
   index: number;
   /** ‖W_i‖. */
   norm: number;
-  /** sqrt(Σ_{j≠i} (Ŵ_i·W_j)²): 0 when feature i is orthogonal to every other. */
+  /**
+   * Σ_{j≠i} (Ŵ_i·W_j)², as `featureMetrics` computes it: 0 when feature i is orthogonal to every
+   * other (and for a dropped feature). The official notebook colours bars by its square root.
+   */
   superposition: number;
   /** D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)² (0 for a dropped feature). */
   dimensionality: number;
@@ -204,7 +207,7 @@ export function validateReport(value: unknown, where = "report"): Report {
         for (const key of ["norm", "superposition", "dimensionality"]) num(f[key], `${q}.features[${i}].${key}`);
         if (f.bias !== null) num(f.bias, `${q}.features[${i}].bias`);
       });
-      num(inst.dimensionsPerFeature, `${q}.dimensionsPerFeature`);
+      if (inst.dimensionsPerFeature !== null) num(inst.dimensionsPerFeature, `${q}.dimensionsPerFeature`);
       arr(inst.tegumFactors, `${q}.tegumFactors`).forEach((fv, i) => indices(fv, `${q}.tegumFactors[${i}]`, n));
       arr(inst.bundles, `${q}.bundles`).forEach((bv, i) => {
         const b = obj(bv, `${q}.bundles[${i}]`);

@@ -68,7 +68,7 @@ export function niceTicks(a: number, b: number, count = 5): number[] {
 }
 
 /** A linear (or log10) map from `domain` to `range`, with ticks. */
-export function scale(domain: [number, number], range: [number, number], log = false): Scale {
+export function scale(domain: [number, number], range: [number, number], log = false, integer = false): Scale {
   let [d0, d1] = domain;
   if (log) {
     d0 = Math.log10(d0);
@@ -83,15 +83,17 @@ export function scale(domain: [number, number], range: [number, number], log = f
   f.log = log;
   if (log) {
     const lo = Math.floor(d0 + 1e-9), hi = Math.ceil(d1 - 1e-9);
+    const span = d1 - d0;
     const ticks: number[] = [];
     for (let e = lo; e <= hi; e++) {
-      for (const k of hi - lo <= 1 ? [1, 2, 5] : hi - lo <= 2 ? [1, 3] : [1]) {
+      for (const k of span <= 1.6 ? [1, 2, 5] : span <= 3 ? [1, 3] : [1]) {
         const v = k * 10 ** e;
         if (Math.log10(v) >= d0 - 1e-9 && Math.log10(v) <= d1 + 1e-9) ticks.push(v);
       }
     }
     f.ticks = ticks.length >= 2 ? ticks : [10 ** d0, 10 ** d1];
-  } else f.ticks = niceTicks(d0, d1);
+  } else f.ticks = integer ? niceTicks(d0, d1).filter(Number.isInteger) : niceTicks(d0, d1);
+  if (integer && f.ticks.length < 2) f.ticks = niceTicks(Math.ceil(d0), Math.floor(d1), Math.max(1, Math.min(5, Math.floor(d1) - Math.ceil(d0))));
   return f;
 }
 
@@ -153,12 +155,20 @@ export interface RefLine {
 }
 
 function refLines(f: Frame, y: Scale, lines: RefLine[]): string {
-  return lines
-    .filter((r) => y(r.y) >= f.top - 0.5 && y(r.y) <= f.height - f.bottom + 0.5)
+  const visible = lines.filter((r) => y(r.y) >= f.top - 0.5 && y(r.y) <= f.height - f.bottom + 0.5).sort((a, b) => y(a.y) - y(b.y));
+  let lastRight = -Infinity;
+  return visible
     .map((r) => {
-      const py = c(y(r.y));
-      const label = r.label ? `<text class="ref-label" x="${c(f.width - f.right - 3)}" y="${c(y(r.y) - 3)}" text-anchor="end">${escapeXml(r.label)}</text>` : "";
-      return `<g class="ref"><line x1="${c(f.left)}" x2="${c(f.width - f.right)}" y1="${py}" y2="${py}"/>${label}</g>`;
+      const py = y(r.y);
+      let label = "";
+      if (r.label) {
+        // Labels sit above their line at the right end; one too close to the previous goes below it, at the left end.
+        const right = py - lastRight >= 10;
+        if (right) lastRight = py;
+        const x = right ? f.width - f.right - 3 : f.left + 3;
+        label = `<text class="ref-label" x="${c(x)}" y="${c(right ? py - 3 : py + 9)}" text-anchor="${right ? "end" : "start"}">${escapeXml(r.label)}</text>`;
+      }
+      return `<g class="ref"><line x1="${c(f.left)}" x2="${c(f.width - f.right)}" y1="${c(py)}" y2="${c(py)}"/>${label}</g>`;
     })
     .join("");
 }
@@ -234,17 +244,18 @@ function maxAbs(values: ArrayLike<number>): number {
 export function colorBar(o: { kind: "diverging" | "sequential"; lo: number; hi: number; label: string; width?: number }): string {
   const width = o.width ?? 180;
   const steps = 24;
-  const f = { width: width + 20, height: 34, left: 10, right: 10, top: 0, bottom: 0 };
+  const f = { width: width + 20, height: 40, left: 10, right: 10, top: 0, bottom: 0 };
   const out = [open(f, o.label, "colorbar")];
+  out.push(`<text class="tick" x="10" y="9" text-anchor="start">${escapeXml(o.label)}</text>`);
   for (let k = 0; k < steps; k++) {
     const t = (k + 0.5) / steps;
     const color = o.kind === "diverging" ? diverging(2 * t - 1) : sequential(t);
-    out.push(`<rect x="${c(10 + (k * width) / steps)}" y="2" width="${c(width / steps + 0.5)}" height="10" fill="${color}"/>`);
+    out.push(`<rect x="${c(10 + (k * width) / steps)}" y="13" width="${c(width / steps + 0.5)}" height="10" fill="${color}"/>`);
   }
-  out.push(`<rect class="cell-frame" x="10" y="2" width="${width}" height="10"/>`);
-  out.push(`<text class="tick" x="10" y="23" text-anchor="start">${escapeXml(fmt(o.lo))}</text>`);
-  out.push(`<text class="tick" x="${10 + width}" y="23" text-anchor="end">${escapeXml(fmt(o.hi))}</text>`);
-  out.push(`<text class="tick" x="${10 + width / 2}" y="23" text-anchor="middle">${escapeXml(o.label)}</text>`);
+  out.push(`<rect class="cell-frame" x="10" y="13" width="${width}" height="10"/>`);
+  out.push(`<text class="tick" x="10" y="34" text-anchor="start">${escapeXml(fmt(o.lo))}</text>`);
+  if (o.kind === "diverging") out.push(`<text class="tick" x="${10 + width / 2}" y="34" text-anchor="middle">0</text>`);
+  out.push(`<text class="tick" x="${10 + width}" y="34" text-anchor="end">${escapeXml(fmt(o.hi))}</text>`);
   out.push("</svg>");
   return out.join("");
 }
@@ -277,7 +288,7 @@ export function barChart(o: BarChartOptions): string {
   const band = (f.width - f.left - f.right) / Math.max(1, n);
   const x = Object.assign((v: number) => f.left + band * (v + 0.5), { domain: [0, n] as [number, number], ticks: [] as number[], log: false }) as Scale;
   const out = [open(f, o.label), axes(f, x, y, o.xLabel ?? "feature", o.yLabel ?? "", o.title)];
-  const every = Math.max(1, Math.ceil(n / 20));
+  const every = Math.max(1, Math.ceil((n * 16) / (f.width - f.left - f.right))); // ≥ 16 px per label
   for (let i = 0; i < n; i++) {
     const v = o.values[i];
     const y0 = y(0), y1 = y(Number.isFinite(v) ? v : 0);
@@ -307,6 +318,8 @@ export interface ScatterOptions {
   xLabel: string;
   yLabel: string;
   xLog?: boolean;
+  /** Only integer ticks on x (an index axis). */
+  xInteger?: boolean;
   xDomain?: [number, number];
   yDomain?: [number, number];
   refLines?: RefLine[];
@@ -322,7 +335,7 @@ export function scatter(o: ScatterOptions): string {
   const finite = o.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!o.xLog || p.x > 0));
   const xd = o.xDomain ?? (o.xLog ? logExtent(finite.map((p) => p.x)) : extent(finite.map((p) => p.x)));
   const yd = o.yDomain ?? extent(finite.map((p) => p.y), 0.05, (o.refLines ?? []).map((r) => r.y));
-  const x = scale(xd, [f.left, f.width - f.right], o.xLog);
+  const x = scale(xd, [f.left, f.width - f.right], o.xLog, o.xInteger);
   const y = scale(yd, [f.height - f.bottom, f.top]);
   const out = [open(f, o.label), axes(f, x, y, o.xLabel, o.yLabel, o.title)];
   if (o.refLines) out.push(refLines(f, y, o.refLines));
@@ -426,8 +439,8 @@ export interface VectorPlotOptions {
   /** Half-width of the square view (default: the longest vector × 1.15, at least 0.1). */
   radius?: number;
   size?: number;
-  /** Join the vector tips in angular order (the polygon outline), for vectors longer than this. */
-  outline?: number;
+  /** Indices of vectors whose tips are joined in angular order (a polygon's outline). */
+  outline?: number[];
   /** Paths to draw under the vectors (e.g. trajectories), each a list of points. */
   paths?: { points: { x: number; y: number }[]; color?: string; title?: string }[];
   /** A unit circle for reference. */
@@ -457,8 +470,8 @@ export function vectorPlot(o: VectorPlotOptions): string {
     const tip = p.title ? `<title>${escapeXml(p.title)}</title>` : "";
     out.push(`<polyline class="path" points="${p.points.map((q) => `${c(px(q.x))},${c(py(q.y))}`).join(" ")}" stroke="${p.color ?? "#777"}">${tip}</polyline>`);
   }
-  if (o.outline !== undefined) {
-    const tips = o.vectors.filter((v) => Math.hypot(v.x, v.y) > o.outline!).sort((a, b) => Math.atan2(a.y, a.x) - Math.atan2(b.y, b.x));
+  if (o.outline) {
+    const tips = o.outline.map((i) => o.vectors[i]).filter((v) => v !== undefined).sort((a, b) => Math.atan2(a.y, a.x) - Math.atan2(b.y, b.x));
     if (tips.length >= 3) out.push(`<polygon class="outline" points="${tips.map((v) => `${c(px(v.x))},${c(py(v.y))}`).join(" ")}"/>`);
   }
   for (const v of o.vectors) {

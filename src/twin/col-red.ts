@@ -32,13 +32,15 @@ function reduceInPlace(a: Float64Array, m: number, k: number, tol: number): numb
     for (let j = 0; j < k; j++) {
       if (j === piv) continue;
       const f = a[row + j];
-      if (f === 0) continue;
-      for (let i = 0; i < m; i++) a[i * k + j] = a[i * k + j] - f * a[i * k + piv];
+      if (f !== 0) for (let i = 0; i < m; i++) a[i * k + j] = a[i * k + j] - f * a[i * k + piv];
       a[row + j] = 0;
     }
     piv++;
   }
-  for (let i = 0; i < m; i++) for (let j = piv; j < k; j++) a[i * k + j] = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = piv; j < k; j++) a[i * k + j] = 0;
+    for (let j = 0; j < piv; j++) if (a[i * k + j] === 0) a[i * k + j] = 0; // −0 → +0
+  }
   return piv;
 }
 

@@ -5,3 +5,4 @@ export * from "./gram.js";
 export * from "./projector.js";
 export * from "./col-red.js";
 export * from "./distance.js";
+export * from "./train.js";

@@ -1,0 +1,172 @@
+// Geometry kernels: Gram + interference, projector embeddings (subsetEmbeddings: Jacobi basis +
+// projector + chordal embedding per subset), and DBSCAN neighbour counts — SIMD wasm vs scalar wasm vs
+// the plain-JS twin (src/twin/, the tests' oracle, written as ordinary cache-friendly JS loops), with
+// operands resident in wasm (no copies timed). Run with `npm run bench` (builds first), with
+// `node bench/run.js geometry`, or alone with `node bench/geometry.bench.js` after `npm run build`.
+// The machine is shared and noisy: every case runs ROUNDS times and the best mean is kept.
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { Bench } from "tinybench";
+import {
+  embeddingDim, f32, f64, gram, gram64, i32, init, interference, neighborCounts, subsetEmbeddings,
+  subsetReducedEmbeddings, twin,
+} from "../dist/index.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const modules = {
+  simd: new WebAssembly.Module(readFileSync(new URL("../build/tegum.simd.wasm", import.meta.url))),
+  scalar: new WebAssembly.Module(readFileSync(new URL("../build/tegum.scalar.wasm", import.meta.url))),
+};
+
+function values(length, seed) {
+  const out = new Float64Array(length);
+  let s = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** `count` random k-subsets of n columns (distinct within a subset), flattened. */
+function randomSubsets(n, k, count, seed) {
+  const out = new Int32Array(k * count);
+  let s = seed >>> 0;
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+  for (let c = 0; c < count; c++) {
+    const used = new Set();
+    for (let j = 0; j < k; j++) {
+      let v;
+      do v = next() % n; while (used.has(v));
+      used.add(v);
+      out[c * k + j] = v;
+    }
+  }
+  return out;
+}
+
+/** Runs tasks ({ name, fn, setup? }) ROUNDS times; the best mean ops/s per task name. */
+async function best(tasks, { time = 300, iterations = 5, warmupIterations = 2 } = {}) {
+  const result = {};
+  for (let r = 0; r < ROUNDS; r++) {
+    const bench = new Bench({ time, iterations, warmupTime: 50, warmupIterations });
+    for (const t of tasks) bench.add(t.name, t.fn, t.setup ? { beforeAll: t.setup } : {});
+    await bench.run();
+    for (const task of bench.tasks) {
+      const hz = task.result?.throughput?.mean ?? 0;
+      result[task.name] = Math.max(result[task.name] ?? 0, hz);
+    }
+  }
+  return result;
+}
+
+/** A wasm task on one backend: `make()` allocates resident operands after (re-)initialising. */
+function wasmTask(name, backend, make) {
+  let run = null;
+  return {
+    name,
+    setup: async () => {
+      await init(modules[backend], { backend });
+      run = make();
+    },
+    fn: () => run(),
+  };
+}
+
+/** simd, scalar and JS tasks for one case; returns ops/s for each. */
+async function trio(js, make, options) {
+  return best([wasmTask("simd", "simd", make), wasmTask("scalar", "scalar", make), { name: "js", fn: js }], options);
+}
+
+const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toPrecision(3));
+
+export default async function main() {
+  const rows = [];
+  const row = (what, unit, hz, scale) => {
+    const [s, c, j] = [hz.simd * scale, hz.scalar * scale, hz.js * scale];
+    rows.push({ case: what, unit, "SIMD wasm": fmt(s), "scalar wasm": fmt(c), "JS twin": fmt(j), "SIMD/scalar": ratio(s, c), "SIMD/JS": ratio(s, j) });
+  };
+
+  // Gram + interference: G = WᵀW (f64) then Σ_j G_ij²/G_ii; and the f32 Gram alone.
+  for (const [n, m] of [[200, 20], [4096, 256]]) {
+    const big = n > 1000;
+    const opts = big ? { time: 1, iterations: 3, warmupIterations: 1 } : undefined;
+    const w = values(m * n, 1);
+    const g = new Float64Array(n * n), inter = new Float64Array(n);
+    const hz = await trio(
+      () => {
+        twin.gram64(g, w, m, n);
+        twin.interference(inter, g, n);
+      },
+      () => {
+        const W = f64(w), G = f64(n * n), I = f64(n);
+        return () => {
+          gram64(G, W, m, n);
+          interference(I, G, n);
+        };
+      },
+      opts,
+    );
+    // Useful flops: the symmetric half, n(n+1)/2 dot products of length m, 2 flops per term.
+    const gflop = (n * (n + 1) * m) / 1e9;
+    row(`gram64 + interference n=${n} m=${m}`, "GFLOPS", hz, gflop);
+    const w32 = Float32Array.from(w), g32 = new Float32Array(n * n);
+    const hz32 = await trio(
+      () => twin.gram(g32, w32, m, n),
+      () => {
+        const W = f32(w32), G = f32(n * n);
+        return () => gram(G, W, m, n);
+      },
+      opts,
+    );
+    row(`gram (f32) n=${n} m=${m}`, "GFLOPS", hz32, gflop);
+  }
+
+  // Projector embeddings per second (hardened: Jacobi SVD; faithful: column reduction).
+  for (const [m, k, n] of [[5, 3, 20], [20, 4, 40]]) {
+    const count = 4096;
+    const w = values(m * n, 2), sub = randomSubsets(n, k, count, 3);
+    const d = embeddingDim(m);
+    const out = new Float64Array(d * count), ranks = new Int32Array(count);
+    const make = (fn) => () => {
+      const W = f64(w), S = i32(sub), O = f64(d * count), R = i32(count);
+      return () => fn(O, R, W, m, n, S, k, count, 1e-8);
+    };
+    const hz = await trio(() => twin.subsetEmbeddings(out, ranks, w, m, n, sub, k, count, 1e-8), make(subsetEmbeddings));
+    row(`subsetEmbeddings m=${m} k=${k}`, "projectors/s", hz, count);
+    const hzf = await trio(
+      () => twin.subsetReducedEmbeddings(out, ranks, w, m, n, sub, k, count, 1e-8),
+      make(subsetReducedEmbeddings),
+    );
+    row(`subsetReducedEmbeddings m=${m} k=${k}`, "projectors/s", hzf, count);
+  }
+
+  // DBSCAN neighbour counts over embedded planes (dimension-major points).
+  for (const [m, k, n, count, eps, label] of [
+    [8, 3, 40, 4000, 0.3, "random 3-planes in R⁸, eps 0.3"],
+    [5, 2, 30, 3000, 2, "2-planes in R⁵, eps 2 (no early exit)"],
+  ]) {
+    const w = values(m * n, 4), sub = randomSubsets(n, k, count, 5);
+    const d = embeddingDim(m);
+    const x = new Float64Array(d * count), ranks = new Int32Array(count);
+    twin.subsetEmbeddings(x, ranks, w, m, n, sub, k, count, 1e-8);
+    const counts = new Int32Array(count);
+    twin.neighborCounts(counts, x, d, count, eps);
+    const mean = counts.reduce((a, b) => a + b, 0) / count;
+    const hz = await trio(
+      () => twin.neighborCounts(counts, x, d, count, eps),
+      () => {
+        const X = f64(x), C = i32(count);
+        return () => neighborCounts(C, X, d, count, eps);
+      },
+      { time: 300, iterations: 3, warmupIterations: 1 },
+    );
+    row(`neighborCounts N=${count} D=${d}: ${label} (mean |N(p)| ${mean.toFixed(1)})`, "M pairs/s", hz, (count * (count - 1)) / 2 / 1e6);
+  }
+
+  console.log(`geometry kernels (best of ${ROUNDS} rounds; operands resident in wasm; JS = the plain-TS twin)`);
+  console.table(rows);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

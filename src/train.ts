@@ -1,0 +1,298 @@
+// Training the toy models of *Toy Models of Superposition*: many independent instances side by side
+// (as the official notebook), every model of the paper, on the wasm kernel of assembly/train.ts.
+//
+//   const run = await train(
+//     { n: 5, m: 2, instances: 10, p: sweeps.falloff(10, 20), importance: sweeps.geometric(5, 0.9) },
+//     { onProgress: ({ step, loss }) => …, signal, workers: "auto" },
+//   );
+//   run.instances[i].W        // m×n row-major Float32Array, column i = feature i   (abs model: W1; W2 n×m)
+//   run.instances[i].b        // n
+//   run.instances[i].loss     // loss of every step so far (kept replica)
+//   run.instances[i].replicaLosses, .finalLoss, .replica, .snapshots
+//   const bytes = serializeState(run.state);                         // save …
+//   const more = await resume(deserializeState(bytes), { steps: 5000 }); // … load, train on
+//
+// train(config, options?) → Promise<TrainResult>        resume(state, options?) → Promise<TrainResult>
+// TrainOptions: { steps?: steps to run now (default: all remaining of config.steps),
+//                 onProgress?: (p: { step, steps, loss: Float32Array per instance, stepsPerSecond }) => void,
+//                 progressEvery?: K (default ⌈steps/100⌉; the step loop returns to JS only every K steps),
+//                 signal?: AbortSignal (rejects with signal.reason between chunks),
+//                 workers?: number | "auto" (default "auto": both cores for big jobs where the runtime has workers) }
+//
+// Loss (OFF): per instance, mean over batch and features of importance·(target − output)²; instances
+// never interact. Best-of-N (`seeds: N`): N replicas per instance with independent init and data; the
+// kept replica has the lowest *final loss* = mean training loss over the last ⌈step/100⌉ steps (f64 sum;
+// NaN counts as +∞, ties go to the lower replica). Every replica's final loss is reported.
+// Determinism: the same config gives the same bits whatever the thread count, the backend (simd or
+// scalar), the runtime, or where training was paused and resumed.
+import { TegumError, checkInt } from "./errors.js";
+import { scheduleTable } from "./schedule.js";
+import { normalizeConfig, type NormalizedConfig, type TrainConfig } from "./train-config.js";
+import { RunSet } from "./train-engine.js";
+import { checkState, cloneState, initialState, packParams, runCount, type RunParams, type TrainState } from "./train-state.js";
+import { wasm } from "./wasm.js";
+import { startWorkers, workersAvailable, type WorkerHandle } from "./worker-pool.js";
+
+export interface TrainProgress {
+  /** Steps completed. */
+  step: number;
+  /** Step the current call trains up to. */
+  steps: number;
+  /** Per instance, the lowest loss over its replicas at the last completed step. */
+  loss: Float32Array;
+  /** Steps per second over this call so far. */
+  stepsPerSecond: number;
+}
+
+export interface TrainOptions {
+  steps?: number;
+  onProgress?: (progress: TrainProgress) => void;
+  progressEvery?: number;
+  signal?: AbortSignal;
+  workers?: number | "auto";
+}
+
+export interface Snapshot {
+  step: number;
+  W: Float32Array;
+  b: Float32Array;
+  W2?: Float32Array;
+}
+
+export interface InstanceResult {
+  /** m×n row-major (column i = feature i); the abs model's W1. */
+  W: Float32Array;
+  /** Abs model only: W2, n×m row-major. */
+  W2?: Float32Array;
+  b: Float32Array;
+  /** Loss of every completed step of the kept replica. */
+  loss: Float32Array;
+  /** The kept replica's final loss (see the header). */
+  finalLoss: number;
+  /** Index of the kept replica. */
+  replica: number;
+  /** Final loss of every replica. */
+  replicaLosses: Float64Array;
+  /** The kept replica's snapshots (if `snapshotEvery` > 0). */
+  snapshots: Snapshot[];
+}
+
+export interface TrainResult {
+  config: NormalizedConfig;
+  /** Steps completed. */
+  step: number;
+  instances: InstanceResult[];
+  /** Everything needed to resume (serialise with `serializeState`). */
+  state: TrainState;
+}
+
+/** Trains the toy models described by `config`. Validates everything before any work starts. */
+export async function train(config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  const cfg = normalizeConfig(config);
+  const opts = checkOptions(options, cfg, 0);
+  wasm(); // throws before any work if not initialised
+  return drive(initialState(cfg), opts);
+}
+
+/** Continues training from a state (never mutated; the result holds a new one). */
+export async function resume(state: TrainState, options: TrainOptions = {}): Promise<TrainResult> {
+  checkState(state);
+  const opts = checkOptions(options, state.config, state.step);
+  wasm();
+  return drive(cloneState(state), opts);
+}
+
+interface Options {
+  until: number;
+  every: number;
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+  workers: number | "auto";
+}
+
+function checkOptions(o: TrainOptions, cfg: NormalizedConfig, step: number): Options {
+  if (typeof o !== "object" || o === null) throw new TegumError("options must be an object", "options");
+  const remaining = cfg.steps - step;
+  const steps = checkInt("steps", o.steps ?? remaining, 0, remaining);
+  const every = checkInt("progressEvery", o.progressEvery ?? Math.max(1, Math.ceil(cfg.steps / 100)), 1);
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new TegumError("onProgress must be a function", "onProgress");
+  if (o.signal !== undefined && (typeof o.signal !== "object" || o.signal === null || typeof o.signal.aborted !== "boolean")) {
+    throw new TegumError("signal must be an AbortSignal", "signal");
+  }
+  const workers = o.workers ?? "auto";
+  if (workers !== "auto") checkInt("workers", workers, 0, 256);
+  return { until: step + steps, every, onProgress: o.onProgress, signal: o.signal, workers };
+}
+
+/** Estimated multiply-adds of the remaining work (decides whether workers pay off). */
+function estimatedWork(cfg: NormalizedConfig, steps: number): number {
+  return runCount(cfg) * steps * cfg.batch * cfg.n * cfg.m * 3;
+}
+
+/** Something that advances a subset of the runs: this thread, or a worker. */
+interface Executor {
+  ids: number[];
+  run(step0: number, count: number, sched: Float32Array, wantParams: boolean): Promise<{ loss: Float32Array[]; params?: RunParams[] }>;
+  finish(): Promise<RunParams[]>;
+  close(): void;
+}
+
+function localExecutor(cfg: NormalizedConfig, ids: number[], params: RunParams[]): Executor {
+  const set = new RunSet(cfg, ids, params);
+  return {
+    ids,
+    async run(step0, count, sched, wantParams) {
+      const loss = set.advance(step0, count, sched);
+      return { loss, params: wantParams ? set.params : undefined };
+    },
+    async finish() {
+      return set.params;
+    },
+    close() {},
+  };
+}
+
+function workerExecutor(handle: WorkerHandle, cfg: NormalizedConfig, ids: number[], params: RunParams[]): Executor {
+  const loaded = handle.request({ type: "load", config: cfg, ids, params });
+  return {
+    ids,
+    async run(step0, count, sched, wantParams) {
+      await loaded;
+      const reply = (await handle.request({ type: "run", step0, count, sched, wantParams })) as { loss: Float32Array[]; params?: RunParams[] };
+      return reply;
+    },
+    async finish() {
+      await loaded;
+      const reply = (await handle.request({ type: "finish" })) as { params: RunParams[] };
+      return reply.params;
+    },
+    close() {
+      handle.terminate();
+    },
+  };
+}
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+async function drive(state: TrainState, o: Options): Promise<TrainResult> {
+  const cfg = state.config;
+  const count = runCount(cfg);
+  const ids = Array.from({ length: count }, (_, i) => i);
+  let nWorkers = 0;
+  if (o.workers === "auto") {
+    if (workersAvailable() && count > 1 && estimatedWork(cfg, o.until - state.step) > 2e9) nWorkers = Math.min(count, hardwareThreads());
+  } else nWorkers = Math.min(o.workers, count);
+  if (nWorkers === 1) nWorkers = 0;
+
+  // A snapshot due now (step 0 of a fresh run) is taken before any training.
+  if (nextSnapshot(state) === state.step && state.step < o.until) recordSnapshot(state, state.runs.map(packParams));
+  const handles = nWorkers > 0 && workersAvailable() ? await startWorkers(nWorkers) : null;
+  if (handles === null) nWorkers = 0;
+  const executors: Executor[] = handles
+    ? handles.map((h, w) => {
+        const mine = ids.filter((id) => id % nWorkers === w);
+        return workerExecutor(h, cfg, mine, mine.map((id) => state.runs[id]));
+      })
+    : [localExecutor(cfg, ids, state.runs)];
+  try {
+    const t0 = now();
+    const start = state.step;
+    while (state.step < o.until) {
+      if (o.signal?.aborted) throw o.signal.reason ?? new TegumError("training aborted", "signal");
+      const step0 = state.step;
+      let end = Math.min(o.until, (Math.floor(step0 / o.every) + 1) * o.every);
+      const snap = nextSnapshot(state);
+      if (snap !== null && snap > step0 && snap < end) end = snap;
+      const sched = scheduleTable(cfg, step0, end - step0);
+      const wantParams = snap === end;
+      const replies = await Promise.all(executors.map((e) => e.run(step0, end - step0, sched, wantParams)));
+      replies.forEach((r, e) => executors[e].ids.forEach((id, q) => state.loss[id].set(r.loss[q], step0)));
+      state.step = end;
+      if (wantParams) {
+        const packed = new Array<Float32Array>(count);
+        replies.forEach((r, e) => executors[e].ids.forEach((id, q) => (packed[id] = packParams(r.params![q]))));
+        recordSnapshot(state, packed);
+      }
+      if (o.onProgress) {
+        const loss = new Float32Array(cfg.instances).fill(Infinity);
+        for (let id = 0; id < count; id++) {
+          const i = Math.floor(id / cfg.seeds);
+          const l = state.loss[id][end - 1];
+          if (l < loss[i]) loss[i] = l;
+        }
+        const elapsed = (now() - t0) / 1000;
+        o.onProgress({ step: end, steps: o.until, loss, stepsPerSecond: elapsed > 0 ? (end - start) / elapsed : 0 });
+      }
+      if (nWorkers === 0) await nextTask(); // let the event loop deliver aborts and UI work
+    }
+    const finals = await Promise.all(executors.map((e) => e.finish()));
+    finals.forEach((params, e) => executors[e].ids.forEach((id, q) => (state.runs[id] = params[q])));
+  } finally {
+    for (const e of executors) e.close();
+  }
+  return result(state);
+}
+
+function hardwareThreads(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 2);
+}
+
+/** The next step at which a snapshot is due, or null. */
+function nextSnapshot(s: TrainState): number | null {
+  if (s.snapshotEvery <= 0) return null;
+  const last = s.snapshotSteps.length ? s.snapshotSteps[s.snapshotSteps.length - 1] : -1;
+  return last < 0 ? 0 : last + s.snapshotEvery;
+}
+
+function recordSnapshot(s: TrainState, packed: Float32Array[]): void {
+  s.snapshotSteps.push(s.step);
+  s.snapshots.push(packed);
+  if (s.snapshotSteps.length >= s.config.maxSnapshots) {
+    // Thin: keep the snapshots at multiples of 2K, double K.
+    s.snapshotEvery *= 2;
+    const keep = s.snapshotSteps.map((st, k) => (st % s.snapshotEvery === 0 ? k : -1)).filter((k) => k >= 0);
+    s.snapshotSteps = keep.map((k) => s.snapshotSteps[k]);
+    s.snapshots = keep.map((k) => s.snapshots[k]);
+  }
+}
+
+/** Mean loss over the last ⌈step/100⌉ completed steps (NaN → +∞). */
+export function finalLoss(loss: Float32Array, step: number): number {
+  if (step === 0) return Infinity;
+  const w = Math.max(1, Math.ceil(step / 100));
+  let s = 0;
+  for (let i = step - w; i < step; i++) s += loss[i];
+  const mean = s / w;
+  return Number.isNaN(mean) ? Infinity : mean;
+}
+
+function result(state: TrainState): TrainResult {
+  const cfg = state.config;
+  const { n, m } = cfg;
+  const instances: InstanceResult[] = [];
+  for (let i = 0; i < cfg.instances; i++) {
+    const replicaLosses = new Float64Array(cfg.seeds);
+    let best = 0;
+    for (let r = 0; r < cfg.seeds; r++) {
+      replicaLosses[r] = finalLoss(state.loss[i * cfg.seeds + r], state.step);
+      if (replicaLosses[r] < replicaLosses[best]) best = r;
+    }
+    const id = i * cfg.seeds + best;
+    const p = state.runs[id];
+    const snapshots = state.snapshotSteps.map((step, k) => {
+      const a = state.snapshots[k][id];
+      const snap: Snapshot = { step, W: a.slice(0, m * n), b: a.slice(a.length - n) };
+      if (p.W2) snap.W2 = a.slice(m * n, 2 * m * n);
+      return snap;
+    });
+    const r: InstanceResult = {
+      W: p.W.slice(), b: p.b.slice(), loss: state.loss[id].slice(0, state.step),
+      finalLoss: replicaLosses[best], replica: best, replicaLosses, snapshots,
+    };
+    if (p.W2) r.W2 = p.W2.slice();
+    instances.push(r);
+  }
+  return { config: cfg, step: state.step, instances, state };
+}

@@ -1,0 +1,136 @@
+// Training workers: Web Workers (browsers, Deno, Bun) or Node worker_threads, each running
+// src/train-worker.ts, spoken to by request/response messages. Where a runtime has neither (workerd,
+// Vercel Edge), `workersAvailable()` is false and training stays on the calling thread.
+import { TegumError } from "./errors.js";
+import * as core from "./wasm.js";
+
+export interface WorkerHandle {
+  /** Sends a message; resolves with the worker's reply (rejects with its error). */
+  request(message: object): Promise<unknown>;
+  terminate(): void;
+}
+
+type Listener = (data: unknown) => void;
+interface RawWorker {
+  post(message: unknown): void;
+  onMessage(fn: Listener): void;
+  onError(fn: (error: unknown) => void): void;
+  terminate(): void;
+}
+
+const hasWebWorker = () => typeof (globalThis as { Worker?: unknown }).Worker === "function";
+const isNode = () => {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === "string";
+};
+
+/** Whether this runtime can start workers at all. */
+export function workersAvailable(): boolean {
+  return hasWebWorker() || isNode();
+}
+
+async function spawn(): Promise<RawWorker | null> {
+  if (hasWebWorker()) {
+    // Written literally so that bundlers (Vite, webpack) emit the worker file.
+    const w = new Worker(new URL("./train-worker.js", import.meta.url), { type: "module" });
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (fn) => w.addEventListener("message", (e) => fn((e as MessageEvent).data)),
+      onError: (fn) => {
+        w.addEventListener("error", (e) => {
+          (e as Event).preventDefault?.();
+          fn((e as ErrorEvent).message ?? e);
+        });
+        w.addEventListener("messageerror", (e) => fn(e));
+      },
+      terminate: () => w.terminate(),
+    };
+  }
+  if (isNode()) {
+    const spec = "node:worker_threads";
+    let mod: typeof import("node:worker_threads");
+    try {
+      mod = await import(/* @vite-ignore */ spec);
+    } catch {
+      return null;
+    }
+    const w = new mod.Worker(new URL("./train-worker.js", import.meta.url));
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (fn) => w.on("message", fn),
+      onError: (fn) => {
+        w.on("error", fn);
+        w.on("exit", (code) => fn(new Error(`worker exited with code ${code}`)));
+      },
+      terminate: () => void w.terminate(),
+    };
+  }
+  return null;
+}
+
+function handle(raw: RawWorker): WorkerHandle {
+  let nextId = 0;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  let failed: unknown = null;
+  let closed = false;
+  raw.onMessage((data) => {
+    const { id, error, result } = data as { id: number; error?: { message: string; name: string; parameter?: string }; result?: unknown };
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (error) p.reject(error.name === "TegumError" ? new TegumError(error.message, error.parameter) : new Error(error.message));
+    else p.resolve(result);
+  });
+  raw.onError((e) => {
+    if (closed) return;
+    failed = e instanceof Error ? e : new Error(`training worker failed: ${String(e)}`);
+    for (const p of pending.values()) p.reject(failed);
+    pending.clear();
+  });
+  return {
+    request(message) {
+      if (failed) return Promise.reject(failed);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        raw.post({ id, ...message });
+      });
+    },
+    terminate() {
+      closed = true;
+      raw.terminate();
+    },
+  };
+}
+
+/** The compiled module, if the loader exposes it (workers then skip fetching and compiling). */
+function currentModule(): WebAssembly.Module | undefined {
+  const get = (core as unknown as { module?: () => WebAssembly.Module | null }).module;
+  return typeof get === "function" ? (get() ?? undefined) : undefined;
+}
+
+/**
+ * Starts `count` training workers on the active backend and waits until each has instantiated
+ * the kernels. Returns null when the runtime has no workers; throws if one fails to start.
+ */
+export async function startWorkers(count: number): Promise<WorkerHandle[] | null> {
+  const backend = core.backend();
+  if (backend === null) throw new TegumError("tegum is not initialised: call `await init()` first", "init");
+  const module = currentModule();
+  const handles: WorkerHandle[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const raw = await spawn();
+      if (raw === null) {
+        for (const h of handles) h.terminate();
+        return null;
+      }
+      handles.push(handle(raw));
+    }
+    await Promise.all(handles.map((h) => h.request({ type: "init", backend, module })));
+  } catch (e) {
+    for (const h of handles) h.terminate();
+    throw new TegumError(`workers: could not start a training worker (${e instanceof Error ? e.message : String(e)}); use workers: 0`, "workers");
+  }
+  return handles;
+}

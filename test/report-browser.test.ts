@@ -1,0 +1,74 @@
+// The report opened in headless Chromium (Debian's, driven by playwright-core): no console errors, no
+// network requests, every figure laid out with a visible size; screenshots kept in test/artifacts/.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderReport } from "../src/report/html.js";
+import { fullReport } from "./report-fixtures.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = new URL("./artifacts/", import.meta.url);
+
+describe.skipIf(!existsSync(CHROMIUM))("report in Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    // playwright-core gives the browser a fresh temporary profile itself.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("loads with no console errors or requests, every figure visible; keeps screenshots", async () => {
+    const report = fullReport();
+    const html = renderReport(report);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = new URL("report.html", ARTIFACTS);
+    writeFileSync(file, html);
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    page.on("console", (msg) => { if (msg.type() === "error" || msg.type() === "warning") problems.push(`${msg.type()}: ${msg.text()}`); });
+    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+    const requests: string[] = [];
+    page.on("request", (req) => requests.push(req.url()));
+    await page.goto(file.href);
+    await page.waitForLoadState("load");
+
+    expect(problems).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
+
+    const figures = await page.$$eval("figure[data-figure]", (els) => els.map((el) => {
+      const r = el.getBoundingClientRect();
+      const svgs = [...el.querySelectorAll("svg")].map((s) => s.getBoundingClientRect()).filter((b) => b.width > 10 && b.height > 10);
+      return { id: el.id, figure: el.getAttribute("data-figure"), width: r.width, height: r.height, svgs: svgs.length, caption: !!el.querySelector("figcaption") };
+    }));
+    const want = report.models.flatMap((m) => {
+      const figs = ["gram", "norms", "dimensionality", "dims-per-feature", "geometry"];
+      if (m.nHidden === 2) figs.push("polygons");
+      if (m.instances.some((i) => i.lossCurve)) figs.push("loss");
+      if (m.instances.some((i) => i.snapshots && i.snapshots.length > 1)) figs.push("trajectories");
+      return figs.map((f) => `${m.id}-${f}`);
+    });
+    expect(figures.map((f) => f.id).sort()).toEqual(want.sort());
+    for (const f of figures) {
+      expect(f.caption, f.id).toBe(true);
+      expect(f.width, f.id).toBeGreaterThan(100);
+      expect(f.height, f.id).toBeGreaterThan(40);
+      if (f.id !== "file-geometry") expect(f.svgs, f.id).toBeGreaterThan(0);
+    }
+    // The PNG heatmap decoded (an <image> with a natural size is drawn).
+    const imageOk = await page.$eval("#file-gram image", (img) => (img as SVGImageElement).getBBox().width > 50);
+    expect(imageOk).toBe(true);
+
+    await page.screenshot({ path: new URL("report.png", ARTIFACTS).pathname, fullPage: true });
+    await page.locator("#intro-polygons").screenshot({ path: new URL("report-polygons.png", ARTIFACTS).pathname });
+    await page.emulateMedia({ media: "print" });
+    await page.pdf?.({ path: new URL("report.pdf", ARTIFACTS).pathname }).catch(() => undefined);
+    await page.close();
+  });
+});

@@ -1,0 +1,133 @@
+import { fc, test } from "@fast-check/vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TegumError, matroidComponents, pivotedBasis, tegumFactors, thomson } from "../src/index.js";
+import {
+  bipyramid, crossPolytope, digon, directSum, gaussian, partition, permute, polygon, randomPermutation, randomRotation, rng, rotate,
+  simplex, toW,
+} from "./analysis-fixtures.js";
+import { BACKENDS, use } from "./backends.js";
+
+const sizes = (f: number[][]) => f.map((x) => x.length);
+
+describe.each(BACKENDS)("tegumFactors (%s)", (backend) => {
+  beforeAll(() => use(backend));
+
+  it("splits the exact Thomson 5, 6 and 7 configurations into their factors", () => {
+    expect(tegumFactors(toW(bipyramid(3)), 3, 5).factors).toEqual([[0, 1, 2], [3, 4]]);
+    expect(tegumFactors(toW(crossPolytope(3)), 3, 6).factors).toEqual([[0, 1], [2, 3], [4, 5]]);
+    expect(tegumFactors(toW(bipyramid(5)), 3, 7).factors).toEqual([[0, 1, 2, 3, 4], [5, 6]]);
+  });
+
+  it("splits the solver's Thomson 5, 6 and 7 optima (seeded), and reports the bracketing cosines", () => {
+    for (const [N, want, above] of [[5, [2, 3], 4], [6, [2, 2, 2], 3], [7, [2, 5], 6]] as const) {
+      const t = thomson(N, 3, { seed: 7 });
+      const f = tegumFactors(t.points, 3, N, { tolerance: 1e-6 });
+      expect(sizes(f.factors).sort()).toEqual([...want]);
+      expect(f.largestBelow).toBeLessThan(1e-8); // the solver's optimum is orthogonal to ~1e-12
+      expect(f.smallestAbove!).toBeGreaterThan(0.1);
+      // A tolerance above every cosine but the antipodal ones leaves the digons and singletons.
+      expect(tegumFactors(t.points, 3, N, { tolerance: 0.9999 }).factors.length).toBe(above);
+    }
+    // Thomson 8 (square antiprism) and 12 (icosahedron) are irreducible.
+    for (const N of [8, 12]) expect(tegumFactors(thomson(N, 3, { seed: 1, starts: 3 }).points, 3, N).factors.length).toBe(1);
+  });
+
+  it("recovers the summands of randomly rotated and permuted direct sums", () => {
+    const blocks = [polygon(5), simplex(3), digon(), polygon(3), crossPolytope(1)];
+    const cfg = directSum(...blocks);
+    const m = 2 + 3 + 1 + 2 + 1, n = cfg.length;
+    const planted: number[] = [];
+    blocks.forEach((b, t) => b.forEach(() => planted.push(t)));
+    for (let seed = 0; seed < 5; seed++) {
+      const perm = randomPermutation(n, seed);
+      const w = permute(rotate(randomRotation(m, 100 + seed), toW(cfg, m), m, n), m, n, perm);
+      const want = partition(perm.map((i) => planted[i]));
+      expect(partition(tegumFactors(w, m, n).labels)).toBe(want);
+      expect(partition(tegumFactors(Float32Array.from(w), m, n, { tolerance: 1e-4 }).labels)).toBe(want);
+      expect(partition(matroidComponents(w, m, n, { tolerance: 1e-9 }).labels)).toBe(want);
+    }
+  });
+
+  it("leaves dead features out of every factor", () => {
+    const w = toW([[1, 0], [0, 0], [-1, 0], [0, 1]], 2);
+    const f = tegumFactors(w, 2, 4);
+    expect(f.factors).toEqual([[0, 2], [3]]);
+    expect(f.dead).toEqual([1]);
+    expect(Array.from(f.labels)).toEqual([0, -1, 0, 1]);
+  });
+
+  it("rejects bad options with a TegumError naming the parameter", () => {
+    const w = new Float64Array(4);
+    expect(() => tegumFactors(w, 2, 2, { tolerance: 2 })).toThrow(expect.objectContaining({ parameter: "tolerance" }));
+    expect(() => tegumFactors(w, 2, 2, { gram: new Float64Array(1) })).toThrow(expect.objectContaining({ parameter: "gram" }));
+    expect(() => matroidComponents(w, 2, 2, { coefficientTolerance: -1 })).toThrow(TegumError);
+    expect(() => pivotedBasis(w, 2, 2, { columns: [0, 0] })).toThrow(expect.objectContaining({ parameter: "columns" }));
+    expect(() => pivotedBasis(w, 2, 2, { columns: [2] })).toThrow(expect.objectContaining({ parameter: "columns[]" }));
+  });
+
+  test.prop([fc.integer({ min: 0, max: 1e9 }), fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: 12, maxLength: 12 })], { numRuns: 30 })(
+    "gives the same factors after a rotation, a positive column scaling and a permutation",
+    (seed, scales) => {
+      const cfg = directSum(polygon(5), simplex(3), digon(), [[1]]);
+      const m = 7, n = cfg.length;
+      const base = toW(cfg, m);
+      const perm = randomPermutation(n, seed);
+      const w = permute(rotate(randomRotation(m, seed), base, m, n), m, n, perm);
+      for (let p = 0; p < m; p++) for (let i = 0; i < n; i++) w[p * n + i] *= scales[i];
+      const want = partition(perm.map((i) => tegumFactors(base, m, n).labels[i]));
+      expect(partition(tegumFactors(w, m, n).labels)).toBe(want);
+      expect(partition(matroidComponents(w, m, n, { tolerance: 1e-9 }).labels)).toBe(want);
+    },
+  );
+});
+
+describe("matroidComponents", () => {
+  beforeAll(() => use("simd"));
+
+  it("separates the non-orthogonal direct sum [e1, e2, e1+e2, e1+e3, −(e1+e3)] that the Gram graph joins", () => {
+    const w = toW([[1, 0, 0], [0, 1, 0], [1, 1, 0], [1, 0, 1], [-1, 0, -1]], 3);
+    expect(tegumFactors(w, 3, 5).factors).toEqual([[0, 1, 2, 3, 4]]);
+    const mc = matroidComponents(w, 3, 5);
+    expect(mc.components).toEqual([[0, 1, 2], [3, 4]]);
+    expect(mc.rank).toBe(3);
+    expect(mc.loops).toEqual([]);
+  });
+
+  it("keeps loops out and coloops alone", () => {
+    // e1, e2, e1+e2 (a circuit), e3 (a coloop: in no circuit), 0 (a loop)
+    const w = toW([[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 0]], 3);
+    const mc = matroidComponents(w, 3, 5);
+    expect(mc.components).toEqual([[0, 1, 2], [3]]);
+    expect(mc.loops).toEqual([4]);
+    expect(Array.from(mc.labels)).toEqual([0, 0, 0, 1, -1]);
+  });
+
+  it("is one component for generic vectors (the uniform matroid), and splits noisy sums only above the noise", () => {
+    const g = gaussian(rng(5));
+    const w = Float64Array.from({ length: 3 * 7 }, g);
+    expect(matroidComponents(w, 3, 7).components.length).toBe(1);
+    const cfg = directSum(polygon(3), polygon(3));
+    const clean = rotate(randomRotation(4, 2), toW(cfg, 4), 4, 6);
+    const noisy = clean.map((x) => x + 1e-6 * g());
+    expect(matroidComponents(noisy, 4, 6).components.length).toBe(1); // default tolerance 1e-8 < noise
+    expect(matroidComponents(noisy, 4, 6, { tolerance: 1e-4 }).components).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(tegumFactors(noisy, 4, 6, { tolerance: 1e-4 }).factors).toEqual([[0, 1, 2], [3, 4, 5]]);
+  });
+
+  it("pivotedBasis gives an orthonormal basis, coordinates and the numerical rank", () => {
+    const w = toW([[1, 0, 0], [0, 1, 0], [1, 1, 0], [3, 0, 0]], 3);
+    const pb = pivotedBasis(w, 3, 4);
+    expect(pb.rank).toBe(2);
+    for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) {
+      let s = 0;
+      for (let p = 0; p < 3; p++) s += pb.q[p * 2 + a] * pb.q[p * 2 + b];
+      expect(s).toBeCloseTo(a === b ? 1 : 0, 14);
+    }
+    // Q·coordinates reproduces W.
+    for (let p = 0; p < 3; p++) for (let c = 0; c < 4; c++) {
+      let s = 0;
+      for (let l = 0; l < 2; l++) s += pb.q[p * 2 + l] * pb.coordinates[l * 4 + c];
+      expect(s).toBeCloseTo(w[p * 4 + c], 14);
+    }
+  });
+});
