@@ -44,6 +44,19 @@ export interface Arrangement2D {
   neverActive: number[];
 }
 
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+/** A trig-free angle surrogate in [0, 4), increasing with atan2(y, x) (exact IEEE operations only). */
+function pseudoAngle(x: number, y: number): number {
+  const t = x === 0 && y === 0 ? 0 : y / (Math.abs(x) + Math.abs(y));
+  const q = x >= 0 ? t : 2 - t;
+  return q < 0 ? q + 4 : q;
+}
+
 interface Hyper {
   a: number[];
   c: number;
@@ -60,10 +73,10 @@ function read(w: Weights, m: number, n: number, options: ArrangementOptions): { 
   for (let i = 0; i < n; i++) {
     const a = Array.from({ length: m }, (_, p) => w[p * n + i]);
     raw.push({ a, c: b[i] });
-    maxNorm = Math.max(maxNorm, Math.hypot(...a));
+    maxNorm = Math.max(maxNorm, norm(a));
   }
   const planes = raw.map(({ a, c }) => {
-    const l = Math.hypot(...a);
+    const l = norm(a);
     if (!(l > tol * maxNorm) || l === 0) return null;
     return { a: a.map((x) => x / l), c: c / l };
   });
@@ -122,7 +135,7 @@ export function arrangementRegions(w: Weights, m: number, n: number, options: Ar
   // Distinct crossing points (several lines may meet in one).
   const points: [number, number][] = [];
   for (const [x, y] of crossings) {
-    if (!points.some(([u, v]) => Math.hypot(u - x, v - y) <= 1e3 * tol * Math.max(1, Math.hypot(x, y)))) points.push([x, y]);
+    if (!points.some(([u, v]) => Math.sqrt((u - x) * (u - x) + (v - y) * (v - y)) <= 1e3 * tol * Math.max(1, Math.sqrt(x * x + y * y)))) points.push([x, y]);
   }
   const found = new Map<string, { active: number[]; point: [number, number] }>();
   const probe = (x: number, y: number) => {
@@ -171,7 +184,7 @@ export function arrangementRegions(w: Weights, m: number, n: number, options: Ar
       planes.every((p, i) => {
         if (p === null) return true;
         const v = p.a[0] * x + p.a[1] * y + p.c;
-        const slack = 1e3 * tol * Math.max(1, Math.hypot(x, y));
+        const slack = 1e3 * tol * Math.max(1, Math.sqrt(x * x + y * y));
         return isActive[i] ? v >= -slack : v <= slack;
       }),
     );
@@ -184,7 +197,7 @@ export function arrangementRegions(w: Weights, m: number, n: number, options: Ar
       cx /= verts.length;
       cy /= verts.length;
     }
-    verts.sort((p, q) => Math.atan2(p[1] - cy, p[0] - cx) - Math.atan2(q[1] - cy, q[0] - cx));
+    verts.sort((p, q) => pseudoAngle(p[0] - cx, p[1] - cy) - pseudoAngle(q[0] - cx, q[1] - cy));
     const pt: [number, number] = bounded && verts.length >= 3 ? [cx, cy] : point;
     return { active, point: pt, bounded, vertices: verts.flat() };
   });
@@ -212,7 +225,7 @@ function complement(a: number[]): number[][] {
         for (let t = 0; t < d; t++) v[t] -= c * q[t];
       }
     }
-    const l = Math.hypot(...v);
+    const l = norm(v);
     if (l < 1e-6) continue;
     const u = v.map((x) => x / l);
     basis.push(u);
@@ -234,7 +247,7 @@ function countRegions(planes: Hyper[], d: number, tol: number): number {
   for (const k of rest) {
     const a = B.map((col) => col.reduce((s, x, t) => s + x * k.a[t], 0));
     const c = k.a.reduce((s, x, t) => s + x * h0[t], 0) + k.c;
-    const l = Math.hypot(...a);
+    const l = norm(a);
     if (l <= tol) continue; // parallel to h (or coincident): no trace on h
     restricted.push({ a: a.map((x) => x / l), c: c / l });
   }

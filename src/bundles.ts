@@ -102,7 +102,7 @@ export interface BundleOptions {
 }
 
 /** Distances between the points (subsets) of one cluster, in the level's embedding. */
-export interface Spread {
+export interface BundleSpread {
   /** Largest pairwise distance (0 for one point). */
   max: number;
   /** Mean pairwise distance (0 for one point). */
@@ -117,7 +117,7 @@ export interface Bundle {
   /** Number of k-subsets (points) in the cluster. */
   subsets: number;
   /** Chordal distances within the cluster (hardened), or AAᵀ distances (faithful). */
-  spread: Spread;
+  spread: BundleSpread;
   /** The polytope name ("pentagon", "digon", "tetrahedron", "tight frame", "irregular" …). */
   shape: string;
   kind: PolytopeKind;
@@ -132,7 +132,7 @@ export type DiscardReason = "singleton" | "whole-space" | "lower-rank" | "pyrami
 export interface DiscardedCluster {
   features: number[];
   subsets: number;
-  spread: Spread;
+  spread: BundleSpread;
   reason: DiscardReason;
   /** A sentence: the rank found, the components, … */
   detail: string;
@@ -465,7 +465,7 @@ function cutLabels(pers: { heights: Float64Array; edges: Int32Array } | null, co
   return labels;
 }
 
-function spreadOf(x: Float64Array, dim: number, count: number, members: number[]): Spread {
+function spreadOf(x: Float64Array, dim: number, count: number, members: number[]): BundleSpread {
   const c = Math.min(members.length, 2000); // pairwise on at most 2000 points
   if (c < 2) return { max: 0, mean: 0 };
   let max = 0;

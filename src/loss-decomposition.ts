@@ -20,6 +20,7 @@
 // exact (degree ≤ 2 + k − 1 ≤ 7). `reluLossMonteCarlo` estimates L (or one L_k) with its standard error
 // from a seeded generator, to validate all of these.
 import { TegumError, checkInt, checkNumber } from "./errors.js";
+import { powInt } from "./math.js";
 import { type Weights, checkFeatureVector, checkWeights } from "./metrics.js";
 import { hash2, mix32, word } from "./rng.js";
 
@@ -189,8 +190,8 @@ export function reluLossTerms(w: Weights, m: number, n: number, options: LossOpt
   if (options.density !== undefined) {
     const p = checkNumber("density", options.density, 0, 1);
     const q = 1 - p;
-    out.weight0 = q ** n;
-    out.weight1 = n === 0 ? 0 : p * q ** (n - 1);
+    out.weight0 = powInt(q, n);
+    out.weight1 = n === 0 ? 0 : p * powInt(q, n - 1);
     out.truncated = out.weight0 * l0 + out.weight1 * out.l1;
     out.remainderMass = Math.max(0, 1 - out.weight0 - n * out.weight1);
   }
@@ -278,7 +279,7 @@ export function reluExpectedLoss(w: Weights, m: number, n: number, options: Dens
   const { g, b, imp } = prepare(w, m, n, options);
   let total = 0;
   for (let k = 0; k <= n; k++) {
-    const weight = p ** k * (1 - p) ** (n - k);
+    const weight = powInt(p, k) * powInt(1 - p, n - k);
     if (weight === 0) continue;
     let lk = 0;
     forEachSubset(n, k, (s) => (lk += lossGivenSubset(g, b, imp, n, s)));

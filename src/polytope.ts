@@ -21,6 +21,7 @@
 // deviation (so "3/8" never hides 0.3744).
 import { TegumError, checkInt, checkNumber } from "./errors.js";
 import { type Fraction, closestFraction } from "./fraction.js";
+import { cos } from "./math.js";
 import { type FeatureMetrics, type Weights, checkWeights, featureMetrics } from "./metrics.js";
 import { type TegumFactors, type TegumOptions, pivotedBasis, tegumFactors } from "./tegum-factors.js";
 
@@ -108,7 +109,7 @@ function signs(base: number[]): number[][] {
 /** The sorted cosines of vertex 0 to all vertices (vertex-transitive shapes: every row is the same). */
 function rowOf(points: number[][]): number[] {
   const u = points.map((p) => {
-    const l = Math.hypot(...p);
+    const l = norm(p);
     return p.map((x) => x / l);
   });
   return u.map((q) => u[0].reduce((s, x, i) => s + x * q[i], 0)).sort((a, b) => a - b);
@@ -217,16 +218,12 @@ export function polytope(w: Weights, m: number, n: number, features: ArrayLike<n
   } else if (k === 2 && rank === 1) {
     tryShape([-1, 1], "digon", "digon");
   } else if (rank === 2 && k >= 3) {
-    const ref = Array.from({ length: k }, (_, j) => Math.cos((2 * Math.PI * j) / k)).sort((a, b) => a - b);
+    const ref = Array.from({ length: k }, (_, j) => cos((2 * Math.PI * j) / k)).sort((a, b) => a - b);
     tryShape(ref, "polygon", POLYGON_NAMES[k] ?? `regular ${k}-gon`);
   } else if (rank >= 3 && k === rank + 1) {
     tryShape([...Array(rank).fill(-1 / rank), 1], "simplex", rank === 3 ? "tetrahedron" : `${rank}-simplex`);
   } else if (rank >= 3 && k === 2 * rank) {
-    if (!tryShape([-1, ...Array(k - 2).fill(0), 1], "cross-polytope", rank === 3 ? "octahedron" : `${rank}-cross-polytope`)) {
-      if (rank === 3 && k === 6) {
-        // nothing else of 6 in R³ is named
-      }
-    }
+    tryShape([-1, ...Array(k - 2).fill(0), 1], "cross-polytope", rank === 3 ? "octahedron" : `${rank}-cross-polytope`);
   }
   if (kind === "irregular" && rank === 3) {
     const s = solids();
@@ -292,6 +289,22 @@ export function polytope(w: Weights, m: number, n: number, features: ArrayLike<n
   return out;
 }
 
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+/**
+ * A trig-free angle surrogate in [0, 4), increasing with atan2(b, a) from 0 (exact IEEE operations
+ * only); directions a hair below 0 (rounding) count as 0.
+ */
+function pseudoAngle(a: number, b: number): number {
+  const t = a === 0 && b === 0 ? 0 : b / (Math.abs(a) + Math.abs(b));
+  const q = a >= 0 ? t : 2 - t;
+  return q < -1e-12 ? q + 4 : Math.max(q, 0);
+}
+
 /** ‖S − (k/d)I‖_F/(k/d), S the frame operator of the normalised columns of y (d×k row-major). */
 function tightness(y: Float64Array, d: number, k: number): number {
   if (d === 0) return 0;
@@ -325,14 +338,14 @@ function squareAntiprism(w: Weights, m: number, n: number, live: number[], toler
   if (pb.rank !== 3) return null;
   const pts = live.map((_, c) => {
     const v = [pb.coordinates[c], pb.coordinates[8 + c], pb.coordinates[16 + c]];
-    const l = Math.hypot(v[0], v[1], v[2]);
+    const l = norm(v);
     return v.map((x) => x / l);
   });
   let best: { deviation: number; height2: number } | null = null;
   for (let i = 0; i < 8; i++) {
     for (let j = i + 1; j < 8; j++) {
       const axis = pts[i].map((x, t) => x + pts[j][t]);
-      const len = Math.hypot(axis[0], axis[1], axis[2]);
+      const len = norm(axis);
       if (len < 1e-6) continue;
       for (let t = 0; t < 3; t++) axis[t] /= len;
       const z = pts.map((p) => p[0] * axis[0] + p[1] * axis[1] + p[2] * axis[2]);
@@ -348,14 +361,24 @@ function squareAntiprism(w: Weights, m: number, n: number, live: number[], toler
       if (up !== 4 || dev > tolerance) continue;
       // In-plane angles relative to point i's projection.
       const proj = pts.map((p, c) => p.map((x, t) => x - z[c] * axis[t]));
-      const e1 = proj[i].map((x) => x / Math.hypot(...proj[i]));
+      const l1 = norm(proj[i]);
+      const e1 = proj[i].map((x) => x / l1);
       const e2 = [axis[1] * e1[2] - axis[2] * e1[1], axis[2] * e1[0] - axis[0] * e1[2], axis[0] * e1[1] - axis[1] * e1[0]];
-      const ang = proj.map((p, c) => ({ a: Math.atan2(p[0] * e2[0] + p[1] * e2[1] + p[2] * e2[2], p[0] * e1[0] + p[1] * e1[1] + p[2] * e1[2]), top: z[c] > 0 }));
-      ang.forEach((x) => (x.a = x.a < -1e-12 ? x.a + 2 * Math.PI : Math.max(0, x.a)));
-      ang.sort((x, y) => x.a - y.a);
+      // In-plane unit directions (a, b), ordered by a trig-free pseudo-angle.
+      const ang = proj.map((p, c) => {
+        const a = p[0] * e1[0] + p[1] * e1[1] + p[2] * e1[2];
+        const b = p[0] * e2[0] + p[1] * e2[1] + p[2] * e2[2];
+        const l = Math.sqrt(a * a + b * b);
+        return { a: a / l, b: b / l, key: pseudoAngle(a, b), top: z[c] > 0 };
+      });
+      ang.sort((x, y) => x.key - y.key);
+      // The s-th direction should be at s·45°: |sin(θ − s·45°)| = |b·cos φ − a·sin φ|.
+      const H = Math.SQRT1_2;
+      const dirs = [[1, 0], [H, H], [0, 1], [-H, H], [-1, 0], [-H, -H], [0, -1], [H, -H]];
       for (let s = 0; s < 8; s++) {
-        const expected = (s * Math.PI) / 4;
-        dev = Math.max(dev, Math.abs(Math.sin(ang[s].a - expected)));
+        const [cphi, sphi] = dirs[s];
+        dev = Math.max(dev, Math.abs(ang[s].b * cphi - ang[s].a * sphi));
+        if (ang[s].a * cphi + ang[s].b * sphi <= 0) dev = Infinity;
         if (ang[s].top !== (s % 2 === 0)) dev = Infinity;
       }
       if (dev <= tolerance && (best === null || dev < best.deviation)) best = { deviation: dev, height2: h * h };

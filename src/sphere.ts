@@ -69,6 +69,8 @@ function solve(a: Float64Array, rhs: Float64Array, n: number, relTol: number): F
   return z;
 }
 
+const sq = (x: number): number => x * x;
+
 function column(x: Weights, m: number, count: number, i: number): Float64Array {
   const v = new Float64Array(m);
   for (let p = 0; p < m; p++) v[p] = x[p * count + i];
@@ -91,7 +93,7 @@ export function circumsphere(x: Weights, m: number, count: number): Circumsphere
     cm[(i + 1) * n] = 1;
     for (let j = i + 1; j < count; j++) {
       let s = 0;
-      for (let p = 0; p < m; p++) s += (pts[i][p] - pts[j][p]) ** 2;
+      for (let p = 0; p < m; p++) s += sq(pts[i][p] - pts[j][p]);
       cm[(i + 1) * n + j + 1] = s;
       cm[(j + 1) * n + i + 1] = s;
     }
@@ -107,7 +109,7 @@ export function circumsphere(x: Weights, m: number, count: number): Circumsphere
   let residual = 0;
   for (const q of pts) {
     let s = 0;
-    for (let p = 0; p < m; p++) s += (q[p] - centre[p]) ** 2;
+    for (let p = 0; p < m; p++) s += sq(q[p] - centre[p]);
     residual = Math.max(residual, Math.abs(Math.sqrt(s) - radius));
   }
   return { centre, radius, barycentric, residual };
@@ -146,7 +148,7 @@ export function fitSphere(x: Weights, m: number, count: number, options: SphereO
   const rankTolerance = checkNumber("rankTolerance", options.rankTolerance ?? 1e-8, 0, 1);
   const p0 = column(x, m, count, 0);
   if (count === 1) {
-    const norm = Math.hypot(...p0);
+    const norm = Math.sqrt(p0.reduce((t, v) => t + v * v, 0));
     return { m, centre: p0, radius: 0, dimension: 0, basis: new Float64Array(0), count, residual: 0, cospherical: true, centreNorm: norm, centredAtOrigin: norm === 0 };
   }
   const k = count - 1;
@@ -190,12 +192,12 @@ export function fitSphere(x: Weights, m: number, count: number, options: SphereO
     for (let p = 0; p < m; p++) for (let l = 0; l < r; l++) centre[p] += pb.q[p * r + l] * z[l];
     for (const y of ys) {
       let s = 0;
-      for (let l = 0; l < r; l++) s += (y[l] - z[l]) ** 2;
+      for (let l = 0; l < r; l++) s += sq(y[l] - z[l]);
       residual = Math.max(residual, Math.abs(Math.sqrt(s) - radius));
     }
     residual = radius > 0 ? residual / radius : residual;
   }
-  const centreNorm = Math.hypot(...centre);
+  const centreNorm = Math.sqrt(centre.reduce((t, v) => t + v * v, 0));
   return {
     m,
     centre,
@@ -232,7 +234,7 @@ export function sphereDistance(a: Sphere, b: Sphere, scale = 1): number {
       ? Math.sqrt(Math.max(a.dimension, b.dimension) / 2)
       : chordalDistance(a.basis, b.basis, a.m, a.dimension, b.dimension, { orthonormal: true });
   let c2 = 0;
-  for (let p = 0; p < a.m; p++) c2 += (a.centre[p] - b.centre[p]) ** 2;
+  for (let p = 0; p < a.m; p++) c2 += sq(a.centre[p] - b.centre[p]);
   const dr = a.radius - b.radius;
   return Math.sqrt(dc * dc + (c2 + dr * dr) / (scale * scale));
 }

@@ -81,7 +81,7 @@ export function gramAdjacency(w: ArrayLike<number>, m: number, n: number, tol: n
 }
 
 /** Connected components of the graph restricted to `items` (each ascending, ordered by first element). */
-export function components(adjacency: Uint8Array, n: number, items: ArrayLike<number>): number[][] {
+export function graphComponents(adjacency: Uint8Array, n: number, items: ArrayLike<number>): number[][] {
   const inSet = new Uint8Array(n);
   for (let i = 0; i < items.length; i++) inSet[items[i]] = 1;
   const seen = new Uint8Array(n);
@@ -108,7 +108,7 @@ export function components(adjacency: Uint8Array, n: number, items: ArrayLike<nu
 }
 
 /** Whether `subset` induces a connected subgraph. */
-export function isConnected(adjacency: Uint8Array, n: number, subset: ArrayLike<number>): boolean {
+export function isConnectedSubset(adjacency: Uint8Array, n: number, subset: ArrayLike<number>): boolean {
   const k = subset.length;
   if (k <= 1) return true;
   const seen = new Uint8Array(k);
@@ -215,7 +215,7 @@ export function connectedSubsets(adjacency: Uint8Array, n: number, items: ArrayL
     let kept = 0;
     for (let c = 0; c < count; c++) {
       const sub = all.subarray(c * k, c * k + k);
-      if (isConnected(adjacency, n, sub)) out.set(sub, k * kept++);
+      if (isConnectedSubset(adjacency, n, sub)) out.set(sub, k * kept++);
     }
     return out.slice(0, kept * k);
   }

@@ -160,7 +160,7 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
         } else if (v > below) below = v;
       }
       largestBelow = Math.min(tolerance, Math.max(largestBelow, below * sq));
-      if (above * sq < smallestAbove) smallestAbove = Math.max(above * sq, tolerance * (1 + 2 ** -52));
+      if (above * sq < smallestAbove) smallestAbove = Math.max(above * sq, tolerance * (1 + Number.EPSILON));
     }
     members.sort((a, b) => a - b);
     groups.push(members);

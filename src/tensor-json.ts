@@ -22,7 +22,8 @@ type Candidate = { kind: "nested"; value: unknown[] } | { kind: "shaped"; shape:
 
 /** Parses a JSON tensor file; bad input is a TegumError naming `file`. */
 export function readTensorJson(input: string | Uint8Array, file = "<json>"): JsonTensors {
-  const text = typeof input === "string" ? input : decodeUtf8(file, input, "the file");
+  let text = typeof input === "string" ? input : decodeUtf8(file, input, "the file");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark
   let root: unknown;
   try {
     root = JSON.parse(text);

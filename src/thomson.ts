@@ -460,7 +460,7 @@ export function compareThomson(
   const x = new Float64Array(r * k);
   for (let c = 0; c < k; c++) {
     let s = 0;
-    for (let l = 0; l < r; l++) s += pb.coordinates[l * k + c] ** 2;
+    for (let l = 0; l < r; l++) s += pb.coordinates[l * k + c] * pb.coordinates[l * k + c];
     const len = Math.sqrt(s);
     for (let l = 0; l < r; l++) x[l * k + c] = pb.coordinates[l * k + c] / len;
   }

@@ -1,12 +1,17 @@
 import { fc, test } from "@fast-check/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chordalDistances, embeddingDim, f64, i32, neighborCounts, neighbors, scoped, subsetEmbeddings, TegumError, twin } from "../src/index.js";
+import {
+  chordalDistances, embeddingDim, f64, i32, neighborCounts, neighborGraph, neighborLists, neighbors, scoped, subsetEmbeddings,
+  TegumError, twin,
+} from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
 import { expectSameBits, gauss, rng } from "./geometry-helpers.js";
 
 // Points are dimension-major (x[d*count + i]). Every squared distance is a sequential sum over d in all
 // three implementations, so chordalDistances is compared bit for bit, and neighbour counts / lists must
-// equal a brute-force oracle exactly (the neighbourhood test is d² ≤ eps·eps, boundary included).
+// equal a brute-force oracle exactly (the neighbourhood test is d² ≤ eps·eps, boundary included). The
+// kernels prune pairs with a sort window on one coordinate; the oracle does not, so any pruning that
+// changed a result would show.
 
 /** Clustered points: `clusters` centres, each point a centre plus noise of scale `spread`; some exact duplicates. */
 function points(dim: number, count: number, clusters: number, spread: number, seed: number): Float64Array {
@@ -74,10 +79,21 @@ describe.each(BACKENDS)("distances (%s)", (name) => {
       neighborCounts(counts, x, dim, count, eps);
       twin.neighborCounts(want, x, dim, count, eps);
       expectSameBits(counts, want, "counts vs twin");
+      const graph = neighborGraph(x, dim, count, eps);
+      expect(graph.offsets.length).toBe(count + 1);
+      const offsets = new Int32Array(count + 1);
+      for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + counts[i];
+      expectSameBits(graph.offsets, offsets, "offsets");
+      const lists = new Int32Array(offsets[count]).fill(-1), wantLists = new Int32Array(offsets[count]);
+      neighborLists(lists, offsets, x, dim, count, eps);
+      twin.neighborLists(wantLists, offsets, x, dim, count, eps);
+      expectSameBits(lists, graph.indices, "lists vs graph");
+      expectSameBits(lists, wantLists, "lists vs twin");
       for (let i = 0; i < count; i++) {
         const list: number[] = [];
         for (let j = 0; j < count; j++) if (d2(x, dim, count, i, j) <= eps2) list.push(j);
         expect(counts[i], `count of ${i}`).toBe(list.length);
+        expect(Array.from(graph.indices.subarray(graph.offsets[i], graph.offsets[i + 1])), `row ${i}`).toEqual(list);
         if (i % 7 === 0) {
           const idx = new Int32Array(count);
           const num = neighbors(idx, x, dim, count, i, eps);
@@ -89,6 +105,37 @@ describe.each(BACKENDS)("distances (%s)", (name) => {
       }
     },
   );
+
+  it("large sparse clouds: the sort window prunes, results stay exact (2000 points, tight clusters)", () => {
+    const dim = 6, count = 2000;
+    const x = points(dim, count, 40, 1e-3, 77);
+    for (const eps of [0, 1e-3, 5e-3, 0.5]) {
+      const counts = new Int32Array(count), want = new Int32Array(count);
+      neighborCounts(counts, x, dim, count, eps);
+      twin.neighborCounts(want, x, dim, count, eps);
+      expectSameBits(counts, want, `counts at eps ${eps}`);
+      const graph = neighborGraph(x, dim, count, eps);
+      for (let i = 0; i < count; i += 37) {
+        const list: number[] = [];
+        for (let j = 0; j < count; j++) if (d2(x, dim, count, i, j) <= eps * eps) list.push(j);
+        expect(counts[i]).toBe(list.length);
+        expect(Array.from(graph.indices.subarray(graph.offsets[i], graph.offsets[i + 1]))).toEqual(list);
+      }
+    }
+  });
+
+  it("dim = 0: all points coincide; count 0 and 1", () => {
+    const c = new Int32Array(3);
+    neighborCounts(c, new Float64Array(0), 0, 3, 0);
+    expect(Array.from(c)).toEqual([3, 3, 3]);
+    const g = neighborGraph(new Float64Array(0), 0, 3, 1);
+    expect(Array.from(g.offsets)).toEqual([0, 3, 6, 9]);
+    expect(Array.from(g.indices)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
+    expect(neighborGraph(new Float64Array(0), 4, 0, 1).indices.length).toBe(0);
+    const one = neighborGraph(Float64Array.of(1, 2), 2, 1, 0);
+    expect(Array.from(one.offsets)).toEqual([0, 1]);
+    expect(Array.from(one.indices)).toEqual([0]);
+  });
 
   it("eps is inclusive: a 3-4-5 pair is a neighbour at eps = 5, not at 5 − 1e-12; a point counts itself", () => {
     // 11 points on a line in R² at (3i, 4i): consecutive ones are exactly 5 apart, eps² = 25 exactly.
@@ -160,5 +207,10 @@ describe.each(BACKENDS)("distances (%s)", (name) => {
     expect(param(() => neighbors(new Int32Array(1), x, 2, 3, 0, 1))).toBe("idx");
     expect(param(() => neighbors(c, x, 2, 3, 0, NaN))).toBe("eps");
     expect(param(() => neighbors(c, x, 2, 1.5, 0, 1))).toBe("count");
+    expect(param(() => neighborLists(new Int32Array(9), Int32Array.of(0, 1, 2), x, 2, 3, 1))).toBe("offsets");
+    expect(param(() => neighborLists(new Int32Array(9), Int32Array.of(1, 2, 3, 4), x, 2, 3, 1))).toBe("offsets");
+    expect(param(() => neighborLists(new Int32Array(9), Int32Array.of(0, 1, 1, 4), x, 2, 3, 1))).toBe("offsets");
+    expect(param(() => neighborLists(new Int32Array(3), Int32Array.of(0, 1, 2, 4), x, 2, 3, 1))).toBe("idx");
+    expect(param(() => neighborGraph(x, 2, 3, -1))).toBe("eps");
   });
 });

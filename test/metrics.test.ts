@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TegumError, featureMetrics, interferenceMatrix, simplestFraction, thomson } from "../src/index.js";
+import { TegumError, featureMetrics, gram, gramOf, interferenceMatrix, simplestFraction, thomson } from "../src/index.js";
 import {
   type Config, bipyramid, crossPolytope, digon, directSum, gaussian, icosahedron, permute, polygon, randomPermutation, randomRotation, rng, rotate,
   simplex, squareAntiprism, toW,
@@ -90,6 +90,20 @@ describe.each(BACKENDS)("featureMetrics (%s)", (backend) => {
       expect(s).toBeCloseTo(r.superposition[i], 12);
       expect(im[i * 3 + i]).toBe(0);
     }
+  });
+
+  it("computes large f32 Gram matrices through the matmul kernel with the Gram kernel's bits", () => {
+    const m = 7, n = 600;
+    const g = gaussian(rng(77));
+    const w = Float32Array.from({ length: m * n }, g);
+    const ref = new Float32Array(n * n);
+    gram(ref, w, m, n);
+    const got = gramOf(w, m, n) as Float32Array;
+    expect(got).toBeInstanceOf(Float32Array);
+    let same = true;
+    for (let i = 0; i < n * n; i++) if (!Object.is(got[i], ref[i])) same = false;
+    expect(same).toBe(true);
+    expect(featureMetrics(w, m, n).totalDimensionality).toBeLessThanOrEqual(m + 1e-3);
   });
 
   it("gives dead features D = 0 and never NaN", () => {

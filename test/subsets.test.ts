@@ -1,8 +1,8 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
-  binomial, checkWork, combinations, components, connectedSubsets, countConnectedSubsets, estimateWork, gramAdjacency,
-  isConnected, levelFlops, TegumError,
+  binomial, checkWork, combinations, graphComponents, connectedSubsets, countConnectedSubsets, estimateWork, gramAdjacency,
+  isConnectedSubset, levelFlops, TegumError,
 } from "../src/index.js";
 import { Rng } from "./fixtures/polytopes.js";
 
@@ -34,7 +34,7 @@ describe("subset enumeration", () => {
       const adj = randomGraph(n, p, seed);
       // a subset of the vertices as the "factor"
       const items = Array.from({ length: n }, (_, i) => i).filter((i) => (i * 7 + seed) % 5 !== 0 || n < 4);
-      const expected = rows(combinations(items, k), k).filter((s) => isConnected(adj, n, s));
+      const expected = rows(combinations(items, k), k).filter((s) => isConnectedSubset(adj, n, s));
       const got = rows(connectedSubsets(adj, n, items, k), k);
       expect(got).toEqual(expected); // same sets, same (lexicographic) order
       expect(countConnectedSubsets(adj, n, items, k)).toBe(expected.length);
@@ -47,8 +47,8 @@ describe("subset enumeration", () => {
     const w = Float64Array.from([1, 1, 0, 0, 0, 1e-4, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1]); // 4×4, columns are features
     const adj = gramAdjacency(w, 4, 4, 1e-3);
     expect(Array.from(adj)).toEqual([0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0]);
-    expect(components(adj, 4, [0, 1, 2, 3])).toEqual([[0, 1], [2, 3]]);
-    expect(components(adj, 4, [1, 3])).toEqual([[1], [3]]);
+    expect(graphComponents(adj, 4, [0, 1, 2, 3])).toEqual([[0, 1], [2, 3]]);
+    expect(graphComponents(adj, 4, [1, 3])).toEqual([[1], [3]]);
     // zero columns have no edges
     expect(Array.from(gramAdjacency(new Float64Array(4), 2, 2, 0))).toEqual([0, 0, 0, 0]);
   });

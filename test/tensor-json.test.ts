@@ -88,6 +88,10 @@ describe("readTensorJson", () => {
     expect(() => readTensorJson(text, "claim.json").tensor("")).toThrow(/claim\.json: tensor \(the whole file\)\[0\]\[0\]\[1\] is 1 where an array of length 1000 belongs/);
   });
 
+  it("accepts a byte order mark", () => {
+    expect(readTensorJson(Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode("[[1, 2]]")]), "bom.json").tensor("").shape).toEqual([1, 2]);
+  });
+
   it("rejects invalid UTF-8", () => {
     expect(() => readTensorJson(Uint8Array.from([0x5b, 0xff, 0x5d]), "u.json")).toThrow(/u\.json: the file is not valid UTF-8/);
   });
