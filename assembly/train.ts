@@ -5,30 +5,37 @@
 // Parameters live in a transposed, padded layout (mp = m rounded up to 4, np = n rounded up to 4):
 //   enc (n×mp): row j = the hidden-space vector of input feature j (h = Σ_j x_j·enc[j])
 //   dec (n×mp): row i = the hidden-space vector read by output i (out_i = b_i + dec[i]·h)
-// Tied models (W m×n) have enc = dec = Wᵀ (the same pointer, gradients accumulate in one buffer);
-// the untied abs model has enc = W1ᵀ, dec = W2. decT (m×np) is a per-step transposed copy of dec.
+// Tied models (W m×n) have enc = dec = Wᵀ (the same pointer); the untied abs model has enc = W1ᵀ,
+// dec = W2. G buffers (genc, gdec, gb) receive the step's unscaled gradient; for tied models genc.
 //
-// Semantics of one step (shared bit for bit by both builds and src/twin/train.ts):
-// - Rows r = 0…B−1. Sampling: see src/rng.ts. Feature f is present iff (P − lo_f) <u width_f or
-//   always_f, evaluated as the signed i32 comparison (P − loB_f) < widthB_f with the tables biased by
-//   2^31 (loB = lo + 2^31, widthB = width − 2^31: wasm SIMD has no cheap unsigned compare on x64); its value is (V >>> 8)·2^-24 (abs model: 2u − 1, target |x|).
-// - Rows with no feature present ("empty") all produce the same output relu(b): their contribution is
-//   counted and added once at the end: gb += f32(empty)·gE, lossLanes += f32(empty)·eE.
-// - Other rows, in order: hpre_k = Σ_t val_t·enc[idx_t][k] over present features in ascending order
-//   (from +0); h = relu(hpre) for hidden-ReLU models; out_i = (…(b_i + h_0·decT[0][i]) + h_1·…) over k;
-//   y = relu(out) (identity for `linear`); err = y − x; ie = imp·err; lossLanes[i mod 4] += ie·err;
-//   g_i = out_i > 0 ? ie : +0 (always ie for `linear`); gb_i += g_i.
-//   For every i with g_i ≠ 0 in ascending order: gh += g_i·dec[i]; gdec[i] += g_i·h.
-//   Hidden ReLU: gh_k = hpre_k > 0 ? gh_k : +0. For present j in ascending order: genc[j] += x_j·gh.
-//   (Skipping g_i = 0 is exact: accumulators start at +0, so adding ±0 never changes them.)
-// - loss = ((l0 + l1) + (l2 + l3)) / f32(B·n); the true gradient is gscale·G with gscale = f32(2/(B·n)).
+// Semantics of one step (shared bit for bit by both builds, both kernels and src/twin/train.ts):
+// - Rows r = 0…B−1, lane q = r mod 4. Sampling: see src/rng.ts. Feature f is present iff
+//   (P − lo_f) <u width_f or always_f — evaluated as the signed comparison i32(P − loB_f) < widthB_f of
+//   tables biased by 2^31 (wasm SIMD has no cheap unsigned compare on x64); its value is
+//   (V >>> 8)·2^-24 (abs model: 2u − 1, target |x|).
+// - Rows with no feature present ("empty") all produce the same output: they are counted per lane,
+//   empty_q, and added at the end as f32(empty_q)·(their contribution).
+// - Each other row: hpre_k = Σ_j x_j·enc[j][k] over present j ascending (from +0); h = relu(hpre) for
+//   hidden-ReLU models; out_i = (…(b_i + h_0·dec[i][0]) + h_1·dec[i][1]) …; y = relu(out) (identity for
+//   `linear`); err = y − target; ie = imp·err; L[q][i mod 4] += ie·err; g_i = out_i > 0 ? ie : +0
+//   (ie for `linear`); GB[q][i] += g_i; gh_k = Σ_i g_i·dec[i][k] (i ascending, from +0), masked by
+//   hpre_k > 0 for hidden-ReLU models; GD[q][i][k] += g_i·h_k; GE[q][j][k] += x_j·gh_k.
+//   Every sum above may skip terms whose product is ±0 (absent x_j, inactive g_i): accumulators start
+//   at +0 and never become −0, so adding ±0 changes no bit. The row kernel skips them, the lane
+//   kernel (4 rows in the 4 SIMD lanes) does not — same bits (as long as no activation overflows
+//   to ±∞, where 0·∞ = NaN would differ: training has diverged by then anyway).
+// - End of step, with red(a) = (a_0 + a_1) + (a_2 + a_3) over the lane copies q:
+//   tied: G = red(GD) + red(GE); untied: gdec = red(GD), genc = red(GE);
+//   gb_i = red(GB[q][i] + f32(empty_q)·gE_i); loss = red(S_q) / f32(B·n) with
+//   S_q = red over c of (L[q][c] + f32(empty_q)·eE_c), where gE, eE are the empty row's g and loss
+//   lanes (out = b, target 0). The true gradient is gscale·G, gscale = f32(2/(B·n)).
 // - Adam(W), per element (torch 1.13 semantics, every operation in f32, never fused):
 //   g = G·gscale [+ l2·p for Adam with L2 decay]; p = p·decay; m = m·β1 + g·(1−β1);
 //   v = v·β2 + ((1−β2)·g)·g; p = p − stepSize·(m / (sqrt(v)/bc2sqrt + eps)),
 //   with per-step f32 scalars (decay = 1 − lr·wd, stepSize = lr/(1−β1^t), bc2sqrt = sqrt(1−β2^t), l2)
 //   from the schedule table (src/schedule.ts).
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
-import { hash2, mix32, mix32x4, rngStepKey } from "./rng";
+import { mix32, mix32x4, rngStepKey } from "./rng";
 
 // ---- context slots (i32 unless marked f32) ------------------------------------------------------
 // @ts-ignore: decorator
@@ -98,6 +105,9 @@ import { hash2, mix32, mix32x4, rngStepKey } from "./rng";
 @inline const C_GSCALE = 31;
 // @ts-ignore: decorator
 @inline const C_COUNT = 32;
+/** i32: 0 row kernel, 1 lane kernel (SIMD build only; same bits either way). */
+// @ts-ignore: decorator
+@inline const C_KERNEL = 33;
 
 /** Number of 4-byte slots in a context block. */
 export const TRAIN_CTX_SLOTS: i32 = 40;
@@ -132,10 +142,18 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 }
 
 // ---- scratch layout ---------------------------------------------------------------------------
-// Per slot s < R: xrow (np f32: the dense target row), idx (np i32), val (np f32), hpre (mp), h (mp),
-// hs (mp v128 splats of h), out (np). Then common: act (np i32), gact (np f32), gE (np),
-// cnt (R i32, padded to 16 bytes), lanes (v128), tmp (v128).
+// Common: accumulators GD (4·n·mp), GE (4·n·mp), GB (4·np) f32; L (16 f32); empty (4 i32); eE (4 f32);
+// gE (np f32). The row kernel keeps lane copies q-major (copy q at offset q·size); the lane kernel
+// keeps them interleaved (element e's four lanes at 16·e) — only the final reduction differs.
+// Then the kernel's own scratch:
+//   row kernel: R slots of xrow (np), idx (np i32), val (np), hpre (mp), h (mp), hs (mp v128),
+//   out (np); act (np i32), gact (np f32), gh (mp, scalar build), cnt (R i32), row (R i32), decT (m×np).
+//   lane kernel: xin, xt, out, g (np v128 each), hpre, h (mp v128 each), live lists (2·np i32).
 
+// @ts-ignore: decorator
+@inline function accBytes(n: i32, np: i32, mp: i32): usize {
+  return <usize>(32 * n * mp + 16 * np + 64 + 32 + 4 * np);
+}
 // @ts-ignore: decorator
 @inline function slotBytes(np: i32, mp: i32): usize {
   return <usize>(np * 16 + mp * 24);
@@ -167,8 +185,10 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 
 /** Bytes of scratch one step needs. */
 export function trainScratchBytes(ctx: usize): usize {
-  const np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
-  return slotBytes(np, mp) * R + <usize>(np * 12 + 48 + mp * 4);
+  const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
+  const rows = slotBytes(np, mp) * R + <usize>(np * 8 + mp * 4 + 32 + m * np * 4);
+  const lanes = <usize>(np * 64 + mp * 32 + np * 8);
+  return accBytes(n, np, mp) + max(rows, lanes);
 }
 
 // Compaction shuffles: for a 4-bit lane mask, the i8x16.swizzle that moves the selected i32 lanes to
@@ -193,7 +213,7 @@ const COMPACT = memory.data<u8>([
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
 ]);
 
-// ---- sampling ---------------------------------------------------------------------------------
+// ---- sampling (row kernel) ----------------------------------------------------------------------
 
 /**
  * Samples one row: dense target row `xrow` (np, zero where absent), the present features' indices
@@ -250,7 +270,7 @@ const COMPACT = memory.data<u8>([
   return cnt;
 }
 
-// ---- forward ----------------------------------------------------------------------------------
+// ---- row kernel: forward ----------------------------------------------------------------------
 
 // @ts-ignore: decorator
 @inline function storeSplats(hs: usize, v: v128): void {
@@ -406,11 +426,11 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
   }
 }
 
-// ---- backward ---------------------------------------------------------------------------------
+// ---- row kernel: backward ---------------------------------------------------------------------
 
 /**
  * Hidden columns kb … kb + 4·nv − 1 of the backward pass of one row: gh over the active outputs
- * (updating gdec on the way), the hidden-ReLU mask, then genc over the present inputs.
+ * (updating GD on the way), the hidden-ReLU mask, then GE over the present inputs.
  */
 // @ts-ignore: decorator
 @inline function backwardBlock(
@@ -463,21 +483,23 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
   }
 }
 
-/** Loss lanes, output gradient, bias gradient, and the sparse weight-gradient accumulation of one row. */
+/**
+ * Loss lanes, output gradient, bias gradient and the sparse weight-gradient accumulation of one row,
+ * into the lane-q copies gdec, genc, gb, lq (the row's L[q]).
+ */
 function backwardRow(
   np: i32, mp: i32, outRelu: bool, hidRelu: bool, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize,
-  slot: usize, cnt: i32, common: usize,
+  slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
 ): void {
   const xrow = slot, idx = slot + offIdx(np), val = slot + offVal(np);
   const hpre = slot + offHpre(np), h = slot + offH(np, mp), out = slot + offOut(np, mp);
-  const act = common, gact = common + (<usize>np << 2);
-  const lanes = common + <usize>np * 12 + 16;
+  const gact = act + (<usize>np << 2);
   const rowBytes = <usize>mp << 2;
   let na = 0;
   if (ASC_FEATURE_SIMD) {
     const zero = f32x4.splat(0);
     const iota = i32x4(0, 1, 2, 3);
-    let ln = v128.load(lanes);
+    let ln = v128.load(lq);
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
       const ov = v128.load(out + o);
@@ -494,7 +516,8 @@ function backwardRow(
       v128.store(gact + at, i8x16.swizzle(g, sh));
       na += popcnt(mask);
     }
-    v128.store(lanes, ln);
+    v128.store(lq, ln);
+    if (upto < 3) return;
     let kb = 0;
     for (; kb + 16 <= mp; kb += 16) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 4, hidRelu);
     const rest = (mp - kb) >> 2;
@@ -508,7 +531,7 @@ function backwardRow(
       const y = outRelu ? max<f32>(ov, 0) : ov;
       const err = y - load<f32>(xrow + o);
       const ie = load<f32>(imp + o) * err;
-      const lo = lanes + (<usize>(i & 3) << 2);
+      const lo = lq + (<usize>(i & 3) << 2);
       store<f32>(lo, load<f32>(lo) + ie * err);
       const g: f32 = outRelu ? (ov > 0 ? ie : 0) : ie;
       store<f32>(gb + o, load<f32>(gb + o) + g);
@@ -516,7 +539,8 @@ function backwardRow(
       store<f32>(gact + (<usize>na << 2), g);
       na += <i32>(g != 0);
     }
-    const gh = lanes + 32; // scalar build: gh (mp floats) lives after tmp
+    if (upto < 3) return;
+    const gh = gact + (<usize>np << 2); // scalar build: gh (mp floats) after gact
     for (let k = 0; k < mp; k++) store<f32>(gh + (<usize>k << 2), 0);
     for (let t = 0; t < na; t++) {
       const row = <usize>load<i32>(act + (<usize>t << 2)) * rowBytes;
@@ -545,43 +569,267 @@ function backwardRow(
   }
 }
 
-// ---- one step's gradient ----------------------------------------------------------------------
-
-// @ts-ignore: decorator
-@inline function zero(ptr: usize, bytes: usize): void {
-  memory.fill(ptr, 0, bytes);
-}
-
-/**
- * Accumulates the (unscaled) gradient of step `step` into G and returns the batch loss. `upto`
- * stops early for the benchmark's phase breakdown: 1 sampling only, 2 + forward, 3 + backward.
- */
-function gradStep(ctx: usize, step: i32, scr: usize, upto: i32): f32 {
+/** All rows of a step with the row kernel (sparse over present inputs and active outputs). */
+function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i32): void {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP), batch = ci(ctx, C_BATCH);
   const flags = ci(ctx, C_FLAGS);
   const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0, abs = (flags & F_ABS) != 0;
-  const enc = cp(ctx, C_ENC), dec = cp(ctx, C_DEC), decT = cp(ctx, C_DECT), b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
-  const genc = cp(ctx, C_GENC), gdec = cp(ctx, C_GDEC), gb = cp(ctx, C_GB);
+  const enc = cp(ctx, C_ENC), dec = cp(ctx, C_DEC), b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
   const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
-  const pBytes = <usize>n * <usize>mp << 2;
-  zero(genc, pBytes);
-  if (flags & F_UNTIED) zero(gdec, pBytes);
-  zero(gb, <usize>np << 2);
-  // decT[k][i] = dec[i][k] (padding columns i ≥ n stay zero).
-  zero(decT, <usize>m * <usize>np << 2);
+  const P = <usize>n * <usize>mp << 2;
+  const gdAcc = acc, geAcc = acc + 4 * P, gbAcc = geAcc + 4 * P, lAcc = gbAcc + (<usize>np << 4), emptyAcc = lAcc + 64;
+  const sb = slotBytes(np, mp);
+  const act = scr + sb * R;
+  const cntArr = act + (<usize>np << 3) + (<usize>mp << 2), rowArr = cntArr + 16, decT = rowArr + 16;
+  // decT[k][i] = dec[i][k] (padding columns i ≥ n zero).
+  memory.fill(decT, 0, <usize>m * <usize>np << 2);
   for (let i = 0; i < n; i++) {
     const row = dec + <usize>i * <usize>mp * 4;
     for (let k = 0; k < m; k++) store<f32>(decT + ((<usize>k * <usize>np + <usize>i) << 2), load<f32>(row + (<usize>k << 2)));
   }
+  let filled = 0;
+  for (let r = 0; r < batch; r++) {
+    const slot = scr + <usize>filled * sb;
+    const t = mix32(<u32>r ^ 0x5bd1e995);
+    const cnt = sampleRow(np, abs, lead, lo, width, always, feat, mix32(sP ^ t), mix32(sV ^ t), slot, slot + offIdx(np), slot + offVal(np));
+    if (cnt == 0) {
+      const e = emptyAcc + (<usize>(r & 3) << 2);
+      store<i32>(e, load<i32>(e) + 1);
+      continue;
+    }
+    if (upto < 2) continue;
+    store<i32>(cntArr + (<usize>filled << 2), cnt);
+    store<i32>(rowArr + (<usize>filled << 2), r & 3);
+    encodeRow(enc, np, mp, hidRelu, slot, cnt);
+    filled++;
+    if (filled == R || r == batch - 1) {
+      decodeBlock(b, decT, np, mp, m, scr, filled);
+      for (let s = 0; s < filled; s++) {
+        const q = <usize>load<i32>(rowArr + (<usize>s << 2));
+        backwardRow(np, mp, outRelu, hidRelu, imp, gbAcc + q * (<usize>np << 2), dec, gdAcc + q * P, geAcc + q * P,
+          scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), act, lAcc + (q << 4), upto);
+      }
+      filled = 0;
+    }
+  }
+  if (filled > 0) {
+    decodeBlock(b, decT, np, mp, m, scr, filled);
+    for (let s = 0; s < filled; s++) {
+      const q = <usize>load<i32>(rowArr + (<usize>s << 2));
+      backwardRow(np, mp, outRelu, hidRelu, imp, gbAcc + q * (<usize>np << 2), dec, gdAcc + q * P, geAcc + q * P,
+        scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), act, lAcc + (q << 4), upto);
+    }
+  }
+}
 
-  const sb = slotBytes(np, mp);
-  const common = scr + sb * R;
-  const gE = common + (<usize>np << 3);
-  const cntArr = common + <usize>np * 12;
-  const lanes = cntArr + 16;
+// ---- lane kernel (SIMD build only): four rows in the four lanes --------------------------------
 
-  // The empty row: out = b, x = 0.
-  let eE0: f32 = 0, eE1: f32 = 0, eE2: f32 = 0, eE3: f32 = 0;
+/** hpre/h for hidden units kb … kb+nk−1 (nk ≤ 4) of a group, over the live inputs. */
+// @ts-ignore: decorator
+@inline function lanesEncode(enc: usize, mpb: usize, xin: usize, liveIn: usize, nin: i32, hpre: usize, h: usize, kb: i32, nk: i32, hidRelu: bool): void {
+  const zero = f32x4.splat(0);
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const base = enc + (<usize>kb << 2);
+  for (let t = 0; t < nin; t++) {
+    const f = <usize>load<i32>(liveIn + (<usize>t << 2));
+    const x = v128.load(xin + (f << 4));
+    const e = base + f * mpb;
+    a0 = f32x4.add(a0, f32x4.mul(x, v128.load32_splat(e)));
+    if (nk > 1) a1 = f32x4.add(a1, f32x4.mul(x, v128.load32_splat(e, 4)));
+    if (nk > 2) a2 = f32x4.add(a2, f32x4.mul(x, v128.load32_splat(e, 8)));
+    if (nk > 3) a3 = f32x4.add(a3, f32x4.mul(x, v128.load32_splat(e, 12)));
+  }
+  const o = <usize>kb << 4;
+  v128.store(hpre + o, a0);
+  v128.store(h + o, hidRelu ? f32x4.max(a0, zero) : a0);
+  if (nk > 1) {
+    v128.store(hpre + o, a1, 16);
+    v128.store(h + o, hidRelu ? f32x4.max(a1, zero) : a1, 16);
+  }
+  if (nk > 2) {
+    v128.store(hpre + o, a2, 32);
+    v128.store(h + o, hidRelu ? f32x4.max(a2, zero) : a2, 32);
+  }
+  if (nk > 3) {
+    v128.store(hpre + o, a3, 48);
+    v128.store(h + o, hidRelu ? f32x4.max(a3, zero) : a3, 48);
+  }
+}
+
+/** gh for hidden units kb … kb+nk−1 over the live outputs, GD updates, mask, then GE over live inputs. */
+// @ts-ignore: decorator
+@inline function lanesBackward(
+  dec: usize, mpb: usize, gbuf: usize, liveOut: usize, nout: i32, xin: usize, liveIn: usize, nin: i32,
+  hpre: usize, h: usize, gd: usize, ge: usize, kb: i32, nk: i32, hidRelu: bool,
+): void {
+  const zero = f32x4.splat(0);
+  const ho = <usize>kb << 4;
+  const h0 = v128.load(h + ho);
+  const h1 = nk > 1 ? v128.load(h + ho, 16) : zero;
+  const h2 = nk > 2 ? v128.load(h + ho, 32) : zero;
+  const h3 = nk > 3 ? v128.load(h + ho, 48) : zero;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const dbase = dec + (<usize>kb << 2);
+  const accRow = mpb << 2; // bytes per (i, ·) row of interleaved accumulators: mp v128
+  for (let t = 0; t < nout; t++) {
+    const i = <usize>load<i32>(liveOut + (<usize>t << 2));
+    const g = v128.load(gbuf + (i << 4));
+    const d = dbase + i * mpb;
+    const acc = gd + i * accRow + ho;
+    a0 = f32x4.add(a0, f32x4.mul(g, v128.load32_splat(d)));
+    v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(g, h0)));
+    if (nk > 1) {
+      a1 = f32x4.add(a1, f32x4.mul(g, v128.load32_splat(d, 4)));
+      v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(g, h1)), 16);
+    }
+    if (nk > 2) {
+      a2 = f32x4.add(a2, f32x4.mul(g, v128.load32_splat(d, 8)));
+      v128.store(acc, f32x4.add(v128.load(acc, 32), f32x4.mul(g, h2)), 32);
+    }
+    if (nk > 3) {
+      a3 = f32x4.add(a3, f32x4.mul(g, v128.load32_splat(d, 12)));
+      v128.store(acc, f32x4.add(v128.load(acc, 48), f32x4.mul(g, h3)), 48);
+    }
+  }
+  if (hidRelu) {
+    a0 = v128.and(a0, f32x4.gt(v128.load(hpre + ho), zero));
+    if (nk > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hpre + ho, 16), zero));
+    if (nk > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hpre + ho, 32), zero));
+    if (nk > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hpre + ho, 48), zero));
+  }
+  for (let t = 0; t < nin; t++) {
+    const f = <usize>load<i32>(liveIn + (<usize>t << 2));
+    const x = v128.load(xin + (f << 4));
+    const acc = ge + f * accRow + ho;
+    v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(x, a0)));
+    if (nk > 1) v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(x, a1)), 16);
+    if (nk > 2) v128.store(acc, f32x4.add(v128.load(acc, 32), f32x4.mul(x, a2)), 32);
+    if (nk > 3) v128.store(acc, f32x4.add(v128.load(acc, 48), f32x4.mul(x, a3)), 48);
+  }
+}
+
+/**
+ * All rows of a step with the lane kernel: rows 4g … 4g+3 in the lanes, dense over features but
+ * skipping inputs absent from all four rows and outputs inactive in all four (exact, see header).
+ * Accumulators interleaved: element e's lane q at acc + 16e + 4q. L is stored c-major here
+ * (L[c] = v128 over q) and transposed at the end.
+ */
+function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i32): void {
+  const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP), batch = ci(ctx, C_BATCH);
+  const flags = ci(ctx, C_FLAGS);
+  const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0, abs = (flags & F_ABS) != 0;
+  const enc = cp(ctx, C_ENC), dec = cp(ctx, C_DEC), b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
+  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
+  const P = <usize>n * <usize>mp << 2;
+  const gd = acc, ge = acc + 4 * P, gbAcc = ge + 4 * P, lAcc = gbAcc + (<usize>np << 4), emptyAcc = lAcc + 64;
+  const xin = scr, xt = xin + (<usize>np << 4), out = xt + (<usize>np << 4), gbuf = out + (<usize>np << 4);
+  const hpre = gbuf + (<usize>np << 4), h = hpre + (<usize>mp << 4);
+  const liveIn = h + (<usize>mp << 4), liveOut = liveIn + (<usize>np << 2);
+  const mpb = <usize>mp << 2;
+  const zero = f32x4.splat(0);
+  const scale = f32x4.splat(5.9604644775390625e-8);
+  const one = f32x4.splat(1);
+  const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
+  let l0 = zero, l1 = zero, l2 = zero, l3 = zero;
+  let empty = i32x4.splat(0);
+  for (let r0 = 0; r0 < batch; r0 += 4) {
+    const rows = i32x4.add(i32x4.splat(r0), i32x4(0, 1, 2, 3));
+    const valid = i32x4.lt_s(rows, vbatch);
+    const t = mix32x4(v128.xor(rows, i32x4.splat(0x5bd1e995)));
+    const rp = mix32x4(v128.xor(vsP, t)), rv = mix32x4(v128.xor(vsV, t));
+    let any = i32x4.splat(0);
+    let nin = 0;
+    for (let f = 0; f < n; f++) {
+      const o = <usize>f << 2;
+      const p = mix32x4(i32x4.add(rp, v128.load32_splat(lead + o)));
+      const pres = v128.and(
+        v128.or(i32x4.lt_s(i32x4.sub(p, v128.load32_splat(lo + o)), v128.load32_splat(width + o)), v128.load32_splat(always + o)),
+        valid,
+      );
+      const w = mix32x4(i32x4.add(rv, v128.load32_splat(feat + o)));
+      let x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(w, 8)), scale);
+      let tg = x;
+      if (abs) {
+        x = f32x4.sub(f32x4.add(x, x), one);
+        tg = f32x4.abs(x);
+      }
+      v128.store(xin + (<usize>f << 4), v128.and(x, pres));
+      v128.store(xt + (<usize>f << 4), v128.and(tg, pres));
+      any = v128.or(any, pres);
+      store<i32>(liveIn + (<usize>nin << 2), f);
+      nin += <i32>(i32x4.bitmask(pres) != 0);
+    }
+    // any ⊆ valid; empty rows are the valid lanes with nothing present.
+    empty = i32x4.sub(empty, v128.andnot(valid, any));
+    if (upto < 2 || nin == 0) continue;
+    let kb = 0;
+    for (; kb + 4 <= m; kb += 4) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 4, hidRelu);
+    const rest = m - kb;
+    if (rest == 1) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 1, hidRelu);
+    else if (rest == 2) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 2, hidRelu);
+    else if (rest == 3) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 3, hidRelu);
+    // decode, loss lanes, g, GB; live outputs
+    let nout = 0;
+    for (let i = 0; i < n; i++) {
+      const d = dec + <usize>i * mpb;
+      let a = v128.load32_splat(b + (<usize>i << 2));
+      for (let k = 0; k < m; k++) a = f32x4.add(a, f32x4.mul(v128.load(h + (<usize>k << 4)), v128.load32_splat(d + (<usize>k << 2))));
+      const y = outRelu ? f32x4.max(a, zero) : a;
+      const err = f32x4.sub(y, v128.load(xt + (<usize>i << 4)));
+      const ie = f32x4.mul(v128.load32_splat(imp + (<usize>i << 2)), err);
+      const e2 = v128.and(f32x4.mul(ie, err), any);
+      const l = i & 3;
+      if (l == 0) l0 = f32x4.add(l0, e2);
+      else if (l == 1) l1 = f32x4.add(l1, e2);
+      else if (l == 2) l2 = f32x4.add(l2, e2);
+      else l3 = f32x4.add(l3, e2);
+      let g = outRelu ? v128.and(ie, f32x4.gt(a, zero)) : ie;
+      g = v128.and(g, any);
+      const gbp = gbAcc + (<usize>i << 4);
+      v128.store(gbp, f32x4.add(v128.load(gbp), g));
+      v128.store(gbuf + (<usize>i << 4), g);
+      store<i32>(liveOut + (<usize>nout << 2), i);
+      nout += <i32>(i32x4.bitmask(f32x4.ne(g, zero)) != 0);
+    }
+    if (upto < 3) continue;
+    kb = 0;
+    for (; kb + 4 <= m; kb += 4) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 4, hidRelu);
+    if (rest == 1) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 1, hidRelu);
+    else if (rest == 2) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 2, hidRelu);
+    else if (rest == 3) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 3, hidRelu);
+  }
+  // L[q][c] (q-major) from the c-major lanes; empty counts.
+  const t0 = v128.shuffle<f32>(l0, l1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(l2, l3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(l0, l1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(l2, l3, 2, 6, 3, 7);
+  v128.store(lAcc, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(lAcc, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+  v128.store(lAcc, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+  v128.store(lAcc, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+  v128.store(emptyAcc, empty);
+}
+
+// ---- one step's gradient ----------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function red(a0: f32, a1: f32, a2: f32, a3: f32): f32 {
+  return (a0 + a1) + (a2 + a3);
+}
+
+/**
+ * The (unscaled) gradient of step `step` into G; returns the batch loss. `upto` stops early for the
+ * benchmark's phase breakdown: 1 sampling only, 2 + forward, 3 + backward.
+ */
+function gradStep(ctx: usize, step: i32, scr: usize, upto: i32): f32 {
+  const n = ci(ctx, C_N), np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
+  const flags = ci(ctx, C_FLAGS);
+  const outRelu = (flags & F_OUT_RELU) != 0;
+  const b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
+  const P = <usize>n * <usize>mp << 2;
+  const acc = scr, gdAcc = acc, geAcc = acc + 4 * P, gbAcc = geAcc + 4 * P, lAcc = gbAcc + (<usize>np << 4);
+  const emptyAcc = lAcc + 64, eE = emptyAcc + 16, gE = eE + 16;
+  memory.fill(acc, 0, gE - acc);
+  // The empty row: out = b, target 0; its loss lanes eE[c] (i ≡ c mod 4, ascending) and g.
+  let e0: f32 = 0, e1: f32 = 0, e2: f32 = 0, e3: f32 = 0;
   for (let i = 0; i < np; i++) {
     const o = <usize>i << 2;
     const ov = load<f32>(b + o);
@@ -590,56 +838,50 @@ function gradStep(ctx: usize, step: i32, scr: usize, upto: i32): f32 {
     const ie = load<f32>(imp + o) * err;
     const e = ie * err;
     const l = i & 3;
-    if (l == 0) eE0 += e;
-    else if (l == 1) eE1 += e;
-    else if (l == 2) eE2 += e;
-    else eE3 += e;
+    if (l == 0) e0 += e;
+    else if (l == 1) e1 += e;
+    else if (l == 2) e2 += e;
+    else e3 += e;
     store<f32>(gE + o, outRelu ? (ov > 0 ? ie : 0) : ie);
   }
-  zero(lanes, 16);
-
   const runKey = <u32>ci(ctx, C_RUNKEY);
   const sP = rngStepKey(runKey, <u32>step, 1), sV = rngStepKey(runKey, <u32>step, 2);
-  let empty = 0, filled = 0;
-  for (let r = 0; r < batch; r++) {
-    const slot = scr + <usize>filled * sb;
-    const t = mix32(<u32>r ^ 0x5bd1e995);
-    const cnt = sampleRow(np, abs, lead, lo, width, always, feat, mix32(sP ^ t), mix32(sV ^ t), slot, slot + offIdx(np), slot + offVal(np));
-    if (cnt == 0) {
-      empty++;
-      continue;
-    }
-    if (upto < 2) continue;
-    store<i32>(cntArr + (<usize>filled << 2), cnt);
-    encodeRow(enc, np, mp, hidRelu, slot, cnt);
-    filled++;
-    if (filled == R) {
-      decodeBlock(b, decT, np, mp, m, scr, R);
-      if (upto >= 3) {
-        for (let s = 0; s < R; s++) {
-          backwardRow(np, mp, outRelu, hidRelu, imp, gb, dec, gdec, genc, scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), common);
-        }
-      }
-      filled = 0;
-    }
-  }
-  if (filled > 0 && upto >= 2) {
-    decodeBlock(b, decT, np, mp, m, scr, filled);
-    if (upto >= 3) {
-      for (let s = 0; s < filled; s++) {
-        backwardRow(np, mp, outRelu, hidRelu, imp, gb, dec, gdec, genc, scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), common);
-      }
+  const lanes = ASC_FEATURE_SIMD && ci(ctx, C_KERNEL) == 1;
+  const kscr = gE + (<usize>np << 2);
+  if (ASC_FEATURE_SIMD && lanes) rowsLanes(ctx, sP, sV, acc, kscr, upto);
+  else rowsSparse(ctx, sP, sV, acc, kscr, upto);
+
+  // Reduce the lane copies into G, gb and the loss.
+  const genc = cp(ctx, C_GENC), gdec = cp(ctx, C_GDEC), gb = cp(ctx, C_GB);
+  const untied = (flags & F_UNTIED) != 0;
+  const len = n * mp;
+  // lane (q) of element e: row kernel at base + q·size + 4e; lane kernel at base + 16e + 4q.
+  const qs: usize = lanes ? 4 : P, es: usize = lanes ? 16 : 4;
+  for (let e = 0; e < len; e++) {
+    const pd = gdAcc + <usize>e * es, pe = geAcc + <usize>e * es;
+    const d = red(load<f32>(pd), load<f32>(pd + qs), load<f32>(pd + 2 * qs), load<f32>(pd + 3 * qs));
+    const x = red(load<f32>(pe), load<f32>(pe + qs), load<f32>(pe + 2 * qs), load<f32>(pe + 3 * qs));
+    if (untied) {
+      store<f32>(gdec + (<usize>e << 2), d);
+      store<f32>(genc + (<usize>e << 2), x);
+    } else {
+      store<f32>(genc + (<usize>e << 2), d + x);
     }
   }
-  // Empty rows, all at once.
-  const fe = <f32>empty;
+  const f0 = <f32>load<i32>(emptyAcc), f1 = <f32>load<i32>(emptyAcc, 4), f2 = <f32>load<i32>(emptyAcc, 8), f3 = <f32>load<i32>(emptyAcc, 12);
+  const bqs: usize = lanes ? 4 : <usize>np << 2;
   for (let i = 0; i < np; i++) {
-    const o = <usize>i << 2;
-    store<f32>(gb + o, load<f32>(gb + o) + fe * load<f32>(gE + o));
+    const p = gbAcc + <usize>i * es;
+    const ge = load<f32>(gE + (<usize>i << 2));
+    store<f32>(gb + (<usize>i << 2), red(
+      load<f32>(p) + f0 * ge, load<f32>(p + bqs) + f1 * ge, load<f32>(p + 2 * bqs) + f2 * ge, load<f32>(p + 3 * bqs) + f3 * ge,
+    ));
   }
-  const l0 = load<f32>(lanes) + fe * eE0, l1 = load<f32>(lanes, 4) + fe * eE1;
-  const l2 = load<f32>(lanes, 8) + fe * eE2, l3 = load<f32>(lanes, 12) + fe * eE3;
-  return ((l0 + l1) + (l2 + l3)) / cf(ctx, C_COUNT);
+  const s0 = red(load<f32>(lAcc) + f0 * e0, load<f32>(lAcc, 4) + f0 * e1, load<f32>(lAcc, 8) + f0 * e2, load<f32>(lAcc, 12) + f0 * e3);
+  const s1 = red(load<f32>(lAcc, 16) + f1 * e0, load<f32>(lAcc, 20) + f1 * e1, load<f32>(lAcc, 24) + f1 * e2, load<f32>(lAcc, 28) + f1 * e3);
+  const s2 = red(load<f32>(lAcc, 32) + f2 * e0, load<f32>(lAcc, 36) + f2 * e1, load<f32>(lAcc, 40) + f2 * e2, load<f32>(lAcc, 44) + f2 * e3);
+  const s3 = red(load<f32>(lAcc, 48) + f3 * e0, load<f32>(lAcc, 52) + f3 * e1, load<f32>(lAcc, 56) + f3 * e2, load<f32>(lAcc, 60) + f3 * e3);
+  return red(s0, s1, s2, s3) / cf(ctx, C_COUNT);
 }
 
 // ---- optimiser --------------------------------------------------------------------------------

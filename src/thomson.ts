@@ -5,8 +5,8 @@
 // Points are stored like W: d×N row-major, column i = point i.
 //
 // Solver: seeded multistart. Each start is uniform on the sphere (deterministic generator, Gaussian by
-// the polar method with a logarithm built from + − × ÷), then Riemannian gradient descent with
-// Barzilai–Borwein steps and an Armijo safeguard (retraction: renormalise), then damped Newton on the
+// the polar method with a logarithm built from + − × ÷), then Riemannian L-BFGS with an Armijo line
+// search (retraction: renormalise; transport: projection onto the tangent spaces), then damped Newton on the
 // product of spheres (Riemannian Hessian in a tangent basis, Levenberg damping until Cholesky succeeds;
 // the rotation null space is orthogonal to the gradient) while N·(d−1) ≤ 600. Stops when the norm of
 // the Riemannian gradient is ≤ tolerance.
@@ -255,35 +255,86 @@ function optimise(x: Float64Array, d: number, N: number, tolerance: number, maxI
   const newtonSize = N * (d - 1);
   const useNewton = d >= 2 && newtonSize <= 600;
   const switchAt = useNewton ? Math.max(tolerance, 1e-4) : tolerance;
-  // Phase 1: BB gradient descent with Armijo backtracking.
+  // Phase 1: Riemannian L-BFGS (memory 10; vector transport by projection onto the tangent spaces)
+  // with Armijo backtracking; the memory is reset whenever its direction is not a descent direction.
+  const MEM = 10;
+  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
+  const alpha = new Float64Array(MEM);
+  const dir = new Float64Array(n);
+  const project = (v: Float64Array, at: Float64Array): void => {
+    for (let i = 0; i < N; i++) {
+      let r = 0;
+      for (let p = 0; p < d; p++) r += at[i * d + p] * v[i * d + p];
+      for (let p = 0; p < d; p++) v[i * d + p] -= r * at[i * d + p];
+    }
+  };
+  const dotv = (a: Float64Array, b: Float64Array): number => {
+    let t = 0;
+    for (let k = 0; k < n; k++) t += a[k] * b[k];
+    return t;
+  };
   while (gn > switchAt && it < maxIterations) {
     it++;
+    // Two-loop recursion: dir = −H·rg.
+    dir.set(rg);
+    for (let i = S.length - 1; i >= 0; i--) {
+      alpha[i] = rho[i] * dotv(S[i], dir);
+      for (let k = 0; k < n; k++) dir[k] -= alpha[i] * Y[i][k];
+    }
+    const last = S.length - 1;
+    const gamma = last >= 0 ? 1 / (rho[last] * dotv(Y[last], Y[last])) : step;
+    for (let k = 0; k < n; k++) dir[k] *= gamma;
+    for (let i = 0; i < S.length; i++) {
+      const beta = rho[i] * dotv(Y[i], dir);
+      for (let k = 0; k < n; k++) dir[k] += S[i][k] * (alpha[i] - beta);
+    }
+    for (let k = 0; k < n; k++) dir[k] = -dir[k];
+    project(dir, x);
+    let slope = dotv(dir, rg);
+    if (!(slope < 0)) {
+      S.length = 0; Y.length = 0; rho.length = 0;
+      for (let k = 0; k < n; k++) dir[k] = -step * rg[k];
+      slope = -step * gn * gn;
+    }
+    let t = 1;
     let accepted = false;
-    for (let bt = 0; bt < 60; bt++) {
-      for (let k = 0; k < n; k++) xNew[k] = x[k] - step * rg[k];
+    let eNew = e;
+    for (let bt = 0; bt < 50; bt++) {
+      for (let k = 0; k < n; k++) xNew[k] = x[k] + t * dir[k];
       retract(xNew, d, N);
-      const eNew = energyPM(xNew, d, N);
-      if (eNew <= e - 1e-4 * step * gn * gn || (bt > 40 && eNew <= e)) {
-        const gNew = gradient(xNew, d, N, egNew, rgNew);
-        // BB1 step from the change in (transported ≈ raw) gradients.
-        let sy = 0, ss = 0;
-        for (let k = 0; k < n; k++) {
-          const s = xNew[k] - x[k];
-          sy += s * (rgNew[k] - rg[k]);
-          ss += s * s;
-        }
-        x.set(xNew);
-        eg.set(egNew);
-        rg.set(rgNew);
-        e = eNew;
-        gn = gNew;
-        step = sy > 0 ? Math.min(ss / sy, 10) : step * 2;
+      eNew = energyPM(xNew, d, N);
+      if (eNew <= e + 1e-4 * t * slope) {
         accepted = true;
         break;
       }
-      step *= 0.5;
+      t *= 0.5;
     }
-    if (!accepted) break;
+    if (!accepted) {
+      if (S.length > 0) {
+        S.length = 0; Y.length = 0; rho.length = 0;
+        step *= 0.1;
+        continue;
+      }
+      break;
+    }
+    const gNew = gradient(xNew, d, N, egNew, rgNew);
+    const sv = new Float64Array(n), yv = new Float64Array(n);
+    for (let k = 0; k < n; k++) sv[k] = xNew[k] - x[k];
+    project(sv, xNew);
+    yv.set(rg);
+    project(yv, xNew);
+    for (let k = 0; k < n; k++) yv[k] = rgNew[k] - yv[k];
+    const sy = dotv(sv, yv);
+    if (sy > 1e-12 * Math.sqrt(dotv(sv, sv) * dotv(yv, yv))) {
+      if (S.length === MEM) { S.shift(); Y.shift(); rho.shift(); }
+      S.push(sv); Y.push(yv); rho.push(1 / sy);
+      step = Math.min(dotv(sv, sv) / sy, 10);
+    }
+    x.set(xNew);
+    eg.set(egNew);
+    rg.set(rgNew);
+    e = eNew;
+    gn = gNew;
   }
   // Phase 2: damped Newton.
   if (useNewton && gn > tolerance) {
@@ -356,7 +407,7 @@ function optimise(x: Float64Array, d: number, N: number, tolerance: number, maxI
 export interface ThomsonOptions {
   /** Seed of the deterministic generator. Default 0. */
   seed?: number;
-  /** Number of random starts. Default 8. */
+  /** Number of random starts. Default 8 (2 when N·(d−1) > 600, where each start costs far more). */
   starts?: number;
   /** Stop when the Riemannian gradient norm is ≤ tolerance. Default 1e-10. */
   tolerance?: number;
@@ -385,7 +436,8 @@ export function thomson(count: number, d: number, options: ThomsonOptions = {}):
   checkInt("count", count, 1, 100000);
   checkInt("d", d, 1, 100000);
   const seed = checkInt("seed", options.seed ?? 0, 0, 0xffffffff);
-  const starts = checkInt("starts", options.starts ?? 8, 1, 1 << 20);
+  // Big problems (no Newton phase, O(N²d) per energy) get 2 starts unless told otherwise.
+  const starts = checkInt("starts", options.starts ?? (count * Math.max(d - 1, 1) <= 600 ? 8 : 2), 1, 1 << 20);
   const tolerance = checkNumber("tolerance", options.tolerance ?? 1e-10, 0);
   const maxIterations = checkInt("maxIterations", options.maxIterations ?? 20000, 0);
   if (d === 1 && count > 2) throw new TegumError(`S^0 holds at most 2 distinct points, got count ${count}`, "count");

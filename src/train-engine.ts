@@ -13,7 +13,7 @@ import { wasm, type Exports } from "./wasm.js";
 const C = {
   N: 0, M: 1, NP: 2, MP: 3, BATCH: 4, FLAGS: 5, RUNKEY: 6, ENC: 7, DEC: 8, B: 9, GENC: 10, GDEC: 11, GB: 12,
   MENC: 13, VENC: 14, MDEC: 15, VDEC: 16, MB: 17, VB: 18, DECT: 19, IMP: 20, LO: 21, WIDTH: 22, ALWAYS: 23, LEAD: 24,
-  FEAT: 25, BETA1: 26, OMB1: 27, BETA2: 28, OMB2: 29, EPS: 30, GSCALE: 31, COUNT: 32,
+  FEAT: 25, BETA1: 26, OMB1: 27, BETA2: 28, OMB2: 29, EPS: 30, GSCALE: 31, COUNT: 32, KERNEL: 33,
 } as const;
 const CTX_BYTES = 160;
 export const F_OUT_RELU = 1, F_HID_RELU = 2, F_UNTIED = 4, F_ABS = 8, F_L2 = 16;
@@ -96,6 +96,17 @@ export interface Gradient {
   gb: Float32Array;
 }
 
+/** Kernel of the SIMD build: "rows" (sparse over present/active features) or "lanes" (4 rows per vector). */
+export type KernelKind = "rows" | "lanes";
+
+/**
+ * The faster kernel for a shape (both give the same bits): the lane kernel wins for small models,
+ * where the row kernel's per-row overheads dominate.
+ */
+export function chooseKernel(cfg: NormalizedConfig): KernelKind {
+  return cfg.n <= 48 && cfg.m <= 8 ? "lanes" : "rows";
+}
+
 /** A set of runs trained on this thread. `ids` are global run indices (instance·seeds + replica). */
 export class RunSet {
   readonly #tables = new Map<number, SamplingTables>();
@@ -106,6 +117,7 @@ export class RunSet {
     readonly cfg: NormalizedConfig,
     readonly ids: number[],
     public params: RunParams[],
+    readonly kernel: KernelKind = chooseKernel(cfg),
   ) {
     this.#layout = layout(cfg);
     this.#flags = modelFlags(cfg);
@@ -151,6 +163,7 @@ export class RunSet {
         i32[ctx + C.MP] = mp;
         i32[ctx + C.BATCH] = this.cfg.batch;
         i32[ctx + C.FLAGS] = this.#flags;
+        i32[ctx + C.KERNEL] = this.kernel === "lanes" ? 1 : 0;
         i32[ctx + C.RUNKEY] = runKey(this.cfg.seed, inst, rep) | 0;
         f32[ctx + C.BETA1] = this.cfg.beta1;
         f32[ctx + C.OMB1] = 1 - this.cfg.beta1;

@@ -4,20 +4,20 @@ import { describe, expect, it } from "vitest";
 import { twin } from "../src/index.js";
 import { runKey } from "../src/rng.js";
 import { normalizeConfig, samplingTables, type ModelKind, type TrainConfig } from "../src/train-config.js";
-import { RunSet } from "../src/train-engine.js";
+import { RunSet, type KernelKind } from "../src/train-engine.js";
 import { initialParams } from "../src/train-state.js";
 import { BACKENDS, use } from "./backends.js";
 
 const MODELS: ModelKind[] = ["relu-output", "linear", "relu-hidden", "abs"];
 
-function setup(model: ModelKind, extra: Partial<TrainConfig> = {}) {
+function setup(model: ModelKind, extra: Partial<TrainConfig> = {}, kernel?: KernelKind) {
   const cfg = normalizeConfig({
     n: 7, m: 3, model, instances: 2, p: [0.6, 0.3], importance: [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4], batch: 64, seed: 7, ...extra,
   });
   const params = initialParams(cfg, 1, 0);
   // Non-zero biases (some positive) so that both ReLU branches and the empty-row path are exercised.
-  params.b.set([0.05, -0.1, 0.2, -0.02, 0.1, -0.3, 0.01]);
-  const set = new RunSet(cfg, [1], [params]);
+  params.b.set([0.05, -0.1, 0.2, -0.02, 0.1, -0.3, 0.01, 0.02, -0.05, 0.3, -0.2, 0.1, 0.03].slice(0, cfg.n));
+  const set = new RunSet(cfg, [1], [params], kernel);
   const run: twin.TwinRun = {
     n: cfg.n, m: cfg.m, model, batch: cfg.batch, runKey: runKey(cfg.seed, 1, 0), tables: samplingTables(cfg, 1),
     W: params.W, W2: params.W2, b: params.b,
@@ -26,6 +26,26 @@ function setup(model: ModelKind, extra: Partial<TrainConfig> = {}) {
 }
 
 describe.each(BACKENDS)("training gradients (%s)", (backend) => {
+  // Both kernels of the SIMD build (the scalar build always runs the row kernel), odd shapes:
+  // batch not a multiple of 4, m not a multiple of 4, correlated/anticorrelated sets, empty rows.
+  it.each(MODELS.flatMap((model) => (["rows", "lanes"] as const).map((kernel) => [model, kernel] as const)))(
+    "%s, %s kernel: = f32 twin bit for bit on odd shapes",
+    async (model, kernel) => {
+      await use(backend);
+      for (const [n, m, batch, p] of [[5, 2, 37, [0.9, 0.05]], [13, 6, 50, [0.3, 0.02]], [9, 9, 23, [0.32, 0.01]], [6, 3, 16, [1, 0.7]]] as const) {
+        const { set, run } = setup(model, {
+          n, m, batch, p: [...p], importance: 1, correlated: [[0, 2]], anticorrelated: n > 6 ? [[1, 3, 5]] : undefined,
+        }, kernel);
+        const k = set.gradient(0, 4);
+        const t = twin.trainGrad(run, 4, "f32");
+        expect(k.loss).toBe(t.loss);
+        expect(Array.from(k.gW)).toEqual(Array.from(t.gW));
+        expect(Array.from(k.gb)).toEqual(Array.from(t.gb));
+        if (model === "abs") expect(Array.from(k.gW2!)).toEqual(Array.from(t.gW2!));
+      }
+    },
+  );
+
   it.each(MODELS)("%s: kernel = f32 twin, bit for bit", async (model) => {
     await use(backend);
     const { set, run } = setup(model);

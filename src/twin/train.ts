@@ -66,9 +66,9 @@ export interface TwinGradient {
 }
 
 /**
- * Loss and gradient of the batch at `step` (see assembly/train.ts for the order of operations). The
- * gradient returned is the true one: gscale·G in f32 mode (as src/train-engine.ts `gradient`), exact
- * 2/(B·n)·G in f64 mode.
+ * Loss and gradient of the batch at `step` (see assembly/train.ts for the order of operations: lane
+ * copies q = row mod 4 of every accumulator, reduced as (a0 + a1) + (a2 + a3)). The gradient returned
+ * is the true one: gscale·G in f32 mode (as src/train-engine.ts `gradient`), 2/(B·n)·G in f64 mode.
  */
 export function trainGrad(run: TwinRun, step: number, precision: "f32" | "f64" = "f32"): TwinGradient {
   const R = precision === "f32" ? Math.fround : (x: number) => x;
@@ -78,16 +78,18 @@ export function trainGrad(run: TwinRun, step: number, precision: "f32" | "f64" =
   const untied = model === "abs";
   const abs = model === "abs";
   const relu = (x: number) => Math.max(x, 0);
-  // enc[j][k], dec[i][k] as functions of the canonical arrays.
+  const red = (a: ArrayLike<number>) => R(R(a[0] + a[1]) + R(a[2] + a[3]));
   const W = run.W, W2 = run.W2 ?? null;
   const enc = (j: number, k: number) => W[k * n + j];
   const dec = untied ? (i: number, k: number) => W2![i * m + k] : enc;
-  const genc = new Float64Array(m * n); // canonical W layout: [k*n + j]
-  const gdec = untied ? new Float64Array(n * m) : genc; // W2 layout [i*m + k], or shared
-  const gdecAt = untied ? (i: number, k: number) => i * m + k : (i: number, k: number) => k * n + i;
-  const gb = new Float64Array(n);
+  // Lane copies, indexed [q][i·m + k] (decoder side, i = output) and [q][j·m + k] (encoder side).
+  const GD = Array.from({ length: 4 }, () => new Float64Array(n * m));
+  const GE = Array.from({ length: 4 }, () => new Float64Array(n * m));
+  const GB = Array.from({ length: 4 }, () => new Float64Array(n));
+  const L = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+  const empty = [0, 0, 0, 0];
 
-  // Empty-row contributions.
+  // The empty row: out = b, target 0.
   const gE = new Float64Array(n);
   const eE = [0, 0, 0, 0];
   for (let i = 0; i < n; i++) {
@@ -98,52 +100,63 @@ export function trainGrad(run: TwinRun, step: number, precision: "f32" | "f64" =
     eE[i & 3] = R(eE[i & 3] + R(ie * err));
     gE[i] = outRelu ? (o > 0 ? ie : 0) : ie;
   }
-  const lanes = [0, 0, 0, 0];
-  let empty = 0;
   const hpre = new Float64Array(m), h = new Float64Array(m), gh = new Float64Array(m), g = new Float64Array(n);
-  for (const row of trainSampleRows(run, step, 0, batch)) {
+  trainSampleRows(run, step, 0, batch).forEach((row, r) => {
+    const q = r & 3;
     if (row.idx.length === 0) {
-      empty++;
-      continue;
+      empty[q]++;
+      return;
     }
     hpre.fill(0);
-    row.idx.forEach((j, q) => {
-      for (let k = 0; k < m; k++) hpre[k] = R(hpre[k] + R(row.val[q] * enc(j, k)));
+    row.idx.forEach((j, s) => {
+      for (let k = 0; k < m; k++) hpre[k] = R(hpre[k] + R(row.val[s] * enc(j, k)));
     });
     for (let k = 0; k < m; k++) h[k] = hidRelu ? relu(hpre[k]) : hpre[k];
     const x = new Float64Array(n);
-    row.idx.forEach((j, q) => (x[j] = abs ? Math.abs(row.val[q]) : row.val[q]));
-    const active: number[] = [];
+    row.idx.forEach((j, s) => (x[j] = abs ? Math.abs(row.val[s]) : row.val[s]));
     for (let i = 0; i < n; i++) {
       let o = run.b[i];
       for (let k = 0; k < m; k++) o = R(o + R(h[k] * dec(i, k)));
       const y = outRelu ? relu(o) : o;
       const err = R(y - x[i]);
       const ie = R(t.imp[i] * err);
-      lanes[i & 3] = R(lanes[i & 3] + R(ie * err));
+      L[q][i & 3] = R(L[q][i & 3] + R(ie * err));
       g[i] = outRelu ? (o > 0 ? ie : 0) : ie;
-      gb[i] = R(gb[i] + g[i]);
-      if (g[i] !== 0) active.push(i);
+      GB[q][i] = R(GB[q][i] + g[i]);
     }
     gh.fill(0);
-    for (const i of active) {
+    for (let i = 0; i < n; i++) {
+      if (g[i] === 0) continue; // exact: the kernel may add ±0 here instead
       for (let k = 0; k < m; k++) {
         gh[k] = R(gh[k] + R(g[i] * dec(i, k)));
-        const a = gdecAt(i, k);
-        gdec[a] = R(gdec[a] + R(g[i] * h[k]));
+        GD[q][i * m + k] = R(GD[q][i * m + k] + R(g[i] * h[k]));
       }
     }
     if (hidRelu) for (let k = 0; k < m; k++) if (!(hpre[k] > 0)) gh[k] = 0;
-    row.idx.forEach((j, q) => {
-      for (let k = 0; k < m; k++) genc[k * n + j] = R(genc[k * n + j] + R(row.val[q] * gh[k]));
+    row.idx.forEach((j, s) => {
+      for (let k = 0; k < m; k++) GE[q][j * m + k] = R(GE[q][j * m + k] + R(row.val[s] * gh[k]));
     });
-  }
-  for (let i = 0; i < n; i++) gb[i] = R(gb[i] + R(empty * gE[i]));
-  for (let q = 0; q < 4; q++) lanes[q] = R(lanes[q] + R(empty * eE[q]));
-  const loss = R(R(R(lanes[0] + lanes[1]) + R(lanes[2] + lanes[3])) / R(batch * n));
+  });
   const scale = R(2 / (batch * n));
-  for (const a of untied ? [genc, gdec, gb] : [genc, gb]) for (let i = 0; i < a.length; i++) a[i] = R(a[i] * scale);
-  return { loss, gW: genc, gW2: untied ? gdec : null, gb };
+  const gW = new Float64Array(m * n); // canonical m×n
+  const gW2 = untied ? new Float64Array(n * m) : null; // n×m
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < m; k++) {
+      const d = red(GD.map((a) => a[i * m + k]));
+      const e = red(GE.map((a) => a[i * m + k]));
+      if (untied) {
+        gW2![i * m + k] = R(d * scale);
+        gW[k * n + i] = R(e * scale);
+      } else {
+        gW[k * n + i] = R(R(d + e) * scale);
+      }
+    }
+  }
+  const gb = new Float64Array(n);
+  for (let i = 0; i < n; i++) gb[i] = R(red(GB.map((a, q) => R(a[i] + R(empty[q] * gE[i])))) * scale);
+  const S = L.map((lq, q) => red(lq.map((v, c) => R(v + R(empty[q] * eE[c])))));
+  const loss = R(red(S) / R(batch * n));
+  return { loss, gW, gW2, gb };
 }
 
 /** The f64 loss alone (for finite differences). */
