@@ -370,3 +370,44 @@ export function interference(out: usize, g: usize, n: i32): void {
     store<f64>(o, d == 0 ? 0 : load<f64>(o) / d);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Input validation helpers for the wrappers (src/geometry-args.ts): finding a NaN/±Infinity in a
+// resident operand in wasm is much cheaper than a JS loop over a large Gram matrix. x − x is 0 exactly
+// for finite x and NaN otherwise.
+
+/** Index of the first non-finite value among len f64 at p, or −1. */
+export function firstNonFinite64(p: usize, len: i32): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f64x2.splat(0);
+    for (; i + 4 <= len; i += 4) {
+      const a = v128.load(p + (<usize>i << 3));
+      const b = v128.load(p + (<usize>i << 3), 16);
+      if (!i64x2.all_true(v128.and(f64x2.eq(f64x2.sub(a, a), zero), f64x2.eq(f64x2.sub(b, b), zero)))) break;
+    }
+  }
+  for (; i < len; i++) {
+    const v = load<f64>(p + (<usize>i << 3));
+    if (v - v != 0) return i;
+  }
+  return -1;
+}
+
+/** Index of the first non-finite value among len f32 at p, or −1. */
+export function firstNonFinite32(p: usize, len: i32): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f32x4.splat(0);
+    for (; i + 8 <= len; i += 8) {
+      const a = v128.load(p + (<usize>i << 2));
+      const b = v128.load(p + (<usize>i << 2), 16);
+      if (!i32x4.all_true(v128.and(f32x4.eq(f32x4.sub(a, a), zero), f32x4.eq(f32x4.sub(b, b), zero)))) break;
+    }
+  }
+  for (; i < len; i++) {
+    const v = load<f32>(p + (<usize>i << 2));
+    if (v - v != 0) return i;
+  }
+  return -1;
+}

@@ -15,6 +15,23 @@
   return x;
 }
 
+/**
+ * mix32 on four lanes with the two multipliers passed in as vectors: kernels load them from memory
+ * once, outside their loops (V8 would otherwise rematerialise a v128.const at every use).
+ */
+// @ts-ignore: decorator
+@inline export function mix32x4k(x: v128, k1: v128, k2: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, k1);
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, k2);
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  return x;
+}
+
+/** The multipliers of mix32, splatted, as data (for mix32x4k). */
+export const MIX_K = memory.data<u32>([0x7feb352d, 0x7feb352d, 0x7feb352d, 0x7feb352d, 0x846ca68b, 0x846ca68b, 0x846ca68b, 0x846ca68b]);
+
 /** mix32 on four lanes. */
 // @ts-ignore: decorator
 @inline export function mix32x4(x: v128): v128 {

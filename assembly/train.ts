@@ -35,7 +35,7 @@
 //   with per-step f32 scalars (decay = 1 − lr·wd, stepSize = lr/(1−β1^t), bc2sqrt = sqrt(1−β2^t), l2)
 //   from the schedule table (src/schedule.ts).
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
-import { mix32, mix32x4, rngStepKey } from "./rng";
+import { MIX_K, mix32, mix32x4, mix32x4k, rngStepKey } from "./rng";
 
 // ---- context slots (i32 unless marked f32) ------------------------------------------------------
 // @ts-ignore: decorator
@@ -187,7 +187,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 export function trainScratchBytes(ctx: usize): usize {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
   const rows = slotBytes(np, mp) * R + <usize>(np * 8 + mp * 4 + 32 + m * np * 4);
-  const lanes = <usize>(np * 64 + mp * 32 + np * 8);
+  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32);
   return accBytes(n, np, mp) + max(rows, lanes);
 }
 
@@ -714,86 +714,247 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
  * Accumulators interleaved: element e's lane q at acc + 16e + 4q. L is stored c-major here
  * (L[c] = v128 over q) and transposed at the end.
  */
+const LANE_CONST = memory.data<u32>([
+  0x33800000, 0x33800000, 0x33800000, 0x33800000, // 2^-24
+  0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 1
+  0x5bd1e995, 0x5bd1e995, 0x5bd1e995, 0x5bd1e995, // row salt
+  0, 1, 2, 3,
+]);
+
+/**
+ * Samples the features of rows r0 … r0+3 into xin (signed inputs) and, for the abs model, xt
+ * (targets |x|); `ft` is the interleaved per-feature table {lead, loB, widthB, always, feat} (32 bytes
+ * a feature). Appends features present in any lane to liveIn; returns their count; `any` lanes out.
+ */
+// @ts-ignore: decorator
+@inline function lanesSample(
+  n: i32, ft: usize, rp: v128, rv: v128, valid: v128, k1: v128, k2: v128, scale: v128, one: v128,
+  xin: usize, xt: usize, liveIn: usize, anyOut: usize, abs: bool,
+): i32 {
+  let any = i32x4.sub(k1, k1);
+  let nin = 0;
+  for (let f = 0; f < n; f++) {
+    const e = ft + (<usize>f << 5);
+    const p = mix32x4k(i32x4.add(rp, v128.load32_splat(e)), k1, k2);
+    const pres = v128.and(
+      v128.or(i32x4.lt_s(i32x4.sub(p, v128.load32_splat(e, 4)), v128.load32_splat(e, 8)), v128.load32_splat(e, 12)),
+      valid,
+    );
+    const w = mix32x4k(i32x4.add(rv, v128.load32_splat(e, 16)), k1, k2);
+    let x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(w, 8)), scale);
+    const o = <usize>f << 4;
+    if (abs) {
+      x = f32x4.sub(f32x4.add(x, x), one);
+      v128.store(xt + o, v128.and(f32x4.abs(x), pres));
+    }
+    v128.store(xin + o, v128.and(x, pres));
+    any = v128.or(any, pres);
+    store<i32>(liveIn + (<usize>nin << 2), f);
+    nin += <i32>(i32x4.bitmask(pres) != 0);
+  }
+  v128.store(anyOut, any);
+  return nin;
+}
+
+/** hpre/h for hidden units kb … kb+nk−1 (nk ≤ 4) of a group, over the live inputs. */
+// @ts-ignore: decorator
+@inline function lanesEncode(enc: usize, mpb: usize, xin: usize, liveIn: usize, nin: i32, hpre: usize, h: usize, kb: i32, nk: i32, hidRelu: bool): void {
+  const zero = f32x4.splat(0);
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const base = enc + (<usize>kb << 2);
+  for (let t = 0; t < nin; t++) {
+    const f = <usize>load<i32>(liveIn + (<usize>t << 2));
+    const x = v128.load(xin + (f << 4));
+    const e = base + f * mpb;
+    a0 = f32x4.add(a0, f32x4.mul(x, v128.load32_splat(e)));
+    if (nk > 1) a1 = f32x4.add(a1, f32x4.mul(x, v128.load32_splat(e, 4)));
+    if (nk > 2) a2 = f32x4.add(a2, f32x4.mul(x, v128.load32_splat(e, 8)));
+    if (nk > 3) a3 = f32x4.add(a3, f32x4.mul(x, v128.load32_splat(e, 12)));
+  }
+  const o = <usize>kb << 4;
+  v128.store(hpre + o, a0);
+  v128.store(h + o, hidRelu ? f32x4.max(a0, zero) : a0);
+  if (nk > 1) {
+    v128.store(hpre + o, a1, 16);
+    v128.store(h + o, hidRelu ? f32x4.max(a1, zero) : a1, 16);
+  }
+  if (nk > 2) {
+    v128.store(hpre + o, a2, 32);
+    v128.store(h + o, hidRelu ? f32x4.max(a2, zero) : a2, 32);
+  }
+  if (nk > 3) {
+    v128.store(hpre + o, a3, 48);
+    v128.store(h + o, hidRelu ? f32x4.max(a3, zero) : a3, 48);
+  }
+}
+
+/** out_i (+)= Σ_{k in kb…kb+nk−1} h_k·dec[i][k] for all i, starting from b_i when kb = 0 (h in registers). */
+// @ts-ignore: decorator
+@inline function lanesDecode(n: i32, dec: usize, mpb: usize, b: usize, h: usize, out: usize, kb: i32, nk: i32): void {
+  const ho = <usize>kb << 4;
+  const h0 = v128.load(h + ho);
+  const h1 = nk > 1 ? v128.load(h + ho, 16) : h0;
+  const h2 = nk > 2 ? v128.load(h + ho, 32) : h0;
+  const h3 = nk > 3 ? v128.load(h + ho, 48) : h0;
+  let d = dec + (<usize>kb << 2);
+  for (let i = 0; i < n; i++) {
+    const op = out + (<usize>i << 4);
+    let a = kb == 0 ? v128.load32_splat(b + (<usize>i << 2)) : v128.load(op);
+    a = f32x4.add(a, f32x4.mul(h0, v128.load32_splat(d)));
+    if (nk > 1) a = f32x4.add(a, f32x4.mul(h1, v128.load32_splat(d, 4)));
+    if (nk > 2) a = f32x4.add(a, f32x4.mul(h2, v128.load32_splat(d, 8)));
+    if (nk > 3) a = f32x4.add(a, f32x4.mul(h3, v128.load32_splat(d, 12)));
+    v128.store(op, a);
+    d += mpb;
+  }
+}
+
+/** Loss lane, g, GB and the live-output list entry for output i (returns the lane loss term). */
+// @ts-ignore: decorator
+@inline function lanesOutput(
+  i: i32, out: usize, xt: usize, imp: usize, any: v128, zero: v128, gbAcc: usize, gbuf: usize, outRelu: bool,
+): v128 {
+  const o = <usize>i << 4;
+  const a = v128.load(out + o);
+  const y = outRelu ? f32x4.max(a, zero) : a;
+  const err = f32x4.sub(y, v128.load(xt + o));
+  const ie = f32x4.mul(v128.load32_splat(imp + (<usize>i << 2)), err);
+  let g = outRelu ? v128.and(ie, f32x4.gt(a, zero)) : ie;
+  g = v128.and(g, any);
+  const gbp = gbAcc + o;
+  v128.store(gbp, f32x4.add(v128.load(gbp), g));
+  v128.store(gbuf + o, g);
+  return v128.and(f32x4.mul(ie, err), any);
+}
+
+/** gh for hidden units kb … kb+nk−1 over the live outputs, GD updates, mask, then GE over live inputs. */
+// @ts-ignore: decorator
+@inline function lanesBackward(
+  dec: usize, mpb: usize, gbuf: usize, liveOut: usize, nout: i32, xin: usize, liveIn: usize, nin: i32,
+  hpre: usize, h: usize, gd: usize, ge: usize, kb: i32, nk: i32, hidRelu: bool,
+): void {
+  const zero = f32x4.splat(0);
+  const ho = <usize>kb << 4;
+  const h0 = v128.load(h + ho);
+  const h1 = nk > 1 ? v128.load(h + ho, 16) : zero;
+  const h2 = nk > 2 ? v128.load(h + ho, 32) : zero;
+  const h3 = nk > 3 ? v128.load(h + ho, 48) : zero;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const dbase = dec + (<usize>kb << 2);
+  const accRow = mpb << 2; // bytes per (i, ·) row of interleaved accumulators: mp v128
+  for (let t = 0; t < nout; t++) {
+    const i = <usize>load<i32>(liveOut + (<usize>t << 2));
+    const g = v128.load(gbuf + (i << 4));
+    const d = dbase + i * mpb;
+    const acc = gd + i * accRow + ho;
+    a0 = f32x4.add(a0, f32x4.mul(g, v128.load32_splat(d)));
+    v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(g, h0)));
+    if (nk > 1) {
+      a1 = f32x4.add(a1, f32x4.mul(g, v128.load32_splat(d, 4)));
+      v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(g, h1)), 16);
+    }
+    if (nk > 2) {
+      a2 = f32x4.add(a2, f32x4.mul(g, v128.load32_splat(d, 8)));
+      v128.store(acc, f32x4.add(v128.load(acc, 32), f32x4.mul(g, h2)), 32);
+    }
+    if (nk > 3) {
+      a3 = f32x4.add(a3, f32x4.mul(g, v128.load32_splat(d, 12)));
+      v128.store(acc, f32x4.add(v128.load(acc, 48), f32x4.mul(g, h3)), 48);
+    }
+  }
+  if (hidRelu) {
+    a0 = v128.and(a0, f32x4.gt(v128.load(hpre + ho), zero));
+    if (nk > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hpre + ho, 16), zero));
+    if (nk > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hpre + ho, 32), zero));
+    if (nk > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hpre + ho, 48), zero));
+  }
+  for (let t = 0; t < nin; t++) {
+    const f = <usize>load<i32>(liveIn + (<usize>t << 2));
+    const x = v128.load(xin + (f << 4));
+    const acc = ge + f * accRow + ho;
+    v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(x, a0)));
+    if (nk > 1) v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(x, a1)), 16);
+    if (nk > 2) v128.store(acc, f32x4.add(v128.load(acc, 32), f32x4.mul(x, a2)), 32);
+    if (nk > 3) v128.store(acc, f32x4.add(v128.load(acc, 48), f32x4.mul(x, a3)), 48);
+  }
+}
+
+/**
+ * All rows of a step with the lane kernel: rows 4g … 4g+3 in the lanes, dense over features but
+ * skipping inputs absent from all four rows and outputs inactive in all four (exact, see header).
+ * Accumulators interleaved: element e's lane q at acc + 16e + 4q. L is kept c-major here
+ * (l_c = v128 over q) and stored q-major at the end.
+ */
 function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i32): void {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP), batch = ci(ctx, C_BATCH);
   const flags = ci(ctx, C_FLAGS);
   const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0, abs = (flags & F_ABS) != 0;
   const enc = cp(ctx, C_ENC), dec = cp(ctx, C_DEC), b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
-  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
   const P = <usize>n * <usize>mp << 2;
   const gd = acc, ge = acc + 4 * P, gbAcc = ge + 4 * P, lAcc = gbAcc + (<usize>np << 4), emptyAcc = lAcc + 64;
-  const xin = scr, xt = xin + (<usize>np << 4), out = xt + (<usize>np << 4), gbuf = out + (<usize>np << 4);
+  const xin = scr, xtAbs = xin + (<usize>np << 4), out = xtAbs + (<usize>np << 4), gbuf = out + (<usize>np << 4);
   const hpre = gbuf + (<usize>np << 4), h = hpre + (<usize>mp << 4);
-  const liveIn = h + (<usize>mp << 4), liveOut = liveIn + (<usize>np << 2);
+  const liveIn = h + (<usize>mp << 4), liveOut = liveIn + (<usize>np << 2), anyAt = liveOut + (<usize>np << 2);
+  const ft = anyAt + 16;
+  const xt = abs ? xtAbs : xin;
   const mpb = <usize>mp << 2;
-  const zero = f32x4.splat(0);
-  const scale = f32x4.splat(5.9604644775390625e-8);
-  const one = f32x4.splat(1);
+  // Interleaved sampling table.
+  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
+  for (let f = 0; f < n; f++) {
+    const o = <usize>f << 2, e = ft + (<usize>f << 5);
+    store<u32>(e, load<u32>(lead + o));
+    store<u32>(e, load<u32>(lo + o), 4);
+    store<u32>(e, load<u32>(width + o), 8);
+    store<u32>(e, load<u32>(always + o), 12);
+    store<u32>(e, load<u32>(feat + o), 16);
+  }
+  // Constants loaded from memory so that they stay in registers across the loops.
+  const k1 = v128.load(MIX_K), k2 = v128.load(MIX_K, 16);
+  const zero = i32x4.sub(k1, k1);
+  const scale = v128.load(LANE_CONST), one = v128.load(LANE_CONST, 16), salt = v128.load(LANE_CONST, 32), iota = v128.load(LANE_CONST, 48);
   const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
   let l0 = zero, l1 = zero, l2 = zero, l3 = zero;
-  let empty = i32x4.splat(0);
+  let empty = zero;
+  const n4 = n & ~3;
+  const rest = m & 3, mFull = m - rest;
   for (let r0 = 0; r0 < batch; r0 += 4) {
-    const rows = i32x4.add(i32x4.splat(r0), i32x4(0, 1, 2, 3));
+    const rows = i32x4.add(i32x4.splat(r0), iota);
     const valid = i32x4.lt_s(rows, vbatch);
-    const t = mix32x4(v128.xor(rows, i32x4.splat(0x5bd1e995)));
-    const rp = mix32x4(v128.xor(vsP, t)), rv = mix32x4(v128.xor(vsV, t));
-    let any = i32x4.splat(0);
-    let nin = 0;
-    for (let f = 0; f < n; f++) {
-      const o = <usize>f << 2;
-      const p = mix32x4(i32x4.add(rp, v128.load32_splat(lead + o)));
-      const pres = v128.and(
-        v128.or(i32x4.lt_s(i32x4.sub(p, v128.load32_splat(lo + o)), v128.load32_splat(width + o)), v128.load32_splat(always + o)),
-        valid,
-      );
-      const w = mix32x4(i32x4.add(rv, v128.load32_splat(feat + o)));
-      let x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(w, 8)), scale);
-      let tg = x;
-      if (abs) {
-        x = f32x4.sub(f32x4.add(x, x), one);
-        tg = f32x4.abs(x);
-      }
-      v128.store(xin + (<usize>f << 4), v128.and(x, pres));
-      v128.store(xt + (<usize>f << 4), v128.and(tg, pres));
-      any = v128.or(any, pres);
-      store<i32>(liveIn + (<usize>nin << 2), f);
-      nin += <i32>(i32x4.bitmask(pres) != 0);
-    }
+    const t = mix32x4k(v128.xor(rows, salt), k1, k2);
+    const rp = mix32x4k(v128.xor(vsP, t), k1, k2), rv = mix32x4k(v128.xor(vsV, t), k1, k2);
+    const nin = abs
+      ? lanesSample(n, ft, rp, rv, valid, k1, k2, scale, one, xin, xtAbs, liveIn, anyAt, true)
+      : lanesSample(n, ft, rp, rv, valid, k1, k2, scale, one, xin, xtAbs, liveIn, anyAt, false);
+    const any = v128.load(anyAt);
     // any ⊆ valid; empty rows are the valid lanes with nothing present.
     empty = i32x4.sub(empty, v128.andnot(valid, any));
     if (upto < 2 || nin == 0) continue;
     let kb = 0;
-    for (; kb + 4 <= m; kb += 4) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 4, hidRelu);
-    const rest = m - kb;
+    for (; kb < mFull; kb += 4) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 4, hidRelu);
     if (rest == 1) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 1, hidRelu);
     else if (rest == 2) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 2, hidRelu);
     else if (rest == 3) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 3, hidRelu);
-    // decode, loss lanes, g, GB; live outputs
-    let nout = 0;
-    for (let i = 0; i < n; i++) {
-      const d = dec + <usize>i * mpb;
-      let a = v128.load32_splat(b + (<usize>i << 2));
-      for (let k = 0; k < m; k++) a = f32x4.add(a, f32x4.mul(v128.load(h + (<usize>k << 4)), v128.load32_splat(d + (<usize>k << 2))));
-      const y = outRelu ? f32x4.max(a, zero) : a;
-      const err = f32x4.sub(y, v128.load(xt + (<usize>i << 4)));
-      const ie = f32x4.mul(v128.load32_splat(imp + (<usize>i << 2)), err);
-      const e2 = v128.and(f32x4.mul(ie, err), any);
-      const l = i & 3;
-      if (l == 0) l0 = f32x4.add(l0, e2);
-      else if (l == 1) l1 = f32x4.add(l1, e2);
-      else if (l == 2) l2 = f32x4.add(l2, e2);
-      else l3 = f32x4.add(l3, e2);
-      let g = outRelu ? v128.and(ie, f32x4.gt(a, zero)) : ie;
-      g = v128.and(g, any);
-      const gbp = gbAcc + (<usize>i << 4);
-      v128.store(gbp, f32x4.add(v128.load(gbp), g));
-      v128.store(gbuf + (<usize>i << 4), g);
-      store<i32>(liveOut + (<usize>nout << 2), i);
-      nout += <i32>(i32x4.bitmask(f32x4.ne(g, zero)) != 0);
+    for (kb = 0; kb < mFull; kb += 4) lanesDecode(n, dec, mpb, b, h, out, kb, 4);
+    if (rest == 1) lanesDecode(n, dec, mpb, b, h, out, kb, 1);
+    else if (rest == 2) lanesDecode(n, dec, mpb, b, h, out, kb, 2);
+    else if (rest == 3) lanesDecode(n, dec, mpb, b, h, out, kb, 3);
+    let i = 0;
+    for (; i < n4; i += 4) {
+      l0 = f32x4.add(l0, lanesOutput(i, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+      l1 = f32x4.add(l1, lanesOutput(i + 1, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+      l2 = f32x4.add(l2, lanesOutput(i + 2, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+      l3 = f32x4.add(l3, lanesOutput(i + 3, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
     }
+    if (i < n) l0 = f32x4.add(l0, lanesOutput(i, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+    if (i + 1 < n) l1 = f32x4.add(l1, lanesOutput(i + 1, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+    if (i + 2 < n) l2 = f32x4.add(l2, lanesOutput(i + 2, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
     if (upto < 3) continue;
-    kb = 0;
-    for (; kb + 4 <= m; kb += 4) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 4, hidRelu);
+    let nout = 0;
+    for (i = 0; i < n; i++) {
+      store<i32>(liveOut + (<usize>nout << 2), i);
+      nout += <i32>(i32x4.bitmask(f32x4.ne(v128.load(gbuf + (<usize>i << 4)), zero)) != 0);
+    }
+    for (kb = 0; kb < mFull; kb += 4) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 4, hidRelu);
     if (rest == 1) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 1, hidRelu);
     else if (rest == 2) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 2, hidRelu);
     else if (rest == 3) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 3, hidRelu);

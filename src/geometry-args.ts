@@ -2,7 +2,13 @@
 // col-red, distance). Everything is validated before any wasm work, with a TegumError naming the
 // parameter and the allowed range.
 import { WasmArray, type Arg } from "./arena.js";
-import { TegumError, checkFinite, checkInt } from "./errors.js";
+import { TegumError, checkInt } from "./errors.js";
+import { wasm } from "./wasm.js";
+
+interface FiniteExports {
+  firstNonFinite64(p: number, len: number): number;
+  firstNonFinite32(p: number, len: number): number;
+}
 
 type Typed = Float32Array | Float64Array | Int32Array;
 type Ctor<T extends Typed> = { new (buffer: ArrayBuffer, offset: number, length: number): T; name: string };
@@ -35,7 +41,24 @@ export function array<T extends Typed>(name: string, x: Arg<T>, type: Ctor<T>, l
     throw new TegumError(`${name} must be a ${type.name} (or a resident one), got ${(actual as { name?: string } | undefined)?.name ?? typeof x}`, name);
   }
   if (x.length < length) throw new TegumError(`${name} needs at least ${length} elements, got ${x.length}`, name);
-  if (finite) checkFinite(name, view(x), length);
+  if (finite) {
+    let at = -1;
+    if (x instanceof WasmArray && type !== (Int32Array as unknown)) {
+      // Resident operands are checked in wasm (SIMD), cheap even for a large Gram matrix.
+      const k = wasm() as unknown as FiniteExports;
+      at = type === (Float64Array as unknown) ? k.firstNonFinite64(x.ptr, length) : k.firstNonFinite32(x.ptr, length);
+    } else {
+      const a = view(x);
+      for (let i = 0; i < length; i++) {
+        const v = a[i];
+        if (v - v !== 0) {
+          at = i;
+          break;
+        }
+      }
+    }
+    if (at >= 0) throw new TegumError(`${name}[${at}] is ${String(view(x)[at])}; only finite values are accepted`, name);
+  }
 }
 
 /** A relative tolerance in the open interval (0, 1). */

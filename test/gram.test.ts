@@ -128,5 +128,17 @@ describe.each(BACKENDS)("gram / interference (%s)", (name) => {
     expect(param(() => gram(new Float32Array(9), w as unknown as Float32Array, 2, 3))).toBe("w"); // wrong type
     expect(param(() => columnNorms(new Float64Array(2), w, 2, 3))).toBe("out");
     expect(param(() => interference(new Float64Array(2), Float64Array.of(1, Infinity, 0, 1), 2))).toBe("g");
+    // Resident operands are checked in wasm: the first non-finite index is reported, at any position.
+    scoped(() => {
+      for (const at of [0, 1, 4, 5, 6, 10]) {
+        const w64 = f64(11).set(Array.from({ length: 11 }, (_, i) => i));
+        w64.array[at] = at % 2 ? -Infinity : NaN;
+        expect(() => gram64(new Float64Array(1), w64, 11, 1)).toThrow(`w[${at}] is ${at % 2 ? "-Infinity" : "NaN"}`);
+        const w32 = f32(11).set(Array.from({ length: 11 }, (_, i) => i));
+        w32.array[at] = Infinity;
+        w32.array[10] = at === 10 ? Infinity : NaN; // a later one must not mask the first
+        expect(() => gram(new Float32Array(1), w32, 11, 1)).toThrow(`w[${at}] is Infinity`);
+      }
+    });
   });
 });
