@@ -7,7 +7,9 @@
 // neighbour counts may visit each pair once. Neighbourhoods compare d² ≤ eps² with eps² = eps·eps
 // (scikit-learn DBSCAN: ≤ eps, the point itself included). A pair's sum may stop early once it exceeds
 // eps² (checked every 8 dimensions): partial sums of non-negative terms never decrease under
-// round-to-nearest, so the comparison's outcome is unchanged.
+// round-to-nearest, so the comparison's outcome is unchanged. neighborCounts and neighborLists also skip
+// the pairs outside a sort window on one coordinate (exact for the same reason; see `sweep`), so a
+// sparse neighbourhood graph costs far less than N²/2 distances. `neighbors` (one query) is brute force.
 
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
 
@@ -391,7 +393,8 @@ export function neighborLists(idx: usize, offsets: usize, x: usize, dim: i32, co
 
 /**
  * neighbors(idx, x, dim, count, q, eps) → number: writes the indices j with d(q,j) ≤ eps (q included)
- * into idx in ascending order and returns how many there are (idx needs room for `count`).
+ * into idx in ascending order and returns how many there are (idx needs room for `count`). One query,
+ * O(count·dim); for every point's neighbourhood use neighborLists (one sweep for all).
  */
 export function neighbors(idx: usize, x: usize, dim: i32, count: i32, q: i32, eps: f64): i32 {
   const eps2 = eps * eps;

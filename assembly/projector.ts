@@ -145,7 +145,8 @@ function sortedSigma(sigma: usize, perm: usize, u: usize, m: i32, k: i32, relTol
  * orthonormalBasis(basis, sigma, w, m, k, relTol) → rank.
  * w: m×k row-major f64. basis: m×k row-major; its first `rank` columns are an orthonormal basis of the
  * dominant singular subspace (left singular vectors in descending σ order), the other columns 0.
- * sigma: k singular values, descending. rank = #{σ_i > relTol·σ_max} (0 when σ_max = 0).
+ * sigma: k singular values, descending. rank = #{σ_i > max(relTol·σ_max, k·2⁻⁵²·‖W‖_F)} (0 when
+ * σ_max = 0; the floor only matters for relTol below ~k^1.5·2⁻⁵²).
  * Scratch: m·k f64 + k i32 from the arena, released before returning.
  */
 export function orthonormalBasis(basis: usize, sigma: usize, w: usize, m: i32, k: i32, relTol: f64): i32 {

@@ -280,14 +280,14 @@ const COMPACT = memory.data<u8>([
   v128.store(hs, v128.shuffle<f32>(v, v, 3, 3, 3, 3), 48);
 }
 
-/** hpre/h/hs for hidden columns kb … kb + 4·nv − 1 (nv ≤ 4 vectors kept in registers). */
+/** hpre/h/hs for hidden columns kb … kb + 4·nv − 1 (nv ≤ 5 vectors kept in registers). */
 // @ts-ignore: decorator
 @inline function encodeBlock(
   enc: usize, rowBytes: usize, idx: usize, val: usize, cnt: i32, slot: usize, np: i32, mp: i32, kb: i32, nv: i32, hidRelu: bool,
 ): void {
   const off = <usize>kb << 2;
   const zero = f32x4.splat(0);
-  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
   const base = enc + off;
   for (let t = 0; t < cnt; t++) {
     const e = base + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
@@ -296,6 +296,7 @@ const COMPACT = memory.data<u8>([
     if (nv > 1) a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(e, 16)));
     if (nv > 2) a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(e, 32)));
     if (nv > 3) a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(e, 48)));
+    if (nv > 4) a4 = f32x4.add(a4, f32x4.mul(xv, v128.load(e, 64)));
   }
   const hpre = slot + offHpre(np) + off, h = slot + offH(np, mp) + off, hs = slot + offHs(np, mp) + (off << 2);
   v128.store(hpre, a0);
@@ -320,6 +321,12 @@ const COMPACT = memory.data<u8>([
     v128.store(h, a3, 48);
     storeSplats(hs + 192, a3);
   }
+  if (nv > 4) {
+    v128.store(hpre, a4, 64);
+    if (hidRelu) a4 = f32x4.max(a4, zero);
+    v128.store(h, a4, 64);
+    storeSplats(hs + 256, a4);
+  }
 }
 
 /** hpre = Σ_t val_t·enc[idx_t] (ascending t, from +0); h = relu(hpre) or hpre; hs = splats of h. */
@@ -329,9 +336,10 @@ function encodeRow(enc: usize, np: i32, mp: i32, hidRelu: bool, slot: usize, cnt
   const rowBytes = <usize>mp << 2;
   if (ASC_FEATURE_SIMD) {
     let kb = 0;
-    for (; kb + 16 <= mp; kb += 16) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 4, hidRelu);
+    for (; kb + 20 <= mp; kb += 20) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 5, hidRelu);
     const rest = (mp - kb) >> 2;
-    if (rest == 1) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 1, hidRelu);
+    if (rest == 4) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 4, hidRelu);
+    else if (rest == 1) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 1, hidRelu);
     else if (rest == 2) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 2, hidRelu);
     else if (rest == 3) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 3, hidRelu);
   } else {
@@ -444,7 +452,8 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
   const h1 = nv > 1 ? v128.load(hb, 16) : zero;
   const h2 = nv > 2 ? v128.load(hb, 32) : zero;
   const h3 = nv > 3 ? v128.load(hb, 48) : zero;
-  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const h4 = nv > 4 ? v128.load(hb, 64) : zero;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
   const dbase = dec + off, gbase = gdec + off;
   for (let t = 0; t < na; t++) {
     const row = <usize>load<i32>(act + (<usize>t << 2)) * rowBytes;
@@ -464,6 +473,10 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
       a3 = f32x4.add(a3, f32x4.mul(gi, v128.load(d, 48)));
       v128.store(gd, f32x4.add(v128.load(gd, 48), f32x4.mul(gi, h3)), 48);
     }
+    if (nv > 4) {
+      a4 = f32x4.add(a4, f32x4.mul(gi, v128.load(d, 64)));
+      v128.store(gd, f32x4.add(v128.load(gd, 64), f32x4.mul(gi, h4)), 64);
+    }
   }
   if (hidRelu) {
     const hp = hpre + off;
@@ -471,6 +484,7 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
     if (nv > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hp, 16), zero));
     if (nv > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hp, 32), zero));
     if (nv > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hp, 48), zero));
+    if (nv > 4) a4 = v128.and(a4, f32x4.gt(v128.load(hp, 64), zero));
   }
   const ebase = genc + off;
   for (let t = 0; t < cnt; t++) {
@@ -480,6 +494,7 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
     if (nv > 1) v128.store(ge, f32x4.add(v128.load(ge, 16), f32x4.mul(xv, a1)), 16);
     if (nv > 2) v128.store(ge, f32x4.add(v128.load(ge, 32), f32x4.mul(xv, a2)), 32);
     if (nv > 3) v128.store(ge, f32x4.add(v128.load(ge, 48), f32x4.mul(xv, a3)), 48);
+    if (nv > 4) v128.store(ge, f32x4.add(v128.load(ge, 64), f32x4.mul(xv, a4)), 64);
   }
 }
 
@@ -519,9 +534,10 @@ function backwardRow(
     v128.store(lq, ln);
     if (upto < 3) return;
     let kb = 0;
-    for (; kb + 16 <= mp; kb += 16) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 4, hidRelu);
+    for (; kb + 20 <= mp; kb += 20) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 5, hidRelu);
     const rest = (mp - kb) >> 2;
-    if (rest == 1) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 1, hidRelu);
+    if (rest == 4) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 4, hidRelu);
+    else if (rest == 1) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 1, hidRelu);
     else if (rest == 2) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 2, hidRelu);
     else if (rest == 3) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 3, hidRelu);
   } else {
@@ -624,96 +640,6 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 
 // ---- lane kernel (SIMD build only): four rows in the four lanes --------------------------------
 
-/** hpre/h for hidden units kb … kb+nk−1 (nk ≤ 4) of a group, over the live inputs. */
-// @ts-ignore: decorator
-@inline function lanesEncode(enc: usize, mpb: usize, xin: usize, liveIn: usize, nin: i32, hpre: usize, h: usize, kb: i32, nk: i32, hidRelu: bool): void {
-  const zero = f32x4.splat(0);
-  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-  const base = enc + (<usize>kb << 2);
-  for (let t = 0; t < nin; t++) {
-    const f = <usize>load<i32>(liveIn + (<usize>t << 2));
-    const x = v128.load(xin + (f << 4));
-    const e = base + f * mpb;
-    a0 = f32x4.add(a0, f32x4.mul(x, v128.load32_splat(e)));
-    if (nk > 1) a1 = f32x4.add(a1, f32x4.mul(x, v128.load32_splat(e, 4)));
-    if (nk > 2) a2 = f32x4.add(a2, f32x4.mul(x, v128.load32_splat(e, 8)));
-    if (nk > 3) a3 = f32x4.add(a3, f32x4.mul(x, v128.load32_splat(e, 12)));
-  }
-  const o = <usize>kb << 4;
-  v128.store(hpre + o, a0);
-  v128.store(h + o, hidRelu ? f32x4.max(a0, zero) : a0);
-  if (nk > 1) {
-    v128.store(hpre + o, a1, 16);
-    v128.store(h + o, hidRelu ? f32x4.max(a1, zero) : a1, 16);
-  }
-  if (nk > 2) {
-    v128.store(hpre + o, a2, 32);
-    v128.store(h + o, hidRelu ? f32x4.max(a2, zero) : a2, 32);
-  }
-  if (nk > 3) {
-    v128.store(hpre + o, a3, 48);
-    v128.store(h + o, hidRelu ? f32x4.max(a3, zero) : a3, 48);
-  }
-}
-
-/** gh for hidden units kb … kb+nk−1 over the live outputs, GD updates, mask, then GE over live inputs. */
-// @ts-ignore: decorator
-@inline function lanesBackward(
-  dec: usize, mpb: usize, gbuf: usize, liveOut: usize, nout: i32, xin: usize, liveIn: usize, nin: i32,
-  hpre: usize, h: usize, gd: usize, ge: usize, kb: i32, nk: i32, hidRelu: bool,
-): void {
-  const zero = f32x4.splat(0);
-  const ho = <usize>kb << 4;
-  const h0 = v128.load(h + ho);
-  const h1 = nk > 1 ? v128.load(h + ho, 16) : zero;
-  const h2 = nk > 2 ? v128.load(h + ho, 32) : zero;
-  const h3 = nk > 3 ? v128.load(h + ho, 48) : zero;
-  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-  const dbase = dec + (<usize>kb << 2);
-  const accRow = mpb << 2; // bytes per (i, ·) row of interleaved accumulators: mp v128
-  for (let t = 0; t < nout; t++) {
-    const i = <usize>load<i32>(liveOut + (<usize>t << 2));
-    const g = v128.load(gbuf + (i << 4));
-    const d = dbase + i * mpb;
-    const acc = gd + i * accRow + ho;
-    a0 = f32x4.add(a0, f32x4.mul(g, v128.load32_splat(d)));
-    v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(g, h0)));
-    if (nk > 1) {
-      a1 = f32x4.add(a1, f32x4.mul(g, v128.load32_splat(d, 4)));
-      v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(g, h1)), 16);
-    }
-    if (nk > 2) {
-      a2 = f32x4.add(a2, f32x4.mul(g, v128.load32_splat(d, 8)));
-      v128.store(acc, f32x4.add(v128.load(acc, 32), f32x4.mul(g, h2)), 32);
-    }
-    if (nk > 3) {
-      a3 = f32x4.add(a3, f32x4.mul(g, v128.load32_splat(d, 12)));
-      v128.store(acc, f32x4.add(v128.load(acc, 48), f32x4.mul(g, h3)), 48);
-    }
-  }
-  if (hidRelu) {
-    a0 = v128.and(a0, f32x4.gt(v128.load(hpre + ho), zero));
-    if (nk > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hpre + ho, 16), zero));
-    if (nk > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hpre + ho, 32), zero));
-    if (nk > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hpre + ho, 48), zero));
-  }
-  for (let t = 0; t < nin; t++) {
-    const f = <usize>load<i32>(liveIn + (<usize>t << 2));
-    const x = v128.load(xin + (f << 4));
-    const acc = ge + f * accRow + ho;
-    v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(x, a0)));
-    if (nk > 1) v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(x, a1)), 16);
-    if (nk > 2) v128.store(acc, f32x4.add(v128.load(acc, 32), f32x4.mul(x, a2)), 32);
-    if (nk > 3) v128.store(acc, f32x4.add(v128.load(acc, 48), f32x4.mul(x, a3)), 48);
-  }
-}
-
-/**
- * All rows of a step with the lane kernel: rows 4g … 4g+3 in the lanes, dense over features but
- * skipping inputs absent from all four rows and outputs inactive in all four (exact, see header).
- * Accumulators interleaved: element e's lane q at acc + 16e + 4q. L is stored c-major here
- * (L[c] = v128 over q) and transposed at the end.
- */
 const LANE_CONST = memory.data<u32>([
   0x33800000, 0x33800000, 0x33800000, 0x33800000, // 2^-24
   0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 1

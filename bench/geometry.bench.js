@@ -45,11 +45,11 @@ function randomSubsets(n, k, count, seed) {
   return out;
 }
 
-/** Runs tasks ({ name, fn, setup? }) ROUNDS times; the best mean ops/s per task name. */
-async function best(tasks, { time = 300, iterations = 5, warmupIterations = 2 } = {}) {
+/** Runs tasks ({ name, fn, setup? }) `rounds` times; the best mean ops/s per task name. */
+async function best(tasks, { time = 300, iterations = 5, warmupIterations = 2, rounds = ROUNDS } = {}) {
   const result = {};
-  for (let r = 0; r < ROUNDS; r++) {
-    const bench = new Bench({ time, iterations, warmupTime: 50, warmupIterations });
+  for (let r = 0; r < rounds; r++) {
+    const bench = new Bench({ time, iterations, warmupTime: 50, warmupIterations, warmup: warmupIterations > 0 });
     for (const t of tasks) bench.add(t.name, t.fn, t.setup ? { beforeAll: t.setup } : {});
     await bench.run();
     for (const task of bench.tasks) {
@@ -73,9 +73,11 @@ function wasmTask(name, backend, make) {
   };
 }
 
-/** simd, scalar and JS tasks for one case; returns ops/s for each. */
-async function trio(js, make, options) {
-  return best([wasmTask("simd", "simd", make), wasmTask("scalar", "scalar", make), { name: "js", fn: js }], options);
+/** simd, scalar and JS tasks for one case; returns ops/s for each. `slowJs`: one JS round, one iteration. */
+async function trio(js, make, options = {}, slowJs = false) {
+  const wasmHz = await best([wasmTask("simd", "simd", make), wasmTask("scalar", "scalar", make)], options);
+  const jsHz = await best([{ name: "js", fn: js }], slowJs ? { time: 1, iterations: 1, warmupIterations: 0, rounds: 1 } : options);
+  return { ...wasmHz, ...jsHz };
 }
 
 const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
@@ -91,6 +93,7 @@ export default async function main() {
   // Gram + interference: G = WᵀW (f64) then Σ_j G_ij²/G_ii; and the f32 Gram alone.
   for (const [n, m] of [[200, 20], [4096, 256]]) {
     const big = n > 1000;
+    // The big case: a few iterations for wasm, a single timed run for the (seconds-long) JS twin.
     const opts = big ? { time: 1, iterations: 3, warmupIterations: 1 } : undefined;
     const w = values(m * n, 1);
     const g = new Float64Array(n * n), inter = new Float64Array(n);
@@ -107,6 +110,7 @@ export default async function main() {
         };
       },
       opts,
+      big,
     );
     // Useful flops: the symmetric half, n(n+1)/2 dot products of length m, 2 flops per term.
     const gflop = (n * (n + 1) * m) / 1e9;
@@ -119,6 +123,7 @@ export default async function main() {
         return () => gram(G, W, m, n);
       },
       opts,
+      big,
     );
     row(`gram (f32) n=${n} m=${m}`, "GFLOPS", hz32, gflop);
   }

@@ -125,11 +125,12 @@ export function neighborGraph(x: Arg<Float64Array>, dim: number, count: number, 
     const xp = input("x", x, Float64Array, len);
     const counts = i32(count);
     e.neighborCounts(counts.ptr, xp, dim, count, eps);
-    const offsets = new Int32Array(count + 1);
     const cv = counts.array;
+    let total = 0;
+    for (let i = 0; i < count; i++) total += cv[i];
+    if (total > 0x1fffffff) throw new TegumError(`the neighbour graph has ${total} entries, too many for wasm memory; lower eps`, "eps");
+    const offsets = new Int32Array(count + 1);
     for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + cv[i];
-    const total = offsets[count];
-    if (total > 0x7fffffff / 4) throw new TegumError(`the neighbour graph has ${total} entries, too many for wasm memory; lower eps`, "eps");
     const op = i32(offsets);
     const idx = i32(total);
     e.neighborLists(idx.ptr, op.ptr, xp, dim, count, eps);

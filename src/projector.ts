@@ -27,7 +27,9 @@ export function embeddingDim(m: number): number {
  * orthonormalBasis(basis, sigma, w, m, k, relTol) → rank. `w` is m×k row-major. `basis` (m×k row-major)
  * receives in its first `rank` columns an orthonormal basis of the dominant singular subspace (left
  * singular vectors, descending σ) and 0 in the others; `sigma` (k) the singular values, descending.
- * rank = #{σ_i > relTol·σ_max} (0 when σ_max = 0), relTol in (0, 1).
+ * rank = #{σ_i > relTol·σ_max} (0 when σ_max = 0), relTol in (0, 1); singular values at the rounding
+ * floor k·2⁻⁵²·‖W‖_F are never counted (this only matters for relTol below ~k^1.5·2⁻⁵²; Jacobi treats
+ * such columns as zero, which is what makes it terminate when k > m or columns are exactly dependent).
  */
 export function orthonormalBasis(
   basis: Arg<Float64Array>, sigma: Arg<Float64Array>, w: Arg<Float64Array>, m: number, k: number, relTol: number,

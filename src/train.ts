@@ -31,7 +31,7 @@ import { normalizeConfig, type NormalizedConfig, type TrainConfig } from "./trai
 import { RunSet } from "./train-engine.js";
 import { checkState, cloneState, initialState, packParams, runCount, type RunParams, type TrainState } from "./train-state.js";
 import { wasm } from "./wasm.js";
-import { startWorkers, workersAvailable, type WorkerHandle } from "./worker-pool.js";
+import { acquireWorkers, releaseWorkers, workersAvailable, type WorkerHandle } from "./worker-pool.js";
 
 export interface TrainProgress {
   /** Steps completed. */
@@ -134,7 +134,6 @@ interface Executor {
   ids: number[];
   run(step0: number, count: number, sched: Float32Array, wantParams: boolean): Promise<{ loss: Float32Array[]; params?: RunParams[] }>;
   finish(): Promise<RunParams[]>;
-  close(): void;
 }
 
 function localExecutor(cfg: NormalizedConfig, ids: number[], params: RunParams[]): Executor {
@@ -143,37 +142,69 @@ function localExecutor(cfg: NormalizedConfig, ids: number[], params: RunParams[]
     ids,
     async run(step0, count, sched, wantParams) {
       const loss = set.advance(step0, count, sched);
-      return { loss, params: wantParams ? set.params : undefined };
+      return { loss, params: wantParams ? set.params.map(copyParams) : undefined };
     },
     async finish() {
       return set.params;
     },
-    close() {},
   };
 }
 
+function copyParams(p: RunParams): RunParams {
+  return { ...p, W: p.W.slice(), W2: p.W2 ? p.W2.slice() : null, b: p.b.slice() };
+}
+
 function workerExecutor(handle: WorkerHandle, cfg: NormalizedConfig, ids: number[], params: RunParams[]): Executor {
-  const loaded = handle.request({ type: "load", config: cfg, ids, params });
+  // Requests are answered in order, so chunks can be queued behind the load.
+  void handle.request({ type: "load", config: cfg, ids, params }).catch(() => {});
   return {
     ids,
-    async run(step0, count, sched, wantParams) {
-      await loaded;
-      const reply = (await handle.request({ type: "run", step0, count, sched, wantParams })) as { loss: Float32Array[]; params?: RunParams[] };
-      return reply;
-    },
-    async finish() {
-      await loaded;
-      const reply = (await handle.request({ type: "finish" })) as { params: RunParams[] };
-      return reply.params;
-    },
-    close() {
-      handle.terminate();
-    },
+    run: (step0, count, sched, wantParams) =>
+      handle.request({ type: "run", step0, count, sched, wantParams }) as Promise<{ loss: Float32Array[]; params?: RunParams[] }>,
+    finish: async () => ((await handle.request({ type: "finish" })) as { params: RunParams[] }).params,
   };
 }
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/** A chunk of steps: [step0, end), ending at a snapshot step or not. */
+interface Chunk {
+  step0: number;
+  end: number;
+  snapshot: boolean;
+}
+
+/**
+ * The chunk boundaries from `state` on: every `every` steps (progress/abort points) and at every
+ * snapshot step. The snapshot schedule (with its thinning) is simulated, so the plan is known ahead
+ * and chunks can be pipelined; recordSnapshot applies the same rule to the data.
+ */
+function* plan(state: TrainState, until: number, every: number): Generator<Chunk> {
+  const cfg = state.config;
+  const shadow = { steps: state.snapshotSteps.slice(), every: state.snapshotEvery };
+  const due = () => (shadow.every <= 0 ? null : shadow.steps.length ? shadow.steps[shadow.steps.length - 1] + shadow.every : 0);
+  let step = state.step;
+  while (step < until) {
+    let end = Math.min(until, (Math.floor(step / every) + 1) * every);
+    const snap = due();
+    if (snap !== null && snap > step && snap < end) end = snap;
+    const snapshot = snap === end;
+    if (snapshot) thin(shadow, end, cfg.maxSnapshots);
+    yield { step0: step, end, snapshot };
+    step = end;
+  }
+}
+
+/** Appends snapshot step `step` to a schedule and thins it at the cap (keep multiples of 2K, K doubles). */
+function thin(s: { steps: number[]; every: number }, step: number, max: number): number[] | null {
+  s.steps.push(step);
+  if (s.steps.length < max) return null;
+  s.every *= 2;
+  const keep = s.steps.map((st, k) => (st % s.every === 0 ? k : -1)).filter((k) => k >= 0);
+  s.steps = keep.map((k) => s.steps[k]);
+  return keep;
+}
 
 async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   const cfg = state.config;
@@ -186,8 +217,9 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   if (nWorkers === 1) nWorkers = 0;
 
   // A snapshot due now (step 0 of a fresh run) is taken before any training.
-  if (nextSnapshot(state) === state.step && state.step < o.until) recordSnapshot(state, state.runs.map(packParams));
-  const handles = nWorkers > 0 && workersAvailable() ? await startWorkers(nWorkers) : null;
+  const firstDue = state.snapshotEvery > 0 && state.snapshotSteps.length === 0 ? 0 : null;
+  if (firstDue === state.step && state.step < o.until) recordSnapshot(state, state.runs.map(packParams));
+  const handles = nWorkers > 0 && workersAvailable() ? await acquireWorkers(nWorkers) : null;
   if (handles === null) nWorkers = 0;
   const executors: Executor[] = handles
     ? handles.map((h, w) => {
@@ -195,21 +227,31 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
         return workerExecutor(h, cfg, mine, mine.map((id) => state.runs[id]));
       })
     : [localExecutor(cfg, ids, state.runs)];
+  let clean = false;
   try {
     const t0 = now();
     const start = state.step;
-    while (state.step < o.until) {
-      if (o.signal?.aborted) throw o.signal.reason ?? new TegumError("training aborted", "signal");
-      const step0 = state.step;
-      let end = Math.min(o.until, (Math.floor(step0 / o.every) + 1) * o.every);
-      const snap = nextSnapshot(state);
-      if (snap !== null && snap > step0 && snap < end) end = snap;
-      const sched = scheduleTable(cfg, step0, end - step0);
-      const wantParams = snap === end;
-      const replies = await Promise.all(executors.map((e) => e.run(step0, end - step0, sched, wantParams)));
-      replies.forEach((r, e) => executors[e].ids.forEach((id, q) => state.loss[id].set(r.loss[q], step0)));
-      state.step = end;
-      if (wantParams) {
+    const chunks = plan(state, o.until, o.every);
+    const depth = handles ? 2 : 1; // chunks in flight per executor
+    const inflight: { chunk: Chunk; replies: Promise<Awaited<ReturnType<Executor["run"]>>[]> }[] = [];
+    const launch = () => {
+      const next = chunks.next();
+      if (next.done) return;
+      const c = next.value;
+      const sched = scheduleTable(cfg, c.step0, c.end - c.step0);
+      const replies = Promise.all(executors.map((e) => e.run(c.step0, c.end - c.step0, sched, c.snapshot)));
+      replies.catch(() => {}); // handled when awaited
+      inflight.push({ chunk: c, replies });
+    };
+    let lastYield = now();
+    if (o.signal?.aborted) throw o.signal.reason ?? new TegumError("training aborted", "signal");
+    for (let i = 0; i < depth; i++) launch();
+    while (inflight.length > 0) {
+      const { chunk: c, replies: pending } = inflight.shift()!;
+      const replies = await pending;
+      replies.forEach((r, e) => executors[e].ids.forEach((id, q) => state.loss[id].set(r.loss[q], c.step0)));
+      state.step = c.end;
+      if (c.snapshot) {
         const packed = new Array<Float32Array>(count);
         replies.forEach((r, e) => executors[e].ids.forEach((id, q) => (packed[id] = packParams(r.params![q]))));
         recordSnapshot(state, packed);
@@ -218,18 +260,27 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
         const loss = new Float32Array(cfg.instances).fill(Infinity);
         for (let id = 0; id < count; id++) {
           const i = Math.floor(id / cfg.seeds);
-          const l = state.loss[id][end - 1];
+          const l = state.loss[id][c.end - 1];
           if (l < loss[i]) loss[i] = l;
         }
         const elapsed = (now() - t0) / 1000;
-        o.onProgress({ step: end, steps: o.until, loss, stepsPerSecond: elapsed > 0 ? (end - start) / elapsed : 0 });
+        o.onProgress({ step: c.end, steps: o.until, loss, stepsPerSecond: elapsed > 0 ? (c.end - start) / elapsed : 0 });
       }
-      if (nWorkers === 0) await nextTask(); // let the event loop deliver aborts and UI work
+      if (!handles && now() - lastYield > 16) {
+        await nextTask(); // let the event loop deliver aborts and UI work
+        lastYield = now();
+      }
+      if (o.signal?.aborted) throw o.signal.reason ?? new TegumError("training aborted", "signal");
+      launch();
     }
     const finals = await Promise.all(executors.map((e) => e.finish()));
     finals.forEach((params, e) => executors[e].ids.forEach((id, q) => (state.runs[id] = params[q])));
+    clean = true;
   } finally {
-    for (const e of executors) e.close();
+    if (handles) {
+      if (clean) releaseWorkers(handles);
+      else for (const h of handles) h.terminate(); // busy with abandoned chunks
+    }
   }
   return result(state);
 }
@@ -239,23 +290,13 @@ function hardwareThreads(): number {
   return Math.max(1, nav?.hardwareConcurrency ?? 2);
 }
 
-/** The next step at which a snapshot is due, or null. */
-function nextSnapshot(s: TrainState): number | null {
-  if (s.snapshotEvery <= 0) return null;
-  const last = s.snapshotSteps.length ? s.snapshotSteps[s.snapshotSteps.length - 1] : -1;
-  return last < 0 ? 0 : last + s.snapshotEvery;
-}
-
 function recordSnapshot(s: TrainState, packed: Float32Array[]): void {
-  s.snapshotSteps.push(s.step);
+  const schedule = { steps: s.snapshotSteps, every: s.snapshotEvery };
   s.snapshots.push(packed);
-  if (s.snapshotSteps.length >= s.config.maxSnapshots) {
-    // Thin: keep the snapshots at multiples of 2K, double K.
-    s.snapshotEvery *= 2;
-    const keep = s.snapshotSteps.map((st, k) => (st % s.snapshotEvery === 0 ? k : -1)).filter((k) => k >= 0);
-    s.snapshotSteps = keep.map((k) => s.snapshotSteps[k]);
-    s.snapshots = keep.map((k) => s.snapshots[k]);
-  }
+  const keep = thin(schedule, s.step, s.config.maxSnapshots);
+  s.snapshotSteps = schedule.steps;
+  s.snapshotEvery = schedule.every;
+  if (keep) s.snapshots = keep.map((k) => s.snapshots[k]);
 }
 
 /** Mean loss over the last ⌈step/100⌉ completed steps (NaN → +∞). */

@@ -8,6 +8,10 @@ export interface WorkerHandle {
   /** Sends a message; resolves with the worker's reply (rejects with its error). */
   request(message: object): Promise<unknown>;
   terminate(): void;
+  /** Whether the worker has failed (it is then never reused). */
+  readonly failed: boolean;
+  /** Lets an idle worker not keep the process alive (Node), or undoes it. */
+  ref(on: boolean): void;
 }
 
 type Listener = (data: unknown) => void;
@@ -16,6 +20,7 @@ interface RawWorker {
   onMessage(fn: Listener): void;
   onError(fn: (error: unknown) => void): void;
   terminate(): void;
+  ref(on: boolean): void;
 }
 
 const hasWebWorker = () => typeof (globalThis as { Worker?: unknown }).Worker === "function";
@@ -44,6 +49,7 @@ async function spawn(): Promise<RawWorker | null> {
         w.addEventListener("messageerror", (e) => fn(e));
       },
       terminate: () => w.terminate(),
+      ref: () => {},
     };
   }
   if (isNode()) {
@@ -63,6 +69,7 @@ async function spawn(): Promise<RawWorker | null> {
         w.on("exit", (code) => fn(new Error(`worker exited with code ${code}`)));
       },
       terminate: () => void w.terminate(),
+      ref: (on) => (on ? w.ref() : w.unref()),
     };
   }
   return null;
@@ -88,6 +95,10 @@ function handle(raw: RawWorker): WorkerHandle {
     pending.clear();
   });
   return {
+    get failed() {
+      return failed !== null;
+    },
+    ref: (on) => raw.ref(on),
     request(message) {
       if (failed) return Promise.reject(failed);
       const id = nextId++;
@@ -109,13 +120,56 @@ function currentModule(): WebAssembly.Module | undefined {
   return typeof get === "function" ? (get() ?? undefined) : undefined;
 }
 
+// Idle workers, kept between calls so that the start-up (~50 ms each: spawn, import, compile) is paid
+// once. They hold no training state between calls and do not keep a Node process alive.
+const idle: { backend: string; handle: WorkerHandle }[] = [];
+
 /**
- * Starts `count` training workers on the active backend and waits until each has instantiated
- * the kernels. Returns null when the runtime has no workers; throws if one fails to start.
+ * `count` training workers with the active backend's kernels: idle ones first, new ones started and
+ * initialised as needed. Returns null when the runtime has no workers; throws if one fails to start.
  */
-export async function startWorkers(count: number): Promise<WorkerHandle[] | null> {
+export async function acquireWorkers(count: number): Promise<WorkerHandle[] | null> {
   const backend = core.backend();
   if (backend === null) throw new TegumError("tegum is not initialised: call `await init()` first", "init");
+  const handles: WorkerHandle[] = [];
+  while (handles.length < count && idle.length > 0) {
+    const w = idle.pop()!;
+    if (w.backend === backend && !w.handle.failed) {
+      w.handle.ref(true);
+      handles.push(w.handle);
+    } else w.handle.terminate();
+  }
+  if (handles.length === count) return handles;
+  const fresh = await startWorkers(count - handles.length, backend);
+  if (fresh === null) {
+    releaseWorkers(handles);
+    return null;
+  }
+  return handles.concat(fresh);
+}
+
+/** Returns workers to the idle pool (failed ones are terminated). */
+export function releaseWorkers(handles: WorkerHandle[]): void {
+  const backend = core.backend();
+  for (const h of handles) {
+    if (h.failed || backend === null) h.terminate();
+    else {
+      h.ref(false);
+      idle.push({ backend, handle: h });
+    }
+  }
+}
+
+/** Terminates every idle worker. */
+export function terminateIdleWorkers(): void {
+  for (const w of idle.splice(0)) w.handle.terminate();
+}
+
+/**
+ * Starts `count` training workers on `backend` and waits until each has instantiated the kernels.
+ * Returns null when the runtime has no workers; throws if one fails to start.
+ */
+async function startWorkers(count: number, backend: core.Backend): Promise<WorkerHandle[] | null> {
   const module = currentModule();
   const handles: WorkerHandle[] = [];
   try {

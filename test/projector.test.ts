@@ -134,8 +134,27 @@ describe.each(BACKENDS)("projectors (%s)", (name) => {
     { numRuns: 60 },
   )("P = Pᵀ, P² = P, trace P = rank, ‖P − (r/m)I‖_F = √(r(m−r)/m); nearly dependent columns", ({ m, k, seed, nearly }) => {
     const w = gaussian(m * k, seed);
-    const z = gaussian(m, seed + 1);
-    if (nearly && k >= 3) for (let r = 0; r < m; r++) w[r * k + 2] = w[r * k] + w[r * k + 1] + 1e-13 * z[r];
+    const near = nearly && k >= 3 && m >= k;
+    const keep = [0, 1, ...Array.from({ length: Math.max(0, k - 3) }, (_, i) => i + 3)];
+    if (near) {
+      // w3 = w1 + w2 + 1e-13 z, z ⟂ the other columns with ‖z‖ = √m (a column's size), so that the
+      // noise direction is really there at the 1e-13 level: σ_k/σ_1 ≈ 1e-13/√k.
+      const clean = columns(w, m, k, keep);
+      fc.pre(rcond(clean, m, k - 1) > 1e-6);
+      const q = new Float64Array(m * (k - 1));
+      twin.orthonormalBasis(q, new Float64Array(k - 1), clean, m, k - 1, 1e-12);
+      const z = gaussian(m, seed + 1);
+      for (let pass = 0; pass < 2; pass++) {
+        for (let j = 0; j < k - 1; j++) {
+          let dot = 0;
+          for (let r = 0; r < m; r++) dot += q[r * (k - 1) + j] * z[r];
+          for (let r = 0; r < m; r++) z[r] -= dot * q[r * (k - 1) + j];
+        }
+      }
+      const zn = Math.hypot(...z);
+      fc.pre(zn > 1e-3);
+      for (let r = 0; r < m; r++) w[r * k + 2] = w[r * k] + w[r * k + 1] + 1e-13 * (z[r] / zn) * Math.sqrt(m);
+    }
     for (const relTol of [1e-15, 1e-8]) {
       const { p, rank } = projectorOf(w, m, k, relTol);
       for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) expect(Object.is(p[a * m + b], p[b * m + a])).toBe(true);
@@ -146,12 +165,11 @@ describe.each(BACKENDS)("projectors (%s)", (name) => {
       let dev = 0;
       for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) dev += (p[a * m + b] - (a === b ? rank / m : 0)) ** 2;
       expect(Math.abs(Math.sqrt(dev) - Math.sqrt((rank * (m - rank)) / m))).toBeLessThan(1e-12);
-      if (nearly && k >= 3 && m >= k) {
-        // w3 = w1 + w2 + 1e-13 z: numerically rank k at relTol 1e-15 (as numpy's ε rule would say), rank
-        // k − 1 at relTol 1e-8, and then P is the projector without the noise direction.
+      if (near) {
+        // Numerically rank k at relTol 1e-15 (as numpy's ε rule would say: the projector then contains
+        // the noise direction), rank k − 1 at relTol 1e-8, and then P is the projector without it.
         expect(rank).toBe(relTol === 1e-15 ? k : k - 1);
         if (relTol === 1e-8) {
-          const keep = [0, 1, ...Array.from({ length: k - 3 }, (_, i) => i + 3)];
           const clean = columns(w, m, k, keep);
           const pc = projectorOf(clean, m, k - 1).p;
           expect(maxDiff(p, pc)).toBeLessThan(1e-11);

@@ -16,7 +16,7 @@ function setup(model: ModelKind, extra: Partial<TrainConfig> = {}, kernel?: Kern
   });
   const params = initialParams(cfg, 1, 0);
   // Non-zero biases (some positive) so that both ReLU branches and the empty-row path are exercised.
-  params.b.set([0.05, -0.1, 0.2, -0.02, 0.1, -0.3, 0.01, 0.02, -0.05, 0.3, -0.2, 0.1, 0.03].slice(0, cfg.n));
+  params.b.set(Array.from({ length: cfg.n }, (_, i) => [0.05, -0.1, 0.2, -0.02, 0.1, -0.3, 0.01][i % 7]));
   const set = new RunSet(cfg, [1], [params], kernel);
   const run: twin.TwinRun = {
     n: cfg.n, m: cfg.m, model, batch: cfg.batch, runKey: runKey(cfg.seed, 1, 0), tables: samplingTables(cfg, 1),
@@ -32,7 +32,7 @@ describe.each(BACKENDS)("training gradients (%s)", (backend) => {
     "%s, %s kernel: = f32 twin bit for bit on odd shapes",
     async (model, kernel) => {
       await use(backend);
-      for (const [n, m, batch, p] of [[5, 2, 37, [0.9, 0.05]], [13, 6, 50, [0.3, 0.02]], [9, 9, 23, [0.32, 0.01]], [6, 3, 16, [1, 0.7]]] as const) {
+      for (const [n, m, batch, p] of [[5, 2, 37, [0.9, 0.05]], [13, 6, 50, [0.3, 0.02]], [9, 9, 23, [0.32, 0.01]], [6, 3, 16, [1, 0.7]], [22, 17, 21, [0.33, 0.1]], [15, 24, 9, [0.3, 0.2]]] as const) {
         const { set, run } = setup(model, {
           n, m, batch, p: [...p], importance: 1, correlated: [[0, 2]], anticorrelated: n > 6 ? [[1, 3, 5]] : undefined,
         }, kernel);

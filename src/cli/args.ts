@@ -24,6 +24,8 @@ export interface Positional {
   name: string;
   description: string;
   required?: boolean;
+  /** The last positional only: takes every remaining argument (`SHARDS...`). */
+  variadic?: boolean;
 }
 
 export interface CommandSpec<F extends Record<string, FlagSpec> = Record<string, FlagSpec>> {
@@ -129,7 +131,8 @@ export function parseArgs<F extends Record<string, FlagSpec>>(argv: readonly str
 
   // Positionals (skipped when asking for help, which must always work).
   if (!flags.help) {
-    const max = spec.positionals.length;
+    const variadic = spec.positionals[spec.positionals.length - 1]?.variadic === true;
+    const max = variadic ? Infinity : spec.positionals.length;
     if (positionals.length > max) {
       const extra = positionals[max];
       throw new TegumError(
@@ -225,7 +228,7 @@ function distance(a: string, b: string): number {
 
 /** `tegum analyze FILE [flags]`. */
 export function usageLine(spec: CommandSpec): string {
-  const pos = spec.positionals.map((p) => (p.required ? p.name : `[${p.name}]`)).join(" ");
+  const pos = spec.positionals.map((p) => (p.required ? p.name : `[${p.name}]`) + (p.variadic ? "..." : "")).join(" ");
   return `tegum ${spec.name}${pos ? " " + pos : ""}${Object.keys(spec.flags).length ? " [flags]" : ""}`;
 }
 

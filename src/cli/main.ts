@@ -1,51 +1,29 @@
 // The `tegum` command: subcommand dispatch, strict flags (src/cli/args.ts), one clear message and exit
-// code 2 for bad input, `--json` output in the report schema (src/report/schema.ts). Node only.
-//
-// Wired: analyze, bundles, report (from a report.json), help. Not yet wired (the engines land later):
-// demo, train, phase, sweep, merge — they parse and check their flags, then say so (exit code 1).
-import { readFileSync } from "node:fs";
+// code 2 for bad input (nothing written), `--json` output in the report schema (src/report/schema.ts).
+// Node only. Commands: demo, train, analyze, bundles, phase, report, sweep, merge, help.
 import { basename, join, resolve } from "node:path";
 import { atomicWriteFile } from "../atomic-write.js";
-import { findBundles, type BundleResult } from "../bundles.js";
+import type { BundleResult } from "../bundles.js";
 import { init } from "../entry/node.js";
 import { TegumError } from "../errors.js";
-import { factorPolytopes } from "../polytope.js";
-import { instanceReport, makeReport, modelReport } from "../report/build.js";
+import { makeReport, modelReport } from "../report/build.js";
 import { renderReport } from "../report/html.js";
 import { validateReport, type Report } from "../report/schema.js";
 import { fmt } from "../report/svg.js";
 import { LAYOUTS, readWeights, type Layout } from "../tensor-file.js";
+import type { NormalizedConfig } from "../train-config.js";
+import { resume } from "../train.js";
+import { analyzeInstance, DEFAULT_DEAD_TOL, DEFAULT_RANK_TOL, DEFAULT_SHAPE_TOL, defaultSettings, modelSummary, trainedModelReport, type AnalysisSettings } from "./analysis.js";
 import { formatHelp, parseArgs, suggest, usageLine, type CommandSpec, type FlagSpec } from "./args.js";
+import { demoCommand, demoSpec } from "./demo.js";
 import { openFileSource } from "./file-source.js";
+import { EXIT, nodeIo, version, writeReportDir, type Io } from "./io.js";
+import { modelState, openTegumFile, perInstanceSparsity } from "./model-file.js";
+import { phaseCommand, phaseSpec } from "./phase-command.js";
+import { mergeCommand, mergeSpec, sweepCommand, sweepSpec } from "./sweep.js";
+import { trainCommand, trainSpec } from "./train-command.js";
 
-/** Where the CLI writes and what it knows about its environment (injectable for tests). */
-export interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  /** Whether stderr is a terminal (progress bars). */
-  isTTY: boolean;
-}
-
-export const nodeIo = (): Io => ({
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
-  cwd: process.cwd(),
-  env: process.env,
-  isTTY: Boolean(process.stderr.isTTY),
-});
-
-/** Exit codes. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
+export { EXIT, nodeIo, type Io } from "./io.js";
 
 // ————— flags shared by commands —————
 
@@ -68,12 +46,14 @@ const weightsFlags = {
 } as const satisfies Record<string, FlagSpec>;
 
 const bundleFlags = {
-  "factor-tol": { type: "number", min: 0, max: 1, open: true, default: 1e-3, description: "features are in one tegum factor (and Gram-connected for the bundle finder) when |cos| exceeds this" },
+  "factor-tol": { type: "string", placeholder: "X|auto", default: "auto", description: "features are in one tegum factor (and Gram-connected for the bundle finder) when |cos| exceeds this; auto: the largest gap among the small |cos| (else 1e-3)" },
+  "dead-tol": { type: "number", min: 0, max: 1, default: DEFAULT_DEAD_TOL, description: "features with ‖W_i‖ ≤ this × the largest norm are dropped: in no tegum factor, left out of bundles (metrics are exact regardless)" },
   "k-max": { type: "int", min: 1, max: 64, description: "largest bundle rank k (default min(4, m − 1))" },
   eps: { type: "string", placeholder: "X|auto", description: "DBSCAN radius on the chordal distance, or auto (the persistence gap; default for hardened)" },
   "min-samples": { type: "int", min: 1, max: 1_000_000, description: "DBSCAN min_samples (the point itself counts; default 1)" },
   mode: { type: "string", choices: ["hardened", "faithful"], default: "hardened", description: "hardened (robust) or faithful (the talk's column-reduction pipeline)" },
-  "rank-tol": { type: "number", min: 0, max: 1, open: true, description: "relative singular-value tolerance for a subset's rank (default 0.05)" },
+  "rank-tol": { type: "number", min: 0, max: 1, open: true, default: DEFAULT_RANK_TOL, description: "relative singular-value tolerance for the rank of a set of features (polytopes and bundles)" },
+  "shape-tol": { type: "number", min: 0, max: 1, open: true, default: DEFAULT_SHAPE_TOL, description: "largest |cos − reference| for naming a polytope (pentagon, digon, …)" },
   "max-work": { type: "number", min: 1, description: "refuse above this many estimated flops (default 2e10)" },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -99,72 +79,13 @@ const bundlesSpec = {
 
 const reportSpec = {
   name: "report",
-  summary: "Write the HTML report from a saved report.json (a saved model: not yet wired).",
-  positionals: [{ name: "FILE", description: "a report.json written by tegum", required: true }],
-  flags: { out: { type: "string", placeholder: "DIR", default: "tegum-report", description: "output directory for index.html" }, ...common },
-} as const satisfies CommandSpec;
-
-const demoSpec = {
-  name: "demo",
-  summary: "Train the intro sweep (n=5, m=2) and the varying-sparsity sweep (n=20, m=5), analyse them and write the report.",
-  positionals: [],
+  summary: "Write the HTML report from a saved model file (tegum train) or a report.json.",
+  positionals: [{ name: "FILE", description: "a model .safetensors written by tegum train (or merge), or a report.json written by tegum", required: true }],
   flags: {
-    out: { type: "string", placeholder: "DIR", default: "tegum-report", description: "output directory (index.html, report.json)" },
-    steps: { type: "int", min: 1, max: 10_000_000, description: "training steps (default 10000)" },
-    seed: { type: "int", min: 0, max: 0xffffffff, description: "seed (default 0)" },
+    out: { type: "string", placeholder: "DIR", default: "tegum-report", description: "output directory: index.html (and report.json for a model file)" },
+    "no-bundles": { type: "boolean", description: "skip the bundle finder (model files)" },
     ...common,
   },
-} as const satisfies CommandSpec;
-
-const trainSpec = {
-  name: "train",
-  summary: "Train toy models and write a model file.",
-  positionals: [],
-  flags: {
-    features: { type: "int", min: 1, max: 1 << 20, placeholder: "n", description: "number of features n" },
-    hidden: { type: "int", min: 1, max: 1 << 20, placeholder: "m", description: "number of hidden dimensions m" },
-    model: { type: "string", choices: ["relu-output", "linear", "relu-hidden", "abs"], default: "relu-output", description: "the model" },
-    instances: { type: "int", min: 1, max: 1 << 16, description: "instances trained side by side" },
-    sparsity: { type: "numbers", min: 0, max: 1, placeholder: "S,S,…", description: "sparsity S per instance (feature probability p = 1 − S)" },
-    "p-falloff": { type: "number", min: 1, description: "the official sweep p = B^(−linspace(0, 1, I)) with this base B (e.g. 20)" },
-    importance: { type: "number", min: 0, max: 1, open: false, description: "importance decay r: I_i = r^i (default 1)" },
-    correlated: { type: "strings", placeholder: "i:j:…,…", description: "sets of features sharing one presence draw, e.g. 0:1,2:3" },
-    anticorrelated: { type: "strings", placeholder: "i:j,…", description: "sets of features never present together" },
-    steps: { type: "int", min: 1, max: 100_000_000, default: 10_000, description: "training steps" },
-    batch: { type: "int", min: 1, max: 1 << 20, default: 1024, description: "rows per step" },
-    lr: { type: "number", min: 0, open: true, default: 1e-3, description: "learning rate" },
-    schedule: { type: "string", choices: ["constant", "linear", "cosine"], default: "constant", description: "learning-rate schedule" },
-    seed: { type: "int", min: 0, max: 0xffffffff, default: 0, description: "seed" },
-    seeds: { type: "int", min: 1, max: 1024, default: 1, description: "best of N seeds per instance" },
-    out: { type: "string", placeholder: "FILE", description: "model file to write (.safetensors, .npy, .json)" },
-    resume: { type: "string", placeholder: "FILE", description: "continue a checkpoint bit-exactly" },
-    ...common,
-  },
-} as const satisfies CommandSpec;
-
-const phaseSpec = {
-  name: "phase",
-  summary: "Phase diagrams: which geometry wins as sparsity and relative importance vary.",
-  positionals: [],
-  flags: { out: { type: "string", placeholder: "DIR", default: "tegum-report", description: "output directory" }, ...common },
-} as const satisfies CommandSpec;
-
-const sweepSpec = {
-  name: "sweep",
-  summary: "Run one shard of a sweep described by CONFIG (combine shards with tegum merge).",
-  positionals: [{ name: "CONFIG", description: "sweep configuration (JSON)", required: true }],
-  flags: {
-    shard: { type: "string", placeholder: "i/N", description: "this shard (default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX)" },
-    out: { type: "string", placeholder: "FILE", description: "shard output file" },
-    ...common,
-  },
-} as const satisfies CommandSpec;
-
-const mergeSpec = {
-  name: "merge",
-  summary: "Combine sweep shards into the result of an unsharded run.",
-  positionals: [{ name: "SHARDS", description: "shard files (a directory or a glob expanded by the shell)", required: true }],
-  flags: { out: { type: "string", placeholder: "FILE", description: "merged output" }, ...common },
 } as const satisfies CommandSpec;
 
 const helpSpec = {
@@ -181,14 +102,14 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  demo: { spec: demoSpec, run: notYetWired(demoSpec, "the demo needs the training engine wired into the CLI") },
-  train: { spec: trainSpec, run: notYetWired(trainSpec, "training from the command line is not wired yet") },
+  demo: { spec: demoSpec, run: demoCommand },
+  train: { spec: trainSpec, run: trainCommand },
   analyze: { spec: analyzeSpec, run: (argv, io) => analyzeCommand(argv, io, "analyze") },
   bundles: { spec: bundlesSpec, run: (argv, io) => analyzeCommand(argv, io, "bundles") },
-  phase: { spec: phaseSpec, run: notYetWired(phaseSpec, "phase diagrams are not wired yet") },
+  phase: { spec: phaseSpec, run: phaseCommand },
   report: { spec: reportSpec, run: reportCommand },
-  sweep: { spec: sweepSpec, run: notYetWired(sweepSpec, "sharded sweeps are not wired yet") },
-  merge: { spec: mergeSpec, run: notYetWired(mergeSpec, "merging sweep shards is not wired yet") },
+  sweep: { spec: sweepSpec, run: sweepCommand },
+  merge: { spec: mergeSpec, run: mergeCommand },
   help: { spec: helpSpec, run: helpCommand },
 };
 
@@ -203,7 +124,7 @@ function overview(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.spec.summary}`),
     "",
     "Run `tegum help COMMAND` or `tegum COMMAND --help` for a command's flags.",
-    "Bad input exits with code 2 and one message naming the problem.",
+    "Exit codes: 0 ok, 2 bad input (one message naming the file or flag; nothing written), 130 interrupted.",
     "",
   ].join("\n");
 }
@@ -239,18 +160,6 @@ export async function run(argv: readonly string[], io: Io = nodeIo()): Promise<n
   }
 }
 
-function notYetWired(spec: CommandSpec, why: string): Handler {
-  return async (argv, io) => {
-    const { flags } = parseArgs(argv, spec);
-    if (flags.help) {
-      io.stdout(formatHelp(spec));
-      return EXIT.ok;
-    }
-    io.stderr(`tegum ${spec.name}: not yet wired — ${why}. Its flags are checked; nothing was run or written.\n`);
-    return EXIT.failure;
-  };
-}
-
 async function helpCommand(argv: string[], io: Io): Promise<number> {
   const { positionals } = parseArgs(argv, helpSpec);
   const name = positionals[0];
@@ -261,6 +170,14 @@ async function helpCommand(argv: string[], io: Io): Promise<number> {
 }
 
 // ————— analyze / bundles —————
+
+/** --factor-tol: a number in (0, 1) or auto. */
+function parseFactorTol(raw: string): number | "auto" {
+  if (raw === "auto") return "auto";
+  const v = Number(raw);
+  if (!/^\d*\.?\d+(e-?\d+)?$/i.test(raw) || !(v > 0 && v < 1)) throw new TegumError(`--factor-tol must be a number in (0, 1) or auto, got ${JSON.stringify(raw)}`, "factor-tol");
+  return v;
+}
 
 async function analyzeCommand(argv: string[], io: Io, which: "analyze" | "bundles"): Promise<number> {
   const spec = which === "analyze" ? analyzeSpec : bundlesSpec;
@@ -282,17 +199,24 @@ async function analyzeCommand(argv: string[], io: Io, which: "analyze" | "bundle
     else if (/^\d*\.?\d+(e-?\d+)?$/i.test(f.eps) && Number(f.eps) > 0) eps = Number(f.eps);
     else throw new TegumError(`--eps must be a positive number or auto, got ${JSON.stringify(f.eps)}`, "eps");
   }
+  const factorTol = parseFactorTol(f["factor-tol"]);
   if (f.bias !== undefined && f["no-bias"]) throw new TegumError("--bias and --no-bias contradict each other; give one", "bias");
   if (f.sparsity?.some((s) => s >= 1)) throw new TegumError("--sparsity values must be in [0, 1) (S = 1 means no feature is ever present)", "sparsity");
   const runBundles = which === "bundles" || !f["no-bundles"];
-  const explicitBundles = which === "bundles" || ["k-max", "eps", "min-samples", "mode", "rank-tol", "max-work"].some((k) => given.has(k as never));
-  let skipped = false;
+  const explicitBundles = which === "bundles" || ["k-max", "eps", "min-samples", "mode", "max-work"].some((k) => given.has(k as never));
+  const reportDir = f.report !== undefined ? resolve(io.cwd, f.report) : undefined;
 
   const path = resolve(io.cwd, file);
   const src = openFileSource(path, file);
   let weights;
+  let trained: NormalizedConfig | null = null;
   try {
-    weights = readWeights(src, file, { tensor: f.tensor, bias: f["no-bias"] ? false : f.bias, layout: f.layout as Layout, instance });
+    // A tegum model file says how it is stored and what it was trained on.
+    const tf = openTegumFile(src, file);
+    if (tf?.kind === "shard") throw new TegumError(`${file}: is a sweep shard; combine the shards with tegum merge, then analyse the merged model`, "file");
+    if (tf) trained = JSON.parse(tf.metadata.config) as NormalizedConfig;
+    const layout = (given.has("layout") || !tf ? f.layout : tf.metadata.layout ?? f.layout) as Layout;
+    weights = readWeights(src, file, { tensor: f.tensor, bias: f["no-bias"] ? false : f.bias, layout, instance });
   } finally {
     src.close();
   }
@@ -300,65 +224,55 @@ async function analyzeCommand(argv: string[], io: Io, which: "analyze" | "bundle
   if (f.sparsity && f.sparsity.length !== source.instanceCount) {
     throw new TegumError(`--sparsity has ${f.sparsity.length} values but ${file} holds ${source.instanceCount} instance${source.instanceCount === 1 ? "" : "s"}`, "sparsity");
   }
+  if (which === "bundles" && m < 2) throw new TegumError(`${file}: bundles need m ≥ 2 hidden dimensions, W has m = ${m}`, "file");
+  const modelSparsity = trained && trained.n === n && trained.m === m && trained.instances === source.instanceCount ? perInstanceSparsity(trained) : null;
 
   await init();
-  const bundleOptions = {
-    mode: f.mode as "hardened" | "faithful",
-    ...(f["k-max"] !== undefined ? { maxK: f["k-max"] } : {}),
-    ...(eps !== undefined ? { eps } : {}),
-    ...(f["min-samples"] !== undefined ? { minSamples: f["min-samples"] } : {}),
-    ...(f["rank-tol"] !== undefined ? { rankTol: f["rank-tol"] } : {}),
-    ...(f["max-work"] !== undefined ? { maxWork: f["max-work"] } : {}),
-    gramTol: f["factor-tol"],
+  const settings: AnalysisSettings = {
+    factorTol,
+    deadTol: f["dead-tol"],
+    shapeTol: f["shape-tol"],
+    rankTol: f["rank-tol"],
+    bundles: !runBundles ? "off" : explicitBundles ? "run" : "if-cheap",
+    bundleOptions: {
+      mode: f.mode as "hardened" | "faithful",
+      ...(f["k-max"] !== undefined ? { maxK: f["k-max"] } : {}),
+      ...(eps !== undefined ? { eps } : {}),
+      ...(f["min-samples"] !== undefined ? { minSamples: f["min-samples"] } : {}),
+      ...(f["max-work"] !== undefined ? { maxWork: f["max-work"] } : {}),
+    },
   };
   const levels: { index: number; result: BundleResult }[] = [];
+  let skipped = false;
   const instances = weights.instances.map((inst) => {
-    const analysis = factorPolytopes(inst.W, m, n, { factorTolerance: f["factor-tol"] });
-    let bundles: BundleResult | "not-run" = "not-run";
-    if (runBundles) {
-      if (m < 2 && which === "bundles") throw new TegumError(`${file}: bundles need m ≥ 2 hidden dimensions, W has m = ${m}`, "file");
-      if (m >= 2) {
-        try {
-          bundles = findBundles(inst.W, m, n, bundleOptions);
-          levels.push({ index: inst.index, result: bundles });
-        } catch (e) {
-          if (!(e instanceof TegumError)) throw e;
-          const message = cliNames(e.message);
-          // A blow-up the user did not ask for (analyze with default bundle settings) skips the finder.
-          if (e.parameter === "maxWork" && !explicitBundles) {
-            if (!skipped) io.stderr(`tegum analyze: bundles skipped — ${message}\n`);
-            skipped = true;
-          } else throw new TegumError(`${file}: instance ${inst.index}: ${message}`, e.parameter);
-        }
-      }
+    const sparsity = f.sparsity ? f.sparsity[inst.index] : modelSparsity ? modelSparsity[inst.index] : null;
+    let a;
+    try {
+      a = analyzeInstance({
+        index: inst.index, W: inst.W, m, n, bias: inst.b ?? null, sparsity,
+        importance: modelSparsity && trained ? trained.importance[inst.index] : null,
+        label: sparsity === null ? `instance ${inst.index}` : `p = ${fmt(1 - sparsity)}`,
+      }, settings);
+    } catch (e) {
+      if (e instanceof TegumError) throw new TegumError(`${file}: instance ${inst.index}: ${e.message}`, e.parameter);
+      throw e;
     }
-    const sparsity = f.sparsity ? f.sparsity[inst.index] : null;
-    return instanceReport(
-      { index: inst.index, W: inst.W, m, n, bias: inst.b ?? null, sparsity, label: sparsity === null ? `instance ${inst.index}` : `1−S = ${fmt(1 - sparsity)}` },
-      analysis,
-      bundles,
-    );
+    if (a.skipped && !skipped) {
+      io.stderr(`tegum ${which}: bundles skipped — ${a.skipped}\n`);
+      skipped = true;
+    }
+    if (a.bundles !== "not-run") levels.push({ index: inst.index, result: a.bundles });
+    return a.report;
   });
   const title = `${basename(file)}${source.tensor ? ` — ${source.tensor}` : ""}`;
   const model = modelReport("weights", title, n, m, { kind: "file", file, format: source.format, tensor: source.tensor, ...(source.bias ? { bias: source.bias } : {}), layout: source.layout, storedShape: source.storedShape }, instances);
   const report = makeReport(`tegum ${which}: ${basename(file)}`, [model], { version: version(), command: [which, ...argv].join(" ") });
 
-  if (f.report !== undefined) writeReportDir(resolve(io.cwd, f.report), report);
+  if (reportDir !== undefined) writeReportDir(reportDir, report);
   if (f.json) io.stdout(JSON.stringify(report) + "\n");
   else io.stdout(which === "analyze" ? analyzeText(report, weights.source) : bundlesText(report, levels));
   if (f.report !== undefined && !f.json) io.stdout(`wrote ${join(f.report, "index.html")} and ${join(f.report, "report.json")}\n`);
   return EXIT.ok;
-}
-
-/** The bundle finder's option names in its messages, as the CLI's flags. */
-function cliNames(message: string): string {
-  return message.replace(/\bmaxK\b/g, "--k-max").replace(/\bmaxWork\b/g, "--max-work").replace(/\bgramTol\b/g, "--factor-tol")
-    .replace(/\bminSamples\b/g, "--min-samples").replace(/\brankTol\b/g, "--rank-tol").replace(/features: a subset of the columns, /, "").replace(/deadTol to drop weak features, /, "");
-}
-
-function writeReportDir(dir: string, report: Report): void {
-  atomicWriteFile(join(dir, "report.json"), JSON.stringify(report, null, 1) + "\n");
-  atomicWriteFile(join(dir, "index.html"), renderReport(report));
 }
 
 function describeSource(s: ReturnType<typeof readWeights>["source"], n: number, m: number, count: number): string {
@@ -416,25 +330,48 @@ async function reportCommand(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const file = positionals[0];
+  const dir = resolve(io.cwd, flags.out);
   const src = openFileSource(resolve(io.cwd, file), file);
-  let text: string;
+  let text: string | null = null;
+  let state = null;
   try {
-    if (src.size > 1 << 30) throw new TegumError(`${file}: ${src.size} bytes is too large for a report.json`, "file");
-    text = new TextDecoder().decode(src.read(0, src.size));
+    const tf = openTegumFile(src, file);
+    if (tf) state = modelState(tf, file);
+    else {
+      if (src.size > 1 << 30) throw new TegumError(`${file}: ${src.size} bytes is too large for a report.json`, "file");
+      text = new TextDecoder().decode(src.read(0, src.size));
+      if (!text.trimStart().startsWith("{")) {
+        throw new TegumError(`${file}: neither a tegum model file nor a report.json (for weights from elsewhere use tegum analyze FILE --report DIR)`, "file");
+      }
+    }
   } finally {
     src.close();
   }
-  if (!text.trimStart().startsWith("{")) {
-    throw new TegumError(`${file}: not a report.json (reports from saved model files are not wired yet; pass the report.json written by tegum analyze --report or tegum demo)`, "file");
+  if (state) {
+    await init();
+    const result = await resume(state, { steps: 0, workers: 0 });
+    const cfg = result.config;
+    const settings: AnalysisSettings = { ...defaultSettings(), bundles: flags["no-bundles"] ? "off" : "if-cheap" };
+    const { model } = trainedModelReport(result, {
+      id: "model", title: `${basename(file)}: n = ${cfg.n}, m = ${cfg.m}, ${cfg.instances} instance${cfg.instances === 1 ? "" : "s"}${result.step < cfg.steps ? ` (checkpoint at step ${result.step} of ${cfg.steps})` : ""}`,
+      settings, onSkip: (msg) => io.stderr(`tegum report: bundles skipped — ${msg}\n`),
+    });
+    const report = makeReport(`tegum report: ${basename(file)}`, [model], { version: version(), command: ["report", ...argv].join(" ") });
+    writeReportDir(dir, report);
+    if (flags.json) io.stdout(JSON.stringify(report) + "\n");
+    else {
+      io.stdout(modelSummary(model));
+      io.stdout(`wrote ${join(flags.out, "index.html")} and ${join(flags.out, "report.json")}\n`);
+    }
+    return EXIT.ok;
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text!);
   } catch (e) {
     throw new TegumError(`${file}: not valid JSON (${(e as Error).message})`, "file");
   }
   const report = validateReport(value, file);
-  const dir = resolve(io.cwd, flags.out);
   atomicWriteFile(join(dir, "index.html"), renderReport(report));
   if (flags.json) io.stdout(JSON.stringify({ wrote: [join(flags.out, "index.html")] }) + "\n");
   else io.stdout(`wrote ${join(flags.out, "index.html")}\n`);

@@ -89,3 +89,16 @@ export type FromWorker =
 
 /** Features with ‖W_i‖ ≤ WEAK × the largest norm count as dropped in the geometry (factors, polytopes, bundles). */
 export const WEAK = 0.5;
+
+/**
+ * Two features are in one tegum factor when |cos| exceeds this. Looser than the library's default 1e-3
+ * (`tegum analyze --factor-tol 0.01` gives the same factors): trained weights leak ~1e-3 between
+ * orthogonal summands for thousands of steps, and the page shows weights mid-training.
+ */
+export const FACTOR_TOL = 0.01;
+
+/**
+ * Rank tolerance (relative residual) when naming polytopes: a trained antipodal pair is never exactly
+ * rank 1, and with the library's default 1e-6 it is named "irregular" instead of "digon".
+ */
+export const RANK_TOL = 0.01;

@@ -35,10 +35,15 @@ export const MODELS: readonly { value: ModelKind; label: string }[] = [
   { value: "abs", label: "abs — ReLU(W₂ ReLU(W₁x) + b), target |x|" },
 ];
 
-/** The intro sweep of the paper (OFF): n = 5, m = 2, ten instances, p from 1 to 1/20, importance 0.9^i. */
+/**
+ * The intro sweep of the paper (OFF): n = 5, m = 2, ten instances, p from 1 to 1/20, importance 0.9^i.
+ * Seed 3 shows the textbook progression in one run (two dedicated features → antipodal pairs →
+ * pentagons); training is seed-sensitive (the paper keeps the best of many seeds), and seed 0 leaves
+ * the sparsest instance with two pairs and a half-learned fifth feature.
+ */
 export const DEFAULTS: Readonly<Settings> = {
   n: 5, m: 2, model: "relu-output", instances: 10, p: 0.05, decay: 0.9, correlated: "", anticorrelated: "",
-  seed: 0, seeds: 1, steps: 10_000, view: 9,
+  seed: 3, seeds: 1, steps: 10_000, view: 9,
 };
 
 export const LIMITS = {

@@ -11,7 +11,7 @@ import {
   TegumError, type TrainResult, type TrainState,
 } from "../entry/browser.js";
 import type { TrainConfig } from "../train-config.js";
-import { WEAK, type FromWorker, type InstanceAnalysis, type Snapshot, type ToWorker } from "./protocol.js";
+import { FACTOR_TOL, RANK_TOL, WEAK, type FromWorker, type InstanceAnalysis, type Snapshot, type ToWorker } from "./protocol.js";
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; addEventListener(t: "message", f: (e: MessageEvent<ToWorker>) => void): void };
 const post = (m: FromWorker) => ctx.postMessage(m);
@@ -39,6 +39,8 @@ interface Run {
 let active: Run | null = null;
 /** The newest run asked for: queued older starts are skipped. */
 let latest = -1;
+/** Pauses asked for runs not started yet (still queued behind a run that is winding down). */
+const pauseFor = new Set<number>();
 /** Runs execute one after another (they share the wasm instance). */
 let queue: Promise<void> = Promise.resolve();
 
@@ -53,6 +55,7 @@ ctx.addEventListener("message", (e) => {
       break;
     case "pause":
       if (active?.runId === msg.runId) active.pause = true;
+      else if (latest === msg.runId) pauseFor.add(msg.runId);
       break;
     case "cancel":
       if (active?.runId === msg.runId) active.controller.abort(new DOMException("cancelled", "AbortError"));
@@ -64,10 +67,11 @@ ctx.addEventListener("message", (e) => {
 async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Promise<void> {
   const runId = msg.runId;
   if (latest !== runId) {
+    pauseFor.delete(runId);
     post({ type: "cancelled", runId });
     return;
   }
-  const run: Run = { runId, controller: new AbortController(), pause: false };
+  const run: Run = { runId, controller: new AbortController(), pause: pauseFor.delete(runId) };
   active = run;
   try {
     await ready;
@@ -136,7 +140,7 @@ function analyse(W: Float32Array, m: number, n: number, withBundles: boolean): I
   const metrics = featureMetrics(W, m, n);
   // The geometry ignores dropped features (‖W_i‖ ≤ WEAK × the largest): a nearly-zero column points
   // anywhere and would join every factor.
-  const geo = factorPolytopes(W, m, n, { deadTolerance: WEAK, metrics });
+  const geo = factorPolytopes(W, m, n, { deadTolerance: WEAK, factorTolerance: FACTOR_TOL, rankTolerance: RANK_TOL, metrics });
   const out: InstanceAnalysis = {
     norms: metrics.norms,
     superposition: metrics.superposition,

@@ -165,7 +165,7 @@ export class Rotator {
   rotation: Mat3 = OBLIQUE;
   private drag: { x: number; y: number; id: number } | null = null;
 
-  constructor(private host: HTMLElement, private draw: (r: Mat3) => void) {
+  constructor(host: HTMLElement, private draw: (r: Mat3) => void) {
     host.tabIndex = 0;
     host.setAttribute("role", "application");
     host.setAttribute("aria-roledescription", "rotatable 3-D view");

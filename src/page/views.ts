@@ -52,7 +52,7 @@ export function polytopeEdges(a: InstanceAnalysis, n: number): [number, number][
 }
 
 /** The 3-D view (m ≥ 3) of one instance at a given rotation. */
-export function spaceView(inst: InstanceSnapshot, a: InstanceAnalysis, m: number, n: number, rotation: Mat3, size: number, labels = true): { svg: string; exact: boolean; captured: number } {
+export function spaceView(inst: InstanceSnapshot, a: InstanceAnalysis, m: number, n: number, rotation: Mat3, size: number, labels = true, axes = true): { svg: string; exact: boolean; captured: number } {
   const { points: coords, exact, captured } = coordinates3(inst.W, m, n);
   const points: Point3[] = coords.map((v, i) => ({
     v, color: featColor(i, n), label: String(i),
@@ -61,7 +61,7 @@ export function spaceView(inst: InstanceSnapshot, a: InstanceAnalysis, m: number
   const svg = render3d({
     points, edges: polytopeEdges(a, n), rotation, size, labels,
     label: exact ? "feature directions in the 3-D hidden space" : "feature directions on the top three principal directions",
-    axes: m === 3 ? ["h₁", "h₂", "h₃"] : ["u₁", "u₂", "u₃"],
+    axes: !axes ? null : m === 3 ? ["h₁", "h₂", "h₃"] : ["u₁", "u₂", "u₃"],
   });
   return { svg, exact, captured };
 }
@@ -137,7 +137,7 @@ export function lossView(instances: InstanceSnapshot[], ps: number[], lossEvery:
   // Pin the x axis to the whole run so the curve grows from left to right.
   const anyLoss = instances.flatMap((inst) => Array.from(inst.loss)).find((v) => v > 0 && Number.isFinite(v));
   if (anyLoss !== undefined) series.push({ label: "", x: [0, steps], y: [anyLoss, anyLoss], color: "transparent" });
-  return lineChart({ series, label: "training loss by step", xLabel: "step", yLabel: "loss (mean over a bucket of steps)", yLog: true, width, height: 250, legend: instances.length > 1 && instances.length <= 12 })
+  return lineChart({ series, label: "training loss by step", xLabel: "step", yLabel: "loss", yLog: true, width, height: 250, legend: instances.length > 1 && instances.length <= 12 })
     .replace(/<line[^>]*stroke="transparent"[^>]*\/><text[^>]*><\/text>/, "");
 }
 
@@ -146,7 +146,7 @@ export function stripItem(inst: InstanceSnapshot | null, a: InstanceAnalysis | n
   let pic = `<div class="strip-empty" aria-hidden="true"></div>`;
   if (inst && a) {
     if (m <= 2) pic = polygonView(inst, a, m, n, 92);
-    else pic = spaceView(inst, a, m, n, rotation, 92, false).svg;
+    else pic = spaceView(inst, a, m, n, rotation, 92, false, false).svg;
   }
   const shape = a ? summaryShape(a) : "";
   return `<button type="button" class="strip-item${selected ? " selected" : ""}" data-instance="${k}" aria-pressed="${selected}" aria-label="instance ${k}, ${esc(instanceLabel(p))}${shape ? `, ${esc(shape)}` : ""}">${pic}<span class="strip-label">${esc(instanceLabel(p))}</span><span class="strip-shape">${esc(shape) || "&nbsp;"}</span></button>`;
@@ -163,7 +163,14 @@ export function summaryShape(a: InstanceAnalysis): string {
   return parts.join(" + ");
 }
 
-const plural = (name: string) => (name === "dedicated" ? "dedicated" : name.endsWith("x") ? `${name}es` : `${name}s`);
+/** "digon" → "digons", "octahedron" → "octahedra", "4-simplex" → "4-simplices", "irregular" → "irregular sets". */
+function plural(name: string): string {
+  if (name === "dedicated") return name;
+  if (name === "irregular") return "irregular sets";
+  if (name.endsWith("hedron")) return `${name.slice(0, -2)}a`;
+  if (name.endsWith("simplex")) return `${name.slice(0, -2)}ices`;
+  return `${name}s`;
+}
 
 const set = (xs: number[]) => `{${xs.join(", ")}}`;
 

@@ -3,9 +3,9 @@
 // heatmaps, norm bars coloured by superposition, 2-D feature polygons (m = 2), D_i and dimensions per
 // feature against 1/(1−S) with the tight-frame reference lines, loss curves, feature trajectories, and
 // the polytope/bundle tables with small 2-D projections. Each figure has a caption saying what to see.
-import type { InstanceReport, ModelReport, Report } from "./schema.js";
+import type { InstanceReport, ModelReport, PhaseDiagramReport, Report } from "./schema.js";
 import { columns, project2d } from "./project.js";
-import { barChart, colorBar, escapeXml as esc, fmt, heatmap, lineChart, scatter, sequential, vectorPlot, type Point, type Series } from "./svg.js";
+import { barChart, categoryGrid, colorBar, escapeXml as esc, fmt, heatmap, lineChart, scatter, sequential, swatches, vectorPlot, type Point, type Series } from "./svg.js";
 
 /** Reference values of D_i for tight frames (REFERENCE §2), drawn on the dimensionality plots. */
 export const DIMENSIONALITY_LINES = [
@@ -29,8 +29,10 @@ export interface RenderOptions {
 export function renderReport(report: Report, options: RenderOptions = {}): string {
   const maxPanels = options.maxPanels ?? 24;
   const title = esc(report.title);
-  const nav = report.models.map((m) => `<li><a href="#${esc(m.id)}">${esc(m.title)}</a> <span class="muted">n = ${m.nFeatures}, m = ${m.nHidden}, ${m.instances.length} instance${m.instances.length === 1 ? "" : "s"}</span></li>`).join("");
-  const body = report.models.map((m) => renderModel(m, maxPanels)).join("\n");
+  const phases = report.phaseDiagrams ?? [];
+  const nav = report.models.map((m) => `<li><a href="#${esc(m.id)}">${esc(m.title)}</a> <span class="muted">n = ${m.nFeatures}, m = ${m.nHidden}, ${m.instances.length} instance${m.instances.length === 1 ? "" : "s"}</span></li>`).join("") +
+    (phases.length ? `<li><a href="#phase">Phase diagrams</a> <span class="muted">${phases.map((p) => `n = ${p.nFeatures} → m = ${p.nHidden}`).join(", ")}</span></li>` : "");
+  const body = report.models.map((m) => renderModel(m, maxPanels)).join("\n") + (phases.length ? "\n" + renderPhases(phases) : "");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -83,6 +85,7 @@ function renderModel(model: ModelReport, maxPanels: number): string {
   const out: string[] = [];
 
   out.push(`<section id="${esc(id)}" data-model="${esc(id)}"><h2>${esc(model.title)}</h2>`);
+  if (model.description) out.push(`<p class="lede">${esc(model.description)}</p>`);
   out.push(sourceTable(model));
   out.push(summaryTable(model));
 
@@ -189,6 +192,36 @@ function renderModel(model: ModelReport, maxPanels: number): string {
   return out.join("\n");
 }
 
+/** Colours of the phase classes (Okabe–Ito blue and vermillion; grey for dropped). */
+export const PHASE_COLORS: Record<string, string> = { dropped: "#c9cbd1", dedicated: "#0072B2", superposed: "#D55E00" };
+
+function renderPhases(phases: PhaseDiagramReport[]): string {
+  const out = [`<section id="phase" data-model="phase"><h2>Phase diagrams</h2>`];
+  out.push(`<p class="lede">Which geometry is optimal as the feature density p and the relative importance r of one extra feature vary (Toy Models of Superposition, "The Phase Change"). The other features have importance 1; each cell says what happens to the extra feature: dropped, given a dimension of its own, or stored in superposition.</p>`);
+  phases.forEach((pd) => {
+    const id = `phase-${pd.problem.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+    const axes = { rowValues: pd.densities, colValues: pd.importances, xLabel: "relative importance r of the extra feature", yLabel: "feature density p", colors: PHASE_COLORS };
+    const panels = [categoryGrid({
+      ...axes, cells: pd.analytic, label: `analytic phase diagram, n = ${pd.nFeatures} → m = ${pd.nHidden}`, title: "analytic (lowest exact loss)",
+      cellTitle: (d, r) => `p = ${fmt(pd.densities[d])}, r = ${fmt(pd.importances[r])}: ${pd.analytic[d][r]}${pd.winners ? ` (${pd.winners[d][r]})` : ""}`,
+    })];
+    if (pd.trained) {
+      const marked = pd.trained.map((row, d) => row.map((x, r) => x !== pd.analytic[d][r]));
+      panels.push(categoryGrid({
+        ...axes, cells: pd.trained, marked, label: `trained phase diagram, n = ${pd.nFeatures} → m = ${pd.nHidden}`, title: `trained (best of ${pd.training?.seeds ?? "?"})`,
+        cellTitle: (d, r) => `p = ${fmt(pd.densities[d])}, r = ${fmt(pd.importances[r])}: trained ${pd.trained![d][r]}, analytic ${pd.analytic[d][r]}`,
+      }));
+    }
+    panels.push(swatches([{ label: "dropped", color: PHASE_COLORS.dropped }, { label: "dedicated dimension", color: PHASE_COLORS.dedicated }, { label: "superposition", color: PHASE_COLORS.superposed }], "legend"));
+    const disagree = pd.trained ? pd.trained.flat().filter((x, k) => x !== pd.analytic.flat()[k]).length : 0;
+    out.push(figure(id, "phase", `n = ${pd.nFeatures} features in m = ${pd.nHidden} dimension${pd.nHidden === 1 ? "" : "s"}.`, panels.map(panel).join(""),
+      `Rows: density p (dense at the bottom, sparse at the top, log scale); columns: relative importance r (log scale). Dense data make the model drop the less important feature or give the extra one a dimension of its own; sparse data make superposition win, first when r ≈ 1. ` +
+        (pd.trained ? `The trained map trains every cell (${pd.training?.steps ?? "?"} steps, best of ${pd.training?.seeds ?? "?"} seeds) and classifies the extra feature; a cross marks a cell where it disagrees with the analytic map (${disagree} of ${pd.densities.length * pd.importances.length}), which happens near phase boundaries.` : "Run tegum phase --trained to compare with trained models.")));
+  });
+  out.push("</section>");
+  return out.join("\n");
+}
+
 function sourceTable(model: ModelReport): string {
   const s = model.source;
   const rows: [string, string][] = [["features n", String(model.nFeatures)], ["hidden m", String(model.nHidden)], ["instances", String(model.instances.length)]];
@@ -264,6 +297,7 @@ h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 20px; margin: 36px 0 10px; padding-top: 12px; border-top: 2px solid var(--ink); }
 code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .muted { color: var(--muted); }
+.lede { max-width: 880px; }
 nav ul { margin: 8px 0 0; padding-left: 18px; }
 a { color: #0b5cad; }
 table { border-collapse: collapse; margin: 10px 0 16px; font-variant-numeric: tabular-nums; }
@@ -292,6 +326,7 @@ svg text { fill: var(--ink); }
 .vec circle { stroke: #1b1b1f; stroke-width: 0.5; }
 .vec-label { font-size: 9.5px; font-weight: 600; }
 .unit { fill: none; stroke: #b9bbc1; stroke-dasharray: 3 3; }
+.legend text { font-size: 10px; }
 .outline { fill: #0072b21a; stroke: #0072b2; stroke-width: 1; }
 .path { fill: none; stroke-width: 1; stroke-opacity: 0.75; }
 table.geometry svg { width: 96px; height: 96px; }

@@ -22,12 +22,42 @@ export interface Report {
   /** The command that made it (`demo`, `analyze w.npy` …), for the record. */
   command?: string;
   models: ModelReport[];
+  /** Phase diagrams (`tegum phase`), when present. */
+  phaseDiagrams?: PhaseDiagramReport[];
+}
+
+/** What happens to the last ("extra") feature in a phase-diagram cell. */
+export type PhaseClass = "dropped" | "dedicated" | "superposed";
+
+/**
+ * A phase diagram of the toy model (TMS "The Phase Change"): n features in m dimensions, the first
+ * n − 1 of importance 1, the last of relative importance r, all of density p. Cells [d][r].
+ */
+export interface PhaseDiagramReport {
+  /** "2-1" (n = 2 → m = 1) or "3-2" (n = 3 → m = 2). */
+  problem: string;
+  nFeatures: number;
+  nHidden: number;
+  /** Feature densities p (rows). */
+  densities: number[];
+  /** Relative importances r of the extra feature (columns). */
+  importances: number[];
+  /** The phase with the lowest exact expected loss among the candidate configurations. */
+  analytic: PhaseClass[][];
+  /** Name of the winning candidate per cell ("antipodal pair", "triangle", …). */
+  winners?: string[][];
+  /** The phase of best-of-N trained weights, when trained. */
+  trained?: PhaseClass[][] | null;
+  /** Training settings, when trained. */
+  training?: { steps: number; seeds: number; seed: number } | null;
 }
 
 export interface ModelReport {
   /** Short identifier, unique in the report (letters, digits, `-`, `_`); used for anchors. */
   id: string;
   title: string;
+  /** A paragraph (plain text) introducing the model in the report. */
+  description?: string;
   /** n, the number of features. */
   nFeatures: number;
   /** m, the number of hidden dimensions. */
@@ -183,6 +213,7 @@ export function validateReport(value: unknown, where = "report"): Report {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(id) || ids.has(id)) fail(`${p}.id`, "must be a unique identifier of letters, digits, - and _");
     ids.add(id);
     str(model.title, `${p}.title`);
+    if (model.description !== undefined) str(model.description, `${p}.description`);
     const n = int(model.nFeatures, `${p}.nFeatures`, 1, 1 << 20);
     const m = int(model.nHidden, `${p}.nHidden`, 1, 1 << 20);
     if (n * m > 1 << 24) fail(p, "has more than 2^24 weights per instance");
@@ -237,5 +268,31 @@ export function validateReport(value: unknown, where = "report"): Report {
       }
     });
   });
+  if (r.phaseDiagrams !== undefined) {
+    const classes = ["dropped", "dedicated", "superposed"];
+    arr(r.phaseDiagrams, "phaseDiagrams").forEach((pv, k) => {
+      const p = `phaseDiagrams[${k}]`;
+      const pd = obj(pv, p);
+      str(pd.problem, `${p}.problem`);
+      int(pd.nFeatures, `${p}.nFeatures`, 1, 64);
+      int(pd.nHidden, `${p}.nHidden`, 1, 64);
+      const rows = nums(pd.densities, `${p}.densities`).length;
+      const cols = nums(pd.importances, `${p}.importances`).length;
+      if (rows === 0 || cols === 0 || rows * cols > 1 << 16) fail(p, "must have between 1 and 65536 cells");
+      const grid = (v: unknown, path: string) => {
+        const g = arr(v, path);
+        if (g.length !== rows) fail(path, `must have ${rows} rows`);
+        g.forEach((row, d) => {
+          const a = arr(row, `${path}[${d}]`);
+          if (a.length !== cols) fail(`${path}[${d}]`, `must have ${cols} entries`);
+          a.forEach((x, i) => {
+            if (!classes.includes(x as string)) fail(`${path}[${d}][${i}]`, `must be one of ${classes.join(", ")}`);
+          });
+        });
+      };
+      grid(pd.analytic, `${p}.analytic`);
+      if (pd.trained != null) grid(pd.trained, `${p}.trained`);
+    });
+  }
   return value as Report;
 }

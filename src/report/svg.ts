@@ -260,6 +260,70 @@ export function colorBar(o: { kind: "diverging" | "sequential"; lo: number; hi: 
   return out.join("");
 }
 
+// ————— categorical grid (phase diagrams) —————
+
+export interface CategoryGridOptions {
+  /** rows × cols category keys, row-major (row 0 is drawn at the bottom). */
+  cells: string[][];
+  /** Colour of each category. */
+  colors: Record<string, string>;
+  /** Row and column values (for the axis ticks), e.g. densities and relative importances. */
+  rowValues: number[];
+  colValues: number[];
+  /** Cells to mark with a cross (e.g. disagreements). */
+  marked?: boolean[][];
+  cellTitle?: (r: number, col: number) => string;
+  label: string;
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  cell?: number;
+}
+
+/** A grid of coloured categories with tick labels from the row/column values (log-spaced values show as such). */
+export function categoryGrid(o: CategoryGridOptions): string {
+  const rows = o.cells.length, cols = rows ? o.cells[0].length : 0;
+  const cell = o.cell ?? Math.max(8, Math.min(26, Math.floor(260 / Math.max(rows, cols, 1))));
+  const f = frame(46 + cols * cell + 12, 22 + rows * cell + 36, { left: 46, right: 12, top: 22, bottom: 36 });
+  const out = [open(f, o.label)];
+  const x0 = f.left, y0 = f.height - f.bottom;
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < cols; k++) {
+      const key = o.cells[r][k];
+      const tip = o.cellTitle ? `<title>${escapeXml(o.cellTitle(r, k))}</title>` : "";
+      const x = x0 + k * cell, y = y0 - (r + 1) * cell;
+      out.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${o.colors[key] ?? "#ffffff"}" stroke="#ffffff" stroke-width="0.6">${tip}</rect>`);
+      if (o.marked?.[r]?.[k]) {
+        const a = cell * 0.28;
+        out.push(`<path class="mark" d="M${c(x + a)} ${c(y + a)}L${c(x + cell - a)} ${c(y + cell - a)}M${c(x + cell - a)} ${c(y + a)}L${c(x + a)} ${c(y + cell - a)}" stroke="#000000" stroke-width="1.4"/>`);
+      }
+    }
+  }
+  out.push(`<rect class="plot-frame" x="${x0}" y="${y0 - rows * cell}" width="${cols * cell}" height="${rows * cell}"/>`);
+  const every = (count: number) => Math.max(1, Math.ceil(count / 5));
+  for (let k = 0; k < cols; k += every(cols)) out.push(`<text class="tick" x="${c(x0 + (k + 0.5) * cell)}" y="${c(y0 + 12)}" text-anchor="middle">${escapeXml(fmt(o.colValues[k], 2))}</text>`);
+  for (let r = 0; r < rows; r += every(rows)) out.push(`<text class="tick" x="${c(x0 - 4)}" y="${c(y0 - (r + 0.5) * cell + 3)}" text-anchor="end">${escapeXml(fmt(o.rowValues[r], 2))}</text>`);
+  out.push(`<text class="axis-label" x="${c(x0 + (cols * cell) / 2)}" y="${c(f.height - 6)}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
+  out.push(`<text class="axis-label" transform="translate(11 ${c(y0 - (rows * cell) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`);
+  if (o.title) out.push(`<text class="panel-title" x="${c(x0)}" y="${c(f.top - 7)}">${escapeXml(o.title)}</text>`);
+  out.push("</svg>");
+  return out.join("");
+}
+
+/** A legend of coloured swatches. */
+export function swatches(items: { label: string; color: string }[], label: string): string {
+  const widths = items.map((it) => 22 + it.label.length * 6.2);
+  const w = widths.reduce((a, b) => a + b, 0) + 8;
+  const out = [open({ width: w, height: 22, left: 0, right: 0, top: 0, bottom: 0 }, label, "legend")];
+  let x = 4;
+  items.forEach((it, k) => {
+    out.push(`<rect x="${c(x)}" y="5" width="12" height="12" fill="${it.color}" stroke="#9a9ca3" stroke-width="0.6"/><text class="tick" x="${c(x + 16)}" y="15">${escapeXml(it.label)}</text>`);
+    x += widths[k];
+  });
+  out.push("</svg>");
+  return out.join("");
+}
+
 // ————— bar chart —————
 
 export interface BarChartOptions {

@@ -1,0 +1,289 @@
+// The tegum model file: one `.safetensors` file that PyTorch, `tegum analyze` and `tegum train
+// --resume` all read.
+//
+//   W                 F32 (I, m, n)   kept replica per instance, hidden-by-features (ARENA's layout;
+//                                     the official notebook's is W.transpose(1, 2)); abs model: W1
+//   W2                F32 (I, n, m)   abs model only
+//   b                 F32 (I, n)      output bias (b_final)
+//   loss              F32 (I, step)   training loss of every completed step of the kept replica
+//   feature_probability F32 (I, n)    p = 1 − S per instance and feature
+//   importance        F32 (I, n)
+//   training_state    U8  (bytes,)    the complete training state (src/train-state.ts serializeState:
+//                                     every replica's parameters and Adam moments, losses, snapshots)
+//   __metadata__      format "tegum-model", format_version "1", layout "hidden-by-features",
+//                     config (the normalised TrainConfig, JSON), step, steps, complete "true"/"false",
+//                     replica and final_loss (JSON arrays, per instance), tegum_version
+//
+// Nothing run-specific (time, command line) is written, so the same training gives the same bytes:
+// an interrupted and resumed run, or merged sweep shards, equal the straight run byte for byte.
+//
+// Sweep shards (`tegum sweep`) use the same container with format "tegum-shard": per run of the shard
+// (instance·seeds + replica, instances [lo, hi)) the parameters, Adam moments and losses as
+// `runs.W`, `runs.b`, `runs.mW` … `runs.loss`, and the config, shard and instance range in metadata.
+import { TegumError } from "../errors.js";
+import { readSafetensors, type SafetensorsFile } from "../safetensors.js";
+import { byteSource, formatShape, type ByteSource } from "../tensor.js";
+import type { NormalizedConfig } from "../train-config.js";
+import { deserializeState, serializeState, type RunParams, type TrainState } from "../train-state.js";
+import type { TrainResult } from "../train.js";
+
+export const MODEL_FORMAT = "tegum-model";
+export const SHARD_FORMAT = "tegum-shard";
+export const MODEL_FORMAT_VERSION = "1";
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// ————— a minimal safetensors writer for F32 and U8 (the library's writer has F32/F64 only) —————
+
+export interface RawTensor {
+  dtype: "F32" | "U8";
+  shape: number[];
+  data: Float32Array | Uint8Array;
+}
+
+function bytesOf(t: RawTensor): Uint8Array {
+  if (t.dtype === "U8") return t.data as Uint8Array;
+  const a = t.data as Float32Array;
+  if (littleEndian) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const out = new Uint8Array(a.length * 4);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < a.length; i++) dv.setFloat32(4 * i, a[i], true);
+  return out;
+}
+
+/** A `.safetensors` file of F32/U8 tensors (in the given order) with string metadata; bits are copied, never converted. */
+export function encodeSafetensors(tensors: [string, RawTensor][], metadata: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  const bodies: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (count !== t.data.length) throw new Error(`internal: tensor ${name} has ${t.data.length} values for shape ${formatShape(t.shape)}`);
+    const body = bytesOf(t);
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + body.length] };
+    bodies.push(body);
+    offset += body.length;
+  }
+  const encoded = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(encoded.length / 8) * 8;
+  const out = new Uint8Array(8 + padded + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, padded, true);
+  view.setUint32(4, 0, true);
+  out.set(encoded, 8);
+  out.fill(0x20, 8 + encoded.length, 8 + padded);
+  let at = 8 + padded;
+  for (const body of bodies) {
+    out.set(body, at);
+    at += body.length;
+  }
+  return out;
+}
+
+/** Concatenated copies of equally long arrays. */
+function stack(arrays: Float32Array[]): Float32Array {
+  const len = arrays.length ? arrays[0].length : 0;
+  const out = new Float32Array(arrays.length * len);
+  arrays.forEach((a, i) => out.set(a, i * len));
+  return out;
+}
+
+/** Whether every feature of every instance has one p (then S per instance is meaningful). */
+export function perInstanceSparsity(cfg: NormalizedConfig): (number | null)[] {
+  return cfg.p.map((row) => (row.every((x) => x === row[0]) ? 1 - row[0] : null));
+}
+
+/** The model file of a training result (complete or a checkpoint). */
+export function encodeModel(result: TrainResult, tegumVersion: string): Uint8Array {
+  const cfg = result.config;
+  const { n, m, instances: I } = cfg;
+  const tensors: [string, RawTensor][] = [["W", { dtype: "F32", shape: [I, m, n], data: stack(result.instances.map((x) => x.W)) }]];
+  if (cfg.model === "abs") tensors.push(["W2", { dtype: "F32", shape: [I, n, m], data: stack(result.instances.map((x) => x.W2!)) }]);
+  tensors.push(["b", { dtype: "F32", shape: [I, n], data: stack(result.instances.map((x) => x.b)) }]);
+  if (result.step > 0) tensors.push(["loss", { dtype: "F32", shape: [I, result.step], data: stack(result.instances.map((x) => x.loss)) }]);
+  tensors.push(["feature_probability", { dtype: "F32", shape: [I, n], data: Float32Array.from(cfg.p.flat()) }]);
+  tensors.push(["importance", { dtype: "F32", shape: [I, n], data: Float32Array.from(cfg.importance.flat()) }]);
+  const state = serializeState(result.state);
+  tensors.push(["training_state", { dtype: "U8", shape: [state.length], data: state }]);
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return encodeSafetensors(tensors, {
+    format: MODEL_FORMAT,
+    format_version: MODEL_FORMAT_VERSION,
+    layout: "hidden-by-features",
+    config: JSON.stringify(cfg),
+    step: String(result.step),
+    steps: String(cfg.steps),
+    complete: String(result.step >= cfg.steps),
+    replica: JSON.stringify(result.instances.map((x) => x.replica)),
+    final_loss: JSON.stringify(result.instances.map((x) => finite(x.finalLoss))),
+    tegum_version: tegumVersion,
+  });
+}
+
+// ————— reading —————
+
+export interface TegumFile {
+  kind: "model" | "shard";
+  metadata: Record<string, string>;
+  st: SafetensorsFile;
+  /** The raw bytes of a U8 tensor (read straight from the file). */
+  rawBytes(name: string): Uint8Array;
+  /** An F32 tensor's values, bit for bit (NaN payloads included), read straight from the file. */
+  rawF32(name: string): Float32Array;
+}
+
+/** Byte offset of the data buffer of a safetensors file. */
+function bufferStart(src: ByteSource): number {
+  const pre = src.read(0, 8);
+  return 8 + ((pre[0] | (pre[1] << 8) | (pre[2] << 16)) + pre[3] * 0x1000000);
+}
+
+/**
+ * The tegum metadata of a `.safetensors` file, or null when it is some other file (another format,
+ * or a safetensors file not written by tegum). Bad safetensors are a TegumError naming `label`.
+ */
+export function openTegumFile(input: Uint8Array | ByteSource, label: string): TegumFile | null {
+  const src = input instanceof Uint8Array ? byteSource(input) : input;
+  if (src.size < 9) return null;
+  const head = src.read(0, 9);
+  if (!(head[8] === 0x7b && head[6] === 0 && head[7] === 0)) return null;
+  const st = readSafetensors(src, label);
+  const format = st.metadata.format;
+  if (format !== MODEL_FORMAT && format !== SHARD_FORMAT) return null;
+  if (st.metadata.format_version !== MODEL_FORMAT_VERSION) {
+    throw new TegumError(`${label}: ${format} format version ${JSON.stringify(st.metadata.format_version)} is not supported (this tegum reads version ${MODEL_FORMAT_VERSION})`, "file");
+  }
+  const start = bufferStart(src);
+  return {
+    kind: format === MODEL_FORMAT ? "model" : "shard",
+    metadata: st.metadata,
+    st,
+    rawBytes(name) {
+      const e = st.entries.get(name);
+      if (!e) throw new TegumError(`${label}: the ${format} file has no tensor ${JSON.stringify(name)}`, "file");
+      if (e.dtype !== "U8") throw new TegumError(`${label}: tensor ${JSON.stringify(name)} is ${e.dtype}, expected U8`, "file");
+      return src.read(start + e.dataOffsets[0], e.dataOffsets[1] - e.dataOffsets[0]).slice();
+    },
+    rawF32(name) {
+      const e = st.entries.get(name);
+      if (!e) throw new TegumError(`${label}: the ${format} file has no tensor ${JSON.stringify(name)}`, "file");
+      if (e.dtype !== "F32") throw new TegumError(`${label}: tensor ${JSON.stringify(name)} is ${e.dtype}, expected F32`, "file");
+      const bytes = src.read(start + e.dataOffsets[0], e.dataOffsets[1] - e.dataOffsets[0]);
+      if (littleEndian) return new Float32Array(bytes.slice().buffer);
+      const out = new Float32Array(bytes.length / 4);
+      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let i = 0; i < out.length; i++) out[i] = dv.getFloat32(4 * i, true);
+      return out;
+    },
+  };
+}
+
+/** The training state of a tegum model file (a TegumError naming `label` if missing or corrupt). */
+export function modelState(file: TegumFile, label: string): TrainState {
+  if (file.kind !== "model") throw new TegumError(`${label}: is a sweep shard, not a model; combine shards with tegum merge`, "file");
+  const bytes = file.rawBytes("training_state");
+  try {
+    return deserializeState(bytes);
+  } catch (e) {
+    if (e instanceof TegumError) throw new TegumError(`${label}: the training state is not valid (${e.message})`, "file");
+    throw e;
+  }
+}
+
+// ————— shards —————
+
+const RUN_ARRAYS = ["W", "W2", "b", "mW", "vW", "mW2", "vW2", "mb", "vb"] as const;
+
+export interface ShardInfo {
+  config: NormalizedConfig;
+  /** Canonical JSON of the config (compared across shards). */
+  configJson: string;
+  index: number;
+  count: number;
+  /** Instances [lo, hi). */
+  lo: number;
+  hi: number;
+  step: number;
+}
+
+/** A shard file: metadata and the runs of instances [lo, hi) (run order instance·seeds + replica). */
+export function encodeShard(info: Omit<ShardInfo, "configJson">, runs: RunParams[], loss: Float32Array[], tegumVersion: string): Uint8Array {
+  const cfg = info.config;
+  const { n, m } = cfg;
+  const R = runs.length;
+  const tensors: [string, RawTensor][] = [];
+  for (const k of RUN_ARRAYS) {
+    if (k.includes("2") && cfg.model !== "abs") continue;
+    const shape = k === "b" || k === "mb" || k === "vb" ? [R, n] : k.includes("2") ? [R, n, m] : [R, m, n];
+    tensors.push([`runs.${k}`, { dtype: "F32", shape, data: stack(runs.map((r) => r[k]!)) }]);
+  }
+  tensors.push(["runs.loss", { dtype: "F32", shape: [R, cfg.steps], data: stack(loss) }]);
+  return encodeSafetensors(tensors, {
+    format: SHARD_FORMAT,
+    format_version: MODEL_FORMAT_VERSION,
+    config: JSON.stringify(cfg),
+    shard: `${info.index}/${info.count}`,
+    instances: JSON.stringify([info.lo, info.hi]),
+    step: String(info.step),
+    tegum_version: tegumVersion,
+  });
+}
+
+/** The metadata of a shard (a TegumError naming `label` when inconsistent). */
+export function shardInfo(file: TegumFile, label: string): ShardInfo {
+  const bad = (what: string): never => {
+    throw new TegumError(`${label}: not a valid tegum sweep shard (${what})`, "file");
+  };
+  if (file.kind !== "shard") bad("it is a model file, not a shard");
+  const md = file.metadata;
+  let config: NormalizedConfig;
+  let range: unknown;
+  try {
+    config = JSON.parse(md.config) as NormalizedConfig;
+    range = JSON.parse(md.instances);
+  } catch {
+    return bad("its metadata is not valid JSON");
+  }
+  const shard = /^(\d+)\/(\d+)$/.exec(md.shard ?? "");
+  if (!shard) bad("metadata shard must be i/N");
+  if (!Array.isArray(range) || range.length !== 2 || !range.every((x) => Number.isInteger(x))) bad("metadata instances must be [lo, hi]");
+  const step = Number(md.step);
+  if (!Number.isInteger(step)) bad("metadata step must be an integer");
+  const [lo, hi] = range as [number, number];
+  return { config, configJson: md.config, index: Number(shard![1]), count: Number(shard![2]), lo, hi, step };
+}
+
+/** The runs (params and loss) stored in a shard, checked against its config. */
+export function shardRuns(file: TegumFile, info: ShardInfo, label: string): { runs: RunParams[]; loss: Float32Array[] } {
+  const cfg = info.config;
+  const { n, m } = cfg;
+  const R = (info.hi - info.lo) * cfg.seeds;
+  const abs = cfg.model === "abs";
+  const get = (name: string, shape: number[]): Float32Array => {
+    const e = file.st.entries.get(name);
+    if (!e) throw new TegumError(`${label}: not a valid tegum sweep shard (no tensor ${name})`, "file");
+    if (e.dtype !== "F32" || e.shape.join() !== shape.join()) {
+      throw new TegumError(`${label}: not a valid tegum sweep shard (${name} is ${e.dtype} ${formatShape(e.shape)}, expected F32 ${formatShape(shape)})`, "file");
+    }
+    return file.rawF32(name);
+  };
+  const arrays: Partial<Record<(typeof RUN_ARRAYS)[number], Float32Array>> = {};
+  for (const k of RUN_ARRAYS) {
+    if (k.includes("2") && !abs) continue;
+    arrays[k] = get(`runs.${k}`, k === "b" || k === "mb" || k === "vb" ? [R, n] : k.includes("2") ? [R, n, m] : [R, m, n]);
+  }
+  const lossAll = get("runs.loss", [R, cfg.steps]);
+  const runs: RunParams[] = [];
+  const loss: Float32Array[] = [];
+  for (let r = 0; r < R; r++) {
+    const part = (k: (typeof RUN_ARRAYS)[number]) => {
+      const a = arrays[k];
+      if (!a) return null;
+      const per = a.length / R;
+      return a.slice(r * per, (r + 1) * per);
+    };
+    runs.push({ W: part("W")!, W2: part("W2"), b: part("b")!, mW: part("mW")!, vW: part("vW")!, mW2: part("mW2"), vW2: part("vW2"), mb: part("mb")!, vb: part("vb")! });
+    loss.push(lossAll.slice(r * cfg.steps, (r + 1) * cfg.steps));
+  }
+  return { runs, loss };
+}
