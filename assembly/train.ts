@@ -187,7 +187,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 export function trainScratchBytes(ctx: usize): usize {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
   const rows = slotBytes(np, mp) * R + <usize>(np * 8 + mp * 4 + 32 + m * np * 4);
-  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32);
+  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64);
   return accBytes(n, np, mp) + max(rows, lanes);
 }
 
@@ -213,6 +213,16 @@ const COMPACT = memory.data<u8>([
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
 ]);
 
+// Vector constants, loaded from memory once per function: V8 rematerialises a v128.const at every use
+// inside a loop (up to 5 instructions), binaryen would fold a local initialised from v128.const back.
+const LANE_CONST = memory.data<u32>([
+  0x33800000, 0x33800000, 0x33800000, 0x33800000, // 2^-24
+  0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 1
+  0x5bd1e995, 0x5bd1e995, 0x5bd1e995, 0x5bd1e995, // row salt
+  0, 1, 2, 3, // iota
+  4, 4, 4, 4, // four
+]);
+
 // ---- sampling (row kernel) ----------------------------------------------------------------------
 
 /**
@@ -227,14 +237,14 @@ const COMPACT = memory.data<u8>([
   let cnt = 0;
   if (ASC_FEATURE_SIMD) {
     const vrp = i32x4.splat(rp), vrv = i32x4.splat(rv);
-    const scale = f32x4.splat(5.9604644775390625e-8);
-    const one = f32x4.splat(1);
-    const iota = i32x4(0, 1, 2, 3);
+    const k1 = v128.load(MIX_K), k2 = v128.load(MIX_K, 16);
+    const scale = v128.load(LANE_CONST), one = v128.load(LANE_CONST, 16), four = v128.load(LANE_CONST, 64);
+    let cv = v128.load(LANE_CONST, 48); // c + (0, 1, 2, 3)
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
-      const p = mix32x4(i32x4.add(vrp, v128.load(lead + o)));
+      const p = mix32x4k(i32x4.add(vrp, v128.load(lead + o)), k1, k2);
       const pres = v128.or(i32x4.lt_s(i32x4.sub(p, v128.load(lo + o)), v128.load(width + o)), v128.load(always + o));
-      const w = mix32x4(i32x4.add(vrv, v128.load(feat + o)));
+      const w = mix32x4k(i32x4.add(vrv, v128.load(feat + o)), k1, k2);
       let x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(w, 8)), scale);
       let t = x;
       if (abs) {
@@ -245,9 +255,10 @@ const COMPACT = memory.data<u8>([
       const mask = i32x4.bitmask(pres);
       const sh = v128.load(COMPACT + (<usize>mask << 4));
       const at = <usize>cnt << 2;
-      v128.store(idx + at, i8x16.swizzle(i32x4.add(iota, i32x4.splat(c)), sh));
+      v128.store(idx + at, i8x16.swizzle(cv, sh));
       v128.store(val + at, i8x16.swizzle(x, sh));
       cnt += popcnt(mask);
+      cv = i32x4.add(cv, four);
     }
   } else {
     for (let f = 0; f < np; f++) {
@@ -512,8 +523,9 @@ function backwardRow(
   const rowBytes = <usize>mp << 2;
   let na = 0;
   if (ASC_FEATURE_SIMD) {
-    const zero = f32x4.splat(0);
-    const iota = i32x4(0, 1, 2, 3);
+    const four = v128.load(LANE_CONST, 64);
+    const zero = i32x4.sub(four, four);
+    let cv = v128.load(LANE_CONST, 48); // c + (0, 1, 2, 3)
     let ln = v128.load(lq);
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
@@ -527,9 +539,10 @@ function backwardRow(
       const mask = i32x4.bitmask(f32x4.ne(g, zero));
       const sh = v128.load(COMPACT + (<usize>mask << 4));
       const at = <usize>na << 2;
-      v128.store(act + at, i8x16.swizzle(i32x4.add(iota, i32x4.splat(c)), sh));
+      v128.store(act + at, i8x16.swizzle(cv, sh));
       v128.store(gact + at, i8x16.swizzle(g, sh));
       na += popcnt(mask);
+      cv = i32x4.add(cv, four);
     }
     v128.store(lq, ln);
     if (upto < 3) return;
@@ -640,13 +653,6 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 
 // ---- lane kernel (SIMD build only): four rows in the four lanes --------------------------------
 
-const LANE_CONST = memory.data<u32>([
-  0x33800000, 0x33800000, 0x33800000, 0x33800000, // 2^-24
-  0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 1
-  0x5bd1e995, 0x5bd1e995, 0x5bd1e995, 0x5bd1e995, // row salt
-  0, 1, 2, 3,
-]);
-
 /**
  * Samples the features of rows r0 … r0+3 into xin (signed inputs) and, for the abs model, xt
  * (targets |x|); `ft` is the interleaved per-feature table {lead, loB, widthB, always, feat} (32 bytes
@@ -682,11 +688,11 @@ const LANE_CONST = memory.data<u32>([
   return nin;
 }
 
-/** hpre/h for hidden units kb … kb+nk−1 (nk ≤ 4) of a group, over the live inputs. */
+/** hpre/h for hidden units kb … kb+nk−1 (nk ≤ 8, in registers) of a group, over the live inputs. */
 // @ts-ignore: decorator
 @inline function lanesEncode(enc: usize, mpb: usize, xin: usize, liveIn: usize, nin: i32, hpre: usize, h: usize, kb: i32, nk: i32, hidRelu: bool): void {
   const zero = f32x4.splat(0);
-  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
   const base = enc + (<usize>kb << 2);
   for (let t = 0; t < nin; t++) {
     const f = <usize>load<i32>(liveIn + (<usize>t << 2));
@@ -696,6 +702,10 @@ const LANE_CONST = memory.data<u32>([
     if (nk > 1) a1 = f32x4.add(a1, f32x4.mul(x, v128.load32_splat(e, 4)));
     if (nk > 2) a2 = f32x4.add(a2, f32x4.mul(x, v128.load32_splat(e, 8)));
     if (nk > 3) a3 = f32x4.add(a3, f32x4.mul(x, v128.load32_splat(e, 12)));
+    if (nk > 4) a4 = f32x4.add(a4, f32x4.mul(x, v128.load32_splat(e, 16)));
+    if (nk > 5) a5 = f32x4.add(a5, f32x4.mul(x, v128.load32_splat(e, 20)));
+    if (nk > 6) a6 = f32x4.add(a6, f32x4.mul(x, v128.load32_splat(e, 24)));
+    if (nk > 7) a7 = f32x4.add(a7, f32x4.mul(x, v128.load32_splat(e, 28)));
   }
   const o = <usize>kb << 4;
   v128.store(hpre + o, a0);
@@ -712,9 +722,25 @@ const LANE_CONST = memory.data<u32>([
     v128.store(hpre + o, a3, 48);
     v128.store(h + o, hidRelu ? f32x4.max(a3, zero) : a3, 48);
   }
+  if (nk > 4) {
+    v128.store(hpre + o, a4, 64);
+    v128.store(h + o, hidRelu ? f32x4.max(a4, zero) : a4, 64);
+  }
+  if (nk > 5) {
+    v128.store(hpre + o, a5, 80);
+    v128.store(h + o, hidRelu ? f32x4.max(a5, zero) : a5, 80);
+  }
+  if (nk > 6) {
+    v128.store(hpre + o, a6, 96);
+    v128.store(h + o, hidRelu ? f32x4.max(a6, zero) : a6, 96);
+  }
+  if (nk > 7) {
+    v128.store(hpre + o, a7, 112);
+    v128.store(h + o, hidRelu ? f32x4.max(a7, zero) : a7, 112);
+  }
 }
 
-/** out_i (+)= Σ_{k in kb…kb+nk−1} h_k·dec[i][k] for all i, starting from b_i when kb = 0 (h in registers). */
+/** out_i (+)= Σ_{k in kb…kb+nk−1} h_k·dec[i][k] for all i (nk ≤ 8), from b_i when kb = 0 (h in registers). */
 // @ts-ignore: decorator
 @inline function lanesDecode(n: i32, dec: usize, mpb: usize, b: usize, h: usize, out: usize, kb: i32, nk: i32): void {
   const ho = <usize>kb << 4;
@@ -722,6 +748,10 @@ const LANE_CONST = memory.data<u32>([
   const h1 = nk > 1 ? v128.load(h + ho, 16) : h0;
   const h2 = nk > 2 ? v128.load(h + ho, 32) : h0;
   const h3 = nk > 3 ? v128.load(h + ho, 48) : h0;
+  const h4 = nk > 4 ? v128.load(h + ho, 64) : h0;
+  const h5 = nk > 5 ? v128.load(h + ho, 80) : h0;
+  const h6 = nk > 6 ? v128.load(h + ho, 96) : h0;
+  const h7 = nk > 7 ? v128.load(h + ho, 112) : h0;
   let d = dec + (<usize>kb << 2);
   for (let i = 0; i < n; i++) {
     const op = out + (<usize>i << 4);
@@ -730,6 +760,10 @@ const LANE_CONST = memory.data<u32>([
     if (nk > 1) a = f32x4.add(a, f32x4.mul(h1, v128.load32_splat(d, 4)));
     if (nk > 2) a = f32x4.add(a, f32x4.mul(h2, v128.load32_splat(d, 8)));
     if (nk > 3) a = f32x4.add(a, f32x4.mul(h3, v128.load32_splat(d, 12)));
+    if (nk > 4) a = f32x4.add(a, f32x4.mul(h4, v128.load32_splat(d, 16)));
+    if (nk > 5) a = f32x4.add(a, f32x4.mul(h5, v128.load32_splat(d, 20)));
+    if (nk > 6) a = f32x4.add(a, f32x4.mul(h6, v128.load32_splat(d, 24)));
+    if (nk > 7) a = f32x4.add(a, f32x4.mul(h7, v128.load32_splat(d, 28)));
     v128.store(op, a);
     d += mpb;
   }
@@ -753,7 +787,15 @@ const LANE_CONST = memory.data<u32>([
   return v128.and(f32x4.mul(ie, err), any);
 }
 
-/** gh for hidden units kb … kb+nk−1 over the live outputs, GD updates, mask, then GE over live inputs. */
+// @ts-ignore: decorator
+@inline function rmw(acc: usize, off: usize, x: v128, a: v128): void {
+  v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(x, a)));
+}
+
+/**
+ * gh for hidden units kb … kb+nk−1 (nk ≤ 8) over the live outputs with GD updates (h from memory),
+ * the hidden-ReLU mask, then GE over the live inputs.
+ */
 // @ts-ignore: decorator
 @inline function lanesBackward(
   dec: usize, mpb: usize, gbuf: usize, liveOut: usize, nout: i32, xin: usize, liveIn: usize, nin: i32,
@@ -761,11 +803,8 @@ const LANE_CONST = memory.data<u32>([
 ): void {
   const zero = f32x4.splat(0);
   const ho = <usize>kb << 4;
-  const h0 = v128.load(h + ho);
-  const h1 = nk > 1 ? v128.load(h + ho, 16) : zero;
-  const h2 = nk > 2 ? v128.load(h + ho, 32) : zero;
-  const h3 = nk > 3 ? v128.load(h + ho, 48) : zero;
-  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const hb = h + ho;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
   const dbase = dec + (<usize>kb << 2);
   const accRow = mpb << 2; // bytes per (i, ·) row of interleaved accumulators: mp v128
   for (let t = 0; t < nout; t++) {
@@ -774,34 +813,107 @@ const LANE_CONST = memory.data<u32>([
     const d = dbase + i * mpb;
     const acc = gd + i * accRow + ho;
     a0 = f32x4.add(a0, f32x4.mul(g, v128.load32_splat(d)));
-    v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(g, h0)));
+    rmw(acc, 0, g, v128.load(hb));
     if (nk > 1) {
       a1 = f32x4.add(a1, f32x4.mul(g, v128.load32_splat(d, 4)));
-      v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(g, h1)), 16);
+      rmw(acc, 16, g, v128.load(hb, 16));
     }
     if (nk > 2) {
       a2 = f32x4.add(a2, f32x4.mul(g, v128.load32_splat(d, 8)));
-      v128.store(acc, f32x4.add(v128.load(acc, 32), f32x4.mul(g, h2)), 32);
+      rmw(acc, 32, g, v128.load(hb, 32));
     }
     if (nk > 3) {
       a3 = f32x4.add(a3, f32x4.mul(g, v128.load32_splat(d, 12)));
-      v128.store(acc, f32x4.add(v128.load(acc, 48), f32x4.mul(g, h3)), 48);
+      rmw(acc, 48, g, v128.load(hb, 48));
+    }
+    if (nk > 4) {
+      a4 = f32x4.add(a4, f32x4.mul(g, v128.load32_splat(d, 16)));
+      rmw(acc, 64, g, v128.load(hb, 64));
+    }
+    if (nk > 5) {
+      a5 = f32x4.add(a5, f32x4.mul(g, v128.load32_splat(d, 20)));
+      rmw(acc, 80, g, v128.load(hb, 80));
+    }
+    if (nk > 6) {
+      a6 = f32x4.add(a6, f32x4.mul(g, v128.load32_splat(d, 24)));
+      rmw(acc, 96, g, v128.load(hb, 96));
+    }
+    if (nk > 7) {
+      a7 = f32x4.add(a7, f32x4.mul(g, v128.load32_splat(d, 28)));
+      rmw(acc, 112, g, v128.load(hb, 112));
     }
   }
   if (hidRelu) {
-    a0 = v128.and(a0, f32x4.gt(v128.load(hpre + ho), zero));
-    if (nk > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hpre + ho, 16), zero));
-    if (nk > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hpre + ho, 32), zero));
-    if (nk > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hpre + ho, 48), zero));
+    const hp = hpre + ho;
+    a0 = v128.and(a0, f32x4.gt(v128.load(hp), zero));
+    if (nk > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hp, 16), zero));
+    if (nk > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hp, 32), zero));
+    if (nk > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hp, 48), zero));
+    if (nk > 4) a4 = v128.and(a4, f32x4.gt(v128.load(hp, 64), zero));
+    if (nk > 5) a5 = v128.and(a5, f32x4.gt(v128.load(hp, 80), zero));
+    if (nk > 6) a6 = v128.and(a6, f32x4.gt(v128.load(hp, 96), zero));
+    if (nk > 7) a7 = v128.and(a7, f32x4.gt(v128.load(hp, 112), zero));
   }
   for (let t = 0; t < nin; t++) {
     const f = <usize>load<i32>(liveIn + (<usize>t << 2));
     const x = v128.load(xin + (f << 4));
     const acc = ge + f * accRow + ho;
-    v128.store(acc, f32x4.add(v128.load(acc), f32x4.mul(x, a0)));
-    if (nk > 1) v128.store(acc, f32x4.add(v128.load(acc, 16), f32x4.mul(x, a1)), 16);
-    if (nk > 2) v128.store(acc, f32x4.add(v128.load(acc, 32), f32x4.mul(x, a2)), 32);
-    if (nk > 3) v128.store(acc, f32x4.add(v128.load(acc, 48), f32x4.mul(x, a3)), 48);
+    rmw(acc, 0, x, a0);
+    if (nk > 1) rmw(acc, 16, x, a1);
+    if (nk > 2) rmw(acc, 32, x, a2);
+    if (nk > 3) rmw(acc, 48, x, a3);
+    if (nk > 4) rmw(acc, 64, x, a4);
+    if (nk > 5) rmw(acc, 80, x, a5);
+    if (nk > 6) rmw(acc, 96, x, a6);
+    if (nk > 7) rmw(acc, 112, x, a7);
+  }
+}
+
+/** Encode, decode, outputs and backward of one group for hidden units in blocks of ≤ 8 (nk = m ≤ 8: one pass). */
+// @ts-ignore: decorator
+@inline function lanesGroup(
+  n: i32, m: i32, nk: i32, enc: usize, dec: usize, b: usize, imp: usize, mpb: usize, xin: usize, xt: usize,
+  liveIn: usize, nin: i32, liveOut: usize, hpre: usize, h: usize, out: usize, gbuf: usize, gbAcc: usize,
+  gd: usize, ge: usize, any: v128, zero: v128, lAcc4: usize, outRelu: bool, hidRelu: bool, upto: i32,
+): void {
+  // nk = 8 means "blocks of 8, then the remainder" (m > 8, only when the lane kernel is forced).
+  let kb = 0;
+  if (nk < 8) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, 0, nk, hidRelu);
+  else {
+    for (; kb + 8 <= m; kb += 8) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 8, hidRelu);
+    for (; kb < m; kb++) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 1, hidRelu);
+  }
+  if (nk < 8) lanesDecode(n, dec, mpb, b, h, out, 0, nk);
+  else {
+    for (kb = 0; kb + 8 <= m; kb += 8) lanesDecode(n, dec, mpb, b, h, out, kb, 8);
+    for (; kb < m; kb++) lanesDecode(n, dec, mpb, b, h, out, kb, 1);
+  }
+  let l0 = v128.load(lAcc4), l1 = v128.load(lAcc4, 16), l2 = v128.load(lAcc4, 32), l3 = v128.load(lAcc4, 48);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    l0 = f32x4.add(l0, lanesOutput(i, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+    l1 = f32x4.add(l1, lanesOutput(i + 1, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+    l2 = f32x4.add(l2, lanesOutput(i + 2, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+    l3 = f32x4.add(l3, lanesOutput(i + 3, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+  }
+  if (i < n) l0 = f32x4.add(l0, lanesOutput(i, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+  if (i + 1 < n) l1 = f32x4.add(l1, lanesOutput(i + 1, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+  if (i + 2 < n) l2 = f32x4.add(l2, lanesOutput(i + 2, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+  v128.store(lAcc4, l0);
+  v128.store(lAcc4, l1, 16);
+  v128.store(lAcc4, l2, 32);
+  v128.store(lAcc4, l3, 48);
+  if (upto < 3) return;
+  let nout = 0;
+  for (i = 0; i < n; i++) {
+    store<i32>(liveOut + (<usize>nout << 2), i);
+    nout += <i32>(i32x4.bitmask(f32x4.ne(v128.load(gbuf + (<usize>i << 4)), zero)) != 0);
+  }
+  if (nk < 8) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, 0, nk, hidRelu);
+  else {
+    for (kb = 0; kb + 8 <= m; kb += 8) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 8, hidRelu);
+    for (; kb < m; kb++) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 1, hidRelu);
   }
 }
 
@@ -839,10 +951,13 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   const zero = i32x4.sub(k1, k1);
   const scale = v128.load(LANE_CONST), one = v128.load(LANE_CONST, 16), salt = v128.load(LANE_CONST, 32), iota = v128.load(LANE_CONST, 48);
   const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
-  let l0 = zero, l1 = zero, l2 = zero, l3 = zero;
+  const lAcc4 = ft + (<usize>n << 5); // c-major loss lanes during the loop
+  v128.store(lAcc4, zero);
+  v128.store(lAcc4, zero, 16);
+  v128.store(lAcc4, zero, 32);
+  v128.store(lAcc4, zero, 48);
   let empty = zero;
-  const n4 = n & ~3;
-  const rest = m & 3, mFull = m - rest;
+  const nkSel = m < 8 ? m : 8;
   for (let r0 = 0; r0 < batch; r0 += 4) {
     const rows = i32x4.add(i32x4.splat(r0), iota);
     const valid = i32x4.lt_s(rows, vbatch);
@@ -855,36 +970,19 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
     // any ⊆ valid; empty rows are the valid lanes with nothing present.
     empty = i32x4.sub(empty, v128.andnot(valid, any));
     if (upto < 2 || nin == 0) continue;
-    let kb = 0;
-    for (; kb < mFull; kb += 4) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 4, hidRelu);
-    if (rest == 1) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 1, hidRelu);
-    else if (rest == 2) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 2, hidRelu);
-    else if (rest == 3) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 3, hidRelu);
-    for (kb = 0; kb < mFull; kb += 4) lanesDecode(n, dec, mpb, b, h, out, kb, 4);
-    if (rest == 1) lanesDecode(n, dec, mpb, b, h, out, kb, 1);
-    else if (rest == 2) lanesDecode(n, dec, mpb, b, h, out, kb, 2);
-    else if (rest == 3) lanesDecode(n, dec, mpb, b, h, out, kb, 3);
-    let i = 0;
-    for (; i < n4; i += 4) {
-      l0 = f32x4.add(l0, lanesOutput(i, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
-      l1 = f32x4.add(l1, lanesOutput(i + 1, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
-      l2 = f32x4.add(l2, lanesOutput(i + 2, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
-      l3 = f32x4.add(l3, lanesOutput(i + 3, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
+    // One specialised copy per hidden width m ≤ 7; 8 = blocks of 8 (+ single units) for any larger m.
+    switch (nkSel) {
+      case 1: lanesGroup(n, m, 1, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
+      case 2: lanesGroup(n, m, 2, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
+      case 3: lanesGroup(n, m, 3, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
+      case 4: lanesGroup(n, m, 4, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
+      case 5: lanesGroup(n, m, 5, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
+      case 6: lanesGroup(n, m, 6, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
+      case 7: lanesGroup(n, m, 7, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
+      default: lanesGroup(n, m, 8, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto);
     }
-    if (i < n) l0 = f32x4.add(l0, lanesOutput(i, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
-    if (i + 1 < n) l1 = f32x4.add(l1, lanesOutput(i + 1, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
-    if (i + 2 < n) l2 = f32x4.add(l2, lanesOutput(i + 2, out, xt, imp, any, zero, gbAcc, gbuf, outRelu));
-    if (upto < 3) continue;
-    let nout = 0;
-    for (i = 0; i < n; i++) {
-      store<i32>(liveOut + (<usize>nout << 2), i);
-      nout += <i32>(i32x4.bitmask(f32x4.ne(v128.load(gbuf + (<usize>i << 4)), zero)) != 0);
-    }
-    for (kb = 0; kb < mFull; kb += 4) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 4, hidRelu);
-    if (rest == 1) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 1, hidRelu);
-    else if (rest == 2) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 2, hidRelu);
-    else if (rest == 3) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, kb, 3, hidRelu);
   }
+  const l0 = v128.load(lAcc4), l1 = v128.load(lAcc4, 16), l2 = v128.load(lAcc4, 32), l3 = v128.load(lAcc4, 48);
   // L[q][c] (q-major) from the c-major lanes; empty counts.
   const t0 = v128.shuffle<f32>(l0, l1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(l2, l3, 0, 4, 1, 5);
   const t2 = v128.shuffle<f32>(l0, l1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(l2, l3, 2, 6, 3, 7);

@@ -12,6 +12,8 @@ export interface WorkerHandle {
   readonly failed: boolean;
   /** Lets an idle worker not keep the process alive (Node), or undoes it. */
   ref(on: boolean): void;
+  /** Whether an idle worker can be kept without holding the process open. */
+  readonly poolable: boolean;
 }
 
 type Listener = (data: unknown) => void;
@@ -21,6 +23,7 @@ interface RawWorker {
   onError(fn: (error: unknown) => void): void;
   terminate(): void;
   ref(on: boolean): void;
+  poolable: boolean;
 }
 
 const hasWebWorker = () => typeof (globalThis as { Worker?: unknown }).Worker === "function";
@@ -38,7 +41,12 @@ async function spawn(): Promise<RawWorker | null> {
   if (hasWebWorker()) {
     // Written literally so that bundlers (Vite, webpack) emit the worker file.
     const w = new Worker(new URL("./train-worker.js", import.meta.url), { type: "module" });
+    // Bun's Worker has unref(); Deno's cannot be unref'd (an idle one would keep the process alive);
+    // a browser page does not exit, so idle workers there are fine.
+    const unref = (w as unknown as { unref?: () => void; ref?: () => void });
+    const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
     return {
+      poolable: !isDeno && (typeof unref.unref === "function" || typeof (globalThis as { document?: unknown }).document !== "undefined"),
       post: (m) => w.postMessage(m),
       onMessage: (fn) => w.addEventListener("message", (e) => fn((e as MessageEvent).data)),
       onError: (fn) => {
@@ -49,7 +57,7 @@ async function spawn(): Promise<RawWorker | null> {
         w.addEventListener("messageerror", (e) => fn(e));
       },
       terminate: () => w.terminate(),
-      ref: () => {},
+      ref: (on) => (on ? unref.ref?.() : unref.unref?.()),
     };
   }
   if (isNode()) {
@@ -62,6 +70,7 @@ async function spawn(): Promise<RawWorker | null> {
     }
     const w = new mod.Worker(new URL("./train-worker.js", import.meta.url));
     return {
+      poolable: true,
       post: (m) => w.postMessage(m),
       onMessage: (fn) => w.on("message", fn),
       onError: (fn) => {
@@ -99,6 +108,7 @@ function handle(raw: RawWorker): WorkerHandle {
       return failed !== null;
     },
     ref: (on) => raw.ref(on),
+    poolable: raw.poolable,
     request(message) {
       if (failed) return Promise.reject(failed);
       const id = nextId++;
@@ -121,7 +131,8 @@ function currentModule(): WebAssembly.Module | undefined {
 }
 
 // Idle workers, kept between calls so that the start-up (~50 ms each: spawn, import, compile) is paid
-// once. They hold no training state between calls and do not keep a Node process alive.
+// once. They hold no training state between calls and never keep a process alive: only workers that
+// can be unref'd (Node, Bun) or live in a page (browsers) are kept; Deno's are terminated after use.
 const idle: { backend: string; handle: WorkerHandle }[] = [];
 
 /**
@@ -152,7 +163,7 @@ export async function acquireWorkers(count: number): Promise<WorkerHandle[] | nu
 export function releaseWorkers(handles: WorkerHandle[]): void {
   const backend = core.backend();
   for (const h of handles) {
-    if (h.failed || backend === null) h.terminate();
+    if (h.failed || backend === null || !h.poolable) h.terminate();
     else {
       h.ref(false);
       idle.push({ backend, handle: h });

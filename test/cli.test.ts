@@ -148,6 +148,8 @@ describe("tegum (other commands)", () => {
     const all = await tegum("help");
     expect(all.code).toBe(0);
     for (const c of ["demo", "train", "analyze", "bundles", "phase", "report", "sweep", "merge", "help"]) expect(all.stdout).toContain(`  ${c} `);
+    for (const c of ["demo", "train", "phase", "report", "sweep", "merge"]) expect((await tegum(c, "--help")).stdout).toContain(`Usage: tegum ${c}`);
+    expect((await tegum("help", "train")).stdout).toMatch(/--anticorrelated[\s\S]*--snapshot-every[\s\S]*--resume FILE/);
     expect((await tegum()).stdout).toBe(all.stdout);
     const one = await tegum("analyze", "--help");
     expect(one.code).toBe(0);
@@ -157,17 +159,28 @@ describe("tegum (other commands)", () => {
     expect((await tegum("--version")).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it("says plainly which commands are not wired yet, after checking their flags", async () => {
-    for (const c of ["demo", "train", "phase", "merge"]) {
-      const r = await tegum(c, ...(c === "merge" ? ["x"] : []));
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`^tegum ${c}: not yet wired`));
-      expect(r.stdout).toBe("");
-    }
-    expect((await tegum("sweep", "cfg.json", "--shard", "1/4")).stderr).toMatch(/not yet wired/);
+  it("checks every command's flags before doing anything", async () => {
     expect((await tegum("train", "--features", "0")).code).toBe(2);
-    expect((await tegum("demo", "--bogus")).code).toBe(2);
+    expect((await tegum("demo", "--bogus")).stderr).toMatch(/^tegum: unknown flag --bogus for tegum demo; valid flags: --out, --steps/);
+    expect((await tegum("demo", "--seeds", "0")).code).toBe(2);
+    expect((await tegum("phase", "--problem", "4-2")).stderr).toMatch(/--problem must be one of 2-1, 3-2, all/);
+    expect((await tegum("sweep", "cfg.json", "--shard", "1of4")).stderr).toMatch(/--shard must be i\/N with 0 ≤ i < N/);
+    expect((await tegum("merge")).stderr).toMatch(/tegum merge needs SHARDS \(usage: tegum merge SHARDS\.\.\. \[flags\]\)/);
+    expect((await tegum("train", "--features", "5", "--hidden", "2", "--config", "c.json")).stderr).toMatch(/--config c\.json holds the whole configuration; --features cannot be combined with it/);
     expect(existsSync(join(dir, "tegum-report"))).toBe(false);
+    expect(existsSync(join(dir, "model.safetensors"))).toBe(false);
+  });
+
+  it("prints the analytic phase diagram in-process", async () => {
+    const r = await tegum("phase", "--problem", "3-2", "--densities", "1,0.01", "--importances", "0.1,10");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe([
+      "n = 3 features → m = 2 dimensions: the extra feature (importance r, the others 1) is · dropped, D dedicated, S in superposition",
+      "  p \\ r  0.1   10",
+      "   0.01    S    D",
+      "      1    ·    D",
+      "",
+    ].join("\n"));
   });
 
   it("refuses an invalid report.json", async () => {

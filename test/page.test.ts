@@ -3,8 +3,12 @@
 // is logged, not asserted), n = 5, m = 2, p = 0.05 forms a pentagon with the same weights digest as
 // training in Node, pause/resume is bit-exact, a slider moved mid-run restarts cleanly, a shared link
 // reproduces the run, and no console errors. Screenshot: test/artifacts/page.png.
-import { existsSync, mkdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digest, sweeps, train } from "../src/index.js";
@@ -56,13 +60,14 @@ describe("page settings", () => {
     expect(parseSets("1:1", 5).error).toMatch(/repeats/);
   });
 
-  it("prints the equivalent tegum train command; --sparsity 1−p gives p's sampling threshold", () => {
+  it("prints the equivalent tegum train command", () => {
     expect(cliCommand(DEFAULTS)).toBe("tegum train --features 5 --hidden 2 --instances 10 --p-falloff 20 --importance 0.9 --steps 10000 --seed 3 --out model.safetensors");
-    expect(cliCommand({ ...DEFAULTS, instances: 1 })).toContain("--instances 1 --sparsity 0.95 ");
-    // The sampler keeps p only as round(p·2³²): the CLI's p = 1 − S must round the same way.
-    for (const p of [...P_STOPS, 0.123456789, 0.0333, 0.999]) {
-      const S = Number(cliCommand({ ...DEFAULTS, instances: 1, p }).match(/--sparsity (\S+)/)![1]);
-      expect(Math.round((1 - S) * 2 ** 32), `p = ${p}`).toBe(Math.round(p * 2 ** 32));
+    expect(cliCommand({ ...DEFAULTS, instances: 1, seed: 0, seeds: 4, model: "abs", correlated: "0:1, 2:3", decay: 1 }))
+      .toBe("tegum train --features 5 --hidden 2 --model abs --instances 1 --p 0.05 --correlated 0:1,2:3 --steps 10000 --seed 0 --seeds 4 --out model.safetensors");
+    // Numbers read back as the same doubles (the CLI parses them with Number).
+    for (const p of [...P_STOPS, 0.123456789, 1 / 3]) {
+      const c = cliCommand({ ...DEFAULTS, p });
+      expect(Number(c.match(/--p-falloff (\S+)/)![1])).toBe(1 / p);
     }
     expect(instanceP({ ...DEFAULTS, instances: 1 })).toEqual([0.05]);
     expect(P_STOPS[nearestStop(0.05)]).toBe(0.05);
@@ -70,6 +75,27 @@ describe("page settings", () => {
     expect(P_STOPS[P_STOPS.length - 1]).toBe(0.001);
   });
 });
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Runs the page's `tegum train …` command (bin/tegum.js, built) into a temporary .json; digest(W, b) of every instance. */
+async function cliDigest(command: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "tegum-page-"));
+  try {
+    const args = command.trim().split(/\s+/).slice(2).map((a) => (a === "model.safetensors" ? join(dir, "model.json") : a));
+    await new Promise<void>((done, fail) =>
+      execFile(process.execPath, [join(ROOT, "bin", "tegum.js"), "train", ...args, "--no-bundles", "--progress", "never"], { cwd: dir, timeout: 60_000 }, (err, _out, stderr) =>
+        err ? fail(new Error(`${command}: ${err.message}\n${stderr}`)) : done()),
+    );
+    const file = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")) as { W: { shape: number[]; data: number[] }; b: { shape: number[]; data: number[] } };
+    const [I, m, n] = file.W.shape;
+    const parts: Float32Array[] = [];
+    for (let i = 0; i < I; i++) parts.push(Float32Array.from(file.W.data.slice(i * m * n, (i + 1) * m * n)), Float32Array.from(file.b.data.slice(i * n, (i + 1) * n)));
+    return digest(...parts);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const get = (url: string, path: string) =>
   new Promise<{ status: number; type: string | undefined; location: string | undefined }>((done, fail) => {
@@ -104,6 +130,12 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
       if (msg.type() === "error" || msg.type() === "warning") problems.push(`${msg.type()}: ${msg.text()}`);
     });
     page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+    // Main-thread tasks over 50 ms (the page must stay responsive while the worker trains).
+    await page.addInitScript(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: "longtask", buffered: true });
+    });
     page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
   });
   afterAll(async () => {
@@ -144,13 +176,18 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     expect(r.settings).toMatchObject({ n: 5, m: 2, instances: 10, p: 0.05, steps: 10_000, seed: 3 });
     await drawn(page);
     const backend = await page.evaluate(() => (window as unknown as { tegumPage: { backend: string } }).tegumPage.backend);
-    console.log(`[page] intro sweep (n=5, m=2, 10 instances, 10k steps, ${backend}) in Chromium: ${Math.round(r.trainMs!)} ms training in the worker, ${Math.round(r.wallMs!)} ms from Run to the last view (${Math.round(10_000 / (r.trainMs! / 1000))} steps/s)`);
+    const long = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    console.log(`[page] intro sweep (n=5, m=2, 10 instances, 10k steps, ${backend}) in Chromium: ${Math.round(r.trainMs!)} ms training in the worker, ${Math.round(r.wallMs!)} ms from Run to the last view (${Math.round(10_000 / (r.trainMs! / 1000))} steps/s); main thread: ${long.length} tasks over 50 ms, longest ${Math.round(Math.max(0, ...long))} ms`);
     // Every view drawn.
     for (const id of ["geometry", "gram", "norms", "dims", "loss", "structure", "summary", "strip"]) {
       expect(await page.locator(`#${id} svg, #${id} table, #${id} p`).count(), id).toBeGreaterThan(0);
     }
     expect(await page.locator("#strip .strip-item").count()).toBe(10);
     expect(await page.locator("#digest").textContent()).toBe(r.digest);
+    // The same weights as training in Node (one thread) — whatever threads the page used.
+    await use("simd");
+    const intro = await train({ n: 5, m: 2, instances: 10, p: sweeps.falloff(10, 20), importance: sweeps.geometric(5, 0.9), steps: 10_000, seed: 3 }, { workers: 0 });
+    expect(r.digest).toBe(digest(...intro.instances.flatMap((x) => [x.W, x.b])));
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL("page.png", ARTIFACTS).pathname, fullPage: true });
   }, 120_000);
@@ -181,6 +218,11 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     }
     expect(data.polytopes.map((p) => p.features)).toEqual([[0, 1, 2, 3, 4]]);
     expect(r.digest).toBe(await nodeDigest);
+    // The command the page shows trains the same weights with the CLI.
+    await drawn(page);
+    const command = (await page.textContent("#command"))!;
+    expect(command).toContain("--p 0.05");
+    expect(await cliDigest(command)).toBe(r.digest);
     expect(page.url()).toMatch(/[?&]I=1(&|$)/);
     expect(page.url()).toMatch(/[?&]p=0\.05(&|$)/);
   }, 90_000);
@@ -205,6 +247,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
   it("survives sliders moved mid-run: the run restarts with the new settings; Reset stops it", async () => {
     const before = await lastRunId();
     await page.fill("#steps", "40000"); // long enough to be mid-run for sure
+    await page.fill("#instances", "10"); // several runs: trained on the engine's threads where there are cores
     await page.click("#run");
     await page.waitForFunction((id) => {
       const r = (window as unknown as { tegumPage: { runs: Run[] } }).tegumPage.runs.find((x) => x.runId === id);
@@ -225,7 +268,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
       return r !== undefined && r.step >= 1000 && t.result !== null;
     }, id, { polling: 20, timeout: 60_000 });
     const r = (await runs()).find((x) => x.runId === id)!;
-    expect(r.settings).toMatchObject({ decay: 0.75, p: 0.03, steps: 40_000 });
+    expect(r.settings).toMatchObject({ decay: 0.75, p: 0.03, steps: 40_000, instances: 10 });
     expect(r.status).toBe("running");
     expect(await page.inputValue("#p")).toBe("0.03");
     expect(await page.inputValue("#decay")).toBe("0.75");

@@ -101,12 +101,12 @@ describe("report HTML", () => {
     }
   });
 
-  it("lists polytopes and bundles with a small projection each", () => {
+  it("lists polytopes and bundles with a small projection each, merging a bundle that is a whole polytope", () => {
     const s = section(html, "geometry");
     const table = s.slice(s.indexOf('data-table="geometry"'));
-    expect(table.match(/<tr><td>/g)).toHaveLength(3); // tetrahedron, digon, tetrahedron bundle
-    expect(table).toContain("tetrahedron");
-    expect(table.match(/aria-label="2-D projection of/g)).toHaveLength(3);
+    expect(table.match(/<div class="set"/g)).toHaveLength(2); // tetrahedron (factor and bundle), digon
+    expect(table).toMatch(/<strong>tetrahedron<\/strong> \{0 1 2 3\}<br><span class="muted">rank 3 · tegum factor and bundle/);
+    expect(table.match(/aria-label="2-D projection of/g)).toHaveLength(2);
   });
 
   it("escapes every text it is given", () => {
@@ -249,5 +249,38 @@ describe("projections", () => {
         for (const p of inst.polytopes) expect(project2d(p.features.map((i) => inst.W.map((r) => r[i]))).every((q) => Number.isFinite(q.x + q.y))).toBe(true);
       }
     }
+  });
+});
+
+describe("phase diagrams in the report", () => {
+  const D = "dropped", E = "dedicated", S = "superposed";
+  const phaseReport = (): Report => ({
+    schemaVersion, generator: { name: "tegum", version: "test" }, title: "phase", models: [],
+    phaseDiagrams: [{
+      problem: "2-1", nFeatures: 2, nHidden: 1, densities: [1, 0.1, 0.01], importances: [0.1, 1, 10],
+      analytic: [[D, D, E], [S, S, S], [S, S, S]], winners: [["extra dropped", "extra dropped", "extra dedicated"], ["antipodal pair", "antipodal pair", "antipodal pair"], ["antipodal pair", "antipodal pair", "antipodal pair"]],
+      trained: [[D, E, E], [S, S, S], [S, S, D]], training: { steps: 100, seeds: 2, seed: 0 },
+    }],
+  } as Report);
+
+  it("validates them and refuses a grid of the wrong size or an unknown class", () => {
+    expect(validateReport(JSON.parse(JSON.stringify(phaseReport())))).toBeTruthy();
+    const short = phaseReport();
+    short.phaseDiagrams![0].analytic.pop();
+    expect(() => validateReport(short)).toThrow(/phaseDiagrams\[0\]\.analytic must have 3 rows/);
+    const odd = phaseReport();
+    (odd.phaseDiagrams![0].trained![1] as string[])[2] = "sideways";
+    expect(() => validateReport(odd)).toThrow(/phaseDiagrams\[0\]\.trained\[1\]\[2\] must be one of dropped, dedicated, superposed/);
+  });
+
+  it("draws the analytic and trained grids with the disagreements crossed out", () => {
+    const out = renderReport(phaseReport());
+    expectBalanced(out);
+    const fig = out.slice(out.indexOf('data-figure="phase"'));
+    expect(out).toContain('<figure id="phase-2-1" data-figure="phase">');
+    expect(fig.match(/<path class="mark"/g)).toHaveLength(2);
+    expect(fig).toContain("2 of 9");
+    expect(out).toContain('<a href="#phase">Phase diagrams</a>');
+    expect(fig).toContain("<title>p = 1, r = 10: dedicated (extra dedicated)</title>");
   });
 });

@@ -4,11 +4,12 @@
 // text summaries the commands print.
 import { chooseGramTol, findBundles, type BundleOptions, type BundleResult } from "../bundles.js";
 import { TegumError } from "../errors.js";
-import { closestFraction } from "../fraction.js";
 import { featureMetrics, type FeatureMetrics } from "../metrics.js";
 import { factorPolytopes } from "../polytope.js";
 import { instanceReport, modelReport, type InstanceInput } from "../report/build.js";
-import { REPRESENTED_NORM } from "../report/html.js";
+import { bundlesText, dPattern, geometryText, REPRESENTED_NORM } from "../report/summary.js";
+
+export { bundlesText, dPattern, geometryText } from "../report/summary.js";
 import type { InstanceReport, LossCurve, ModelReport, Snapshot as ReportSnapshot } from "../report/schema.js";
 import { fmt } from "../report/svg.js";
 import type { NormalizedConfig } from "../train-config.js";
@@ -151,45 +152,6 @@ function rowsOf(W: ArrayLike<number>, m: number, n: number): number[][] {
 }
 
 // ————— text summaries —————
-
-/** Represented features' D_i as a compact pattern: `2×1`, `4×1/2`, `5×2/5`, `0.37 0.31`. */
-export function dPattern(inst: InstanceReport): string {
-  const ds = inst.features.filter((f) => f.norm > REPRESENTED_NORM).map((f) => f.dimensionality).sort((a, b) => b - a);
-  if (ds.length === 0) return "–";
-  const labels = ds.map((d) => closestFraction(d, 0.03, 8)?.text ?? d.toFixed(2));
-  const out: string[] = [];
-  for (let k = 0; k < labels.length; ) {
-    let j = k;
-    while (j < labels.length && labels[j] === labels[k]) j++;
-    out.push(j - k > 1 ? `${j - k}×${labels[k]}` : labels[k]);
-    k = j;
-  }
-  return out.join(" ");
-}
-
-/**
- * Polytopes of the instance, with dedicated features counted: single-feature factors, and sets of
- * independent features that each keep a whole dimension (D_i > 0.9: orthogonal up to noise).
- */
-export function geometryText(inst: InstanceReport): string {
-  let dedicated = inst.tegumFactors.filter((f) => f.length === 1 && inst.features[f[0]].norm > REPRESENTED_NORM).length;
-  const shapes: string[] = [];
-  for (const p of inst.polytopes) {
-    if (p.rank === p.features.length && p.features.every((i) => inst.features[i].dimensionality > 0.9)) dedicated += p.features.length;
-    else shapes.push(p.shape);
-  }
-  const counts = new Map<string, number>();
-  for (const s of shapes) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const parts = [...counts].map(([s, k]) => (k > 1 ? `${k}×${s}` : s));
-  if (dedicated) parts.unshift(`${dedicated} dedicated`);
-  return parts.join(", ") || "–";
-}
-
-export function bundlesText(inst: InstanceReport): string {
-  if (inst.bundlesStatus === "not-run") return "not run";
-  if (inst.bundles.length === 0) return "none";
-  return inst.bundles.map((b) => `${b.shape}{${b.features.join(" ")}}`).join(" ");
-}
 
 /** A plain-text table (columns padded; the last column is not). */
 export function table(head: string[], rows: string[][]): string {

@@ -39,11 +39,11 @@ function grid(pd: PhaseDiagramReport, cells: FeatureClass[][], other?: FeatureCl
   const rowLabels = pd.densities.map((p) => fmt(p, 2));
   const w = Math.max(7, ...rowLabels.map((x) => x.length));
   const colW = Math.max(4, ...pd.importances.map((r) => fmt(r, 2).length)) + 1;
-  const lines = [`${"p \\ r".padStart(w)} ${pd.importances.map((r) => fmt(r, 2).padStart(colW)).join("")}`];
+  const lines = [`${"p \\ r".padStart(w)} ${pd.importances.map((r) => fmt(r, 2).padStart(colW - 1) + " ").join("")}`];
   for (let d = pd.densities.length - 1; d >= 0; d--) {
-    lines.push(`${rowLabels[d].padStart(w)} ${cells[d].map((x, r) => (SYMBOL[x] + (other && other[d][r] !== x ? "!" : " ")).padStart(colW)).join("")}`);
+    lines.push(`${rowLabels[d].padStart(w)} ${cells[d].map((x, r) => SYMBOL[x].padStart(colW - 1) + (other && other[d][r] !== x ? "!" : " ")).join("")}`);
   }
-  return lines;
+  return lines.map((l) => l.trimEnd());
 }
 
 export async function phaseCommand(argv: string[], io: Io): Promise<number> {

@@ -126,12 +126,12 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     outLabel = f.out ?? "model.safetensors";
     if (f.config !== undefined && configFlags.length) throw new TegumError(`--config ${f.config} holds the whole configuration; --${configFlags[0]} cannot be combined with it`, configFlags[0]);
   }
-  const ext = checkOutputPath(outLabel, "out", [".safetensors", ".npy", ".json"]);
-  const outPath = resolve(io.cwd, outLabel);
-  checkNotDirectory(outPath, outLabel, "out");
   if (f.resume !== undefined) start = { state: loadModelState(io, f.resume) };
   else if (f.config !== undefined) start = { config: normalize(configFromJson(readJsonFile(io, f.config), f.config), { file: f.config }) };
   else start = { config: normalize(configFromFlags(f), {}) };
+  const ext = checkOutputPath(outLabel, "out", [".safetensors", ".npy", ".json"]);
+  const outPath = resolve(io.cwd, outLabel);
+  checkNotDirectory(outPath, outLabel, "out");
   const settings: AnalysisSettings = { ...defaultSettings(), bundles: f["no-bundles"] ? "off" : "if-cheap" };
 
   await init();

@@ -215,6 +215,7 @@ function updateHints(s: Settings): void {
   $("instances-hint").textContent = single ? "One model. Two or more train a sweep side by side." : `${s.instances} models side by side, one per sparsity.`;
   input("p-range").setAttribute("aria-valuetext", `p = ${fmt(s.p)}, sparsity ${S}`);
   input("m").max = input("m-range").max = String(Math.min(LIMITS.m[1], Math.max(1, s.n)));
+  $("model-hint").textContent = MODELS.find((x) => x.value === s.model)?.formula ?? "";
 }
 
 /** Reads and checks every control; returns the settings or null (errors shown next to the fields). */
@@ -247,13 +248,15 @@ function readControls(): Settings | null {
     s.p = p;
   }
   s.model = ($("model") as HTMLSelectElement).value as Settings["model"];
+  $("model-hint").textContent = MODELS.find((x) => x.value === s.model)?.formula ?? "";
   s.correlated = input("correlated").value.trim();
   s.anticorrelated = input("anticorrelated").value.trim();
   setError("correlated", "");
   setError("anticorrelated", "");
   $("config-error").textContent = "";
   if (!ok) return null;
-  s.view = Math.min(s.view, s.instances - 1);
+  // A new sweep shows its sparsest instance, the interesting end.
+  s.view = s.instances !== page.settings.instances ? s.instances - 1 : Math.min(s.view, s.instances - 1);
   // Everything else is the library's own validation.
   const c = toConfig(s);
   if (c.error) {
@@ -264,8 +267,11 @@ function readControls(): Settings | null {
     normalizeConfig(c.config);
   } catch (e) {
     const err = e as Error & { parameter?: string };
-    const field = err.parameter && document.getElementById(`${err.parameter}-error`) ? err.parameter : null;
-    if (field === "p" || field === "anticorrelated" || field === "correlated") setError(field, err.message);
+    if (/anticorrelated/.test(err.message)) {
+      // The library names p; the fix is usually in the sets (or fewer instances: a sweep starts at p = 1).
+      setError("anticorrelated", err.message + (s.instances > 1 ? ". A sweep starts at p = 1 (dense), where no two features can exclude each other: use one instance." : "."));
+    } else if (/correlated set/.test(err.message)) setError("correlated", err.message);
+    else if (err.parameter === "p") setError("p", err.message);
     else $("config-error").textContent = err.message;
     return null;
   }
@@ -368,6 +374,7 @@ function wireControls(): void {
   $("reset").addEventListener("click", reset);
   $("defaults").addEventListener("click", () => {
     writeControls({ ...DEFAULTS });
+    page.settings = { ...page.settings, view: DEFAULTS.view };
     apply();
   });
   $("copy-command").addEventListener("click", () => copy($("command").textContent ?? "", "command copied"));
@@ -411,11 +418,18 @@ function updateButtons(valid = true): void {
 // ————— drawing —————
 
 let frame = 0;
+/** Time spent drawing (ms): how heavy the main thread's share is. */
+const drawStats = { count: 0, total: 0, max: 0 };
 function schedule(): void {
   if (frame) return;
   frame = requestAnimationFrame(() => {
     frame = 0;
+    const t0 = performance.now();
     draw();
+    const dt = performance.now() - t0;
+    drawStats.count++;
+    drawStats.total += dt;
+    drawStats.max = Math.max(drawStats.max, dt);
   });
 }
 
@@ -478,13 +492,15 @@ function draw(): void {
   stripWrap.hidden = count === 1;
   if (count > 1) keepFocus("strip", () => ($("strip").innerHTML = snap.instances.map((x, j) => stripItem(x, snap.analysis[j], m, n, ps[j], j, j === k, rotation())).join("")));
 
+  const T = (window as any).T ??= {}; let t = performance.now(); const lap = (k: string) => { const x = performance.now(); T[k] = (T[k] ?? 0) + x - t; t = x; };
+  lap("strip");
   $("geometry-title").textContent = count > 1 ? `Feature directions — instance ${k}, ${instanceLabel(ps[k])}` : "Feature directions";
-  drawGeometry();
+  drawGeometry(); lap("geo");
   const w = (id: string) => Math.max(320, Math.min(560, $(id).clientWidth || 440));
-  $("gram").innerHTML = gramView(inst, a, n);
-  $("norms").innerHTML = normsView(a, n, w("norms"));
-  $("dims").innerHTML = dimensionalityView(snap.analysis, ps, k, n, w("dims"));
-  $("loss").innerHTML = lossView(snap.instances, ps, snap.lossEvery, snap.step, snap.steps, w("loss"));
+  $("gram").innerHTML = gramView(inst, a, n); lap("gram");
+  $("norms").innerHTML = normsView(a, n, w("norms")); lap("norms");
+  $("dims").innerHTML = dimensionalityView(snap.analysis, ps, k, n, w("dims")); lap("dims");
+  $("loss").innerHTML = lossView(snap.instances, ps, snap.lossEvery, snap.step, snap.steps, w("loss")); lap("loss");
   $("structure").innerHTML = (count > 1 ? `<p class="muted">Instance ${k}, ${instanceLabel(ps[k])}, step ${num(snap.step)}</p>` : "") + structureView(a, n, snap.final);
   keepFocus("summary", () => ($("summary").innerHTML = count > 1 ? summaryTable(snap.analysis, snap.instances, ps, k, n) : factsTable(a, snap, k, n)));
   setCaptions(rs);
@@ -605,6 +621,10 @@ window.tegumPage = {
   },
   get backend() {
     return page.backend;
+  },
+  /** Main-thread drawing: number of frames drawn, total and longest ms. */
+  get drawStats() {
+    return { ...drawStats };
   },
 };
 

@@ -28,11 +28,11 @@ export interface Settings {
   view: number;
 }
 
-export const MODELS: readonly { value: ModelKind; label: string }[] = [
-  { value: "relu-output", label: "ReLU output — ReLU(WᵀWx + b)" },
-  { value: "linear", label: "linear — WᵀWx + b" },
-  { value: "relu-hidden", label: "ReLU hidden — ReLU(Wᵀ ReLU(Wx) + b)" },
-  { value: "abs", label: "abs — ReLU(W₂ ReLU(W₁x) + b), target |x|" },
+export const MODELS: readonly { value: ModelKind; label: string; formula: string }[] = [
+  { value: "relu-output", label: "ReLU output", formula: "x′ = ReLU(WᵀWx + b), the paper's model" },
+  { value: "linear", label: "linear", formula: "x′ = WᵀWx + b: no superposition, only the m most important features" },
+  { value: "relu-hidden", label: "ReLU hidden", formula: "x′ = ReLU(Wᵀ ReLU(Wx) + b)" },
+  { value: "abs", label: "abs (untied)", formula: "x′ = ReLU(W₂ ReLU(W₁x) + b) on x ∈ [−1, 1), target |x|; shown: W₁" },
 ];
 
 /**
@@ -200,15 +200,15 @@ export function toConfig(s: Settings): { config: TrainConfig; error: null } | { 
 const exact = (x: number) => String(x);
 
 /**
- * The `tegum train` command that trains the same weights. One instance: `--sparsity 1−p` (printed to
- * 15 significant digits; the sampler uses p rounded to 2⁻³², so 1 − S reproduces p's threshold). A
- * sweep: `--p-falloff B` with B = 1/pMin, i.e. p = B^(−linspace(0, 1, I)).
+ * The `tegum train` command that trains the same weights (and so prints the same digest): one
+ * instance `--p p`; a sweep `--p-falloff B` with B = 1/pMin, i.e. p = B^(−linspace(0, 1, I)), as the
+ * page computes it (sweeps.falloff). Numbers are printed so that they read back as the same doubles.
  */
 export function cliCommand(s: Settings): string {
   const out = ["tegum train", `--features ${s.n}`, `--hidden ${s.m}`];
   if (s.model !== "relu-output") out.push(`--model ${s.model}`);
   out.push(`--instances ${s.instances}`);
-  if (s.instances === 1) out.push(`--sparsity ${exact(Number((1 - s.p).toPrecision(15)))}`);
+  if (s.instances === 1) out.push(`--p ${exact(s.p)}`);
   else out.push(`--p-falloff ${exact(1 / s.p)}`);
   if (s.decay !== 1) out.push(`--importance ${exact(s.decay)}`);
   const corr = parseSets(s.correlated, s.n);

@@ -5,6 +5,7 @@
 // the polytope/bundle tables with small 2-D projections. Each figure has a caption saying what to see.
 import type { InstanceReport, ModelReport, PhaseDiagramReport, Report } from "./schema.js";
 import { columns, project2d } from "./project.js";
+import { dPattern, geometryText, REPRESENTED_NORM } from "./summary.js";
 import { barChart, categoryGrid, colorBar, escapeXml as esc, fmt, heatmap, lineChart, scatter, sequential, swatches, vectorPlot, type Point, type Series } from "./svg.js";
 
 /** Reference values of D_i for tight frames (REFERENCE §2), drawn on the dimensionality plots. */
@@ -17,8 +18,7 @@ export const DIMENSIONALITY_LINES = [
   { y: 3 / 8, label: "3/8 sq. antiprism" },
 ];
 
-/** Features whose norm exceeds this count as represented in the summaries and outlines. */
-export const REPRESENTED_NORM = 0.5;
+export { REPRESENTED_NORM } from "./summary.js";
 
 export interface RenderOptions {
   /** Cap on instances drawn per small-multiple figure (default 24); tables always list all. */
@@ -200,22 +200,22 @@ function renderPhases(phases: PhaseDiagramReport[]): string {
   out.push(`<p class="lede">Which geometry is optimal as the feature density p and the relative importance r of one extra feature vary (Toy Models of Superposition, "The Phase Change"). The other features have importance 1; each cell says what happens to the extra feature: dropped, given a dimension of its own, or stored in superposition.</p>`);
   phases.forEach((pd) => {
     const id = `phase-${pd.problem.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-    const axes = { rowValues: pd.densities, colValues: pd.importances, xLabel: "relative importance r of the extra feature", yLabel: "feature density p", colors: PHASE_COLORS };
+    const axes = { rowValues: pd.densities, colValues: pd.importances, xLabel: "relative importance r", yLabel: "density p", colors: PHASE_COLORS };
     const panels = [categoryGrid({
-      ...axes, cells: pd.analytic, label: `analytic phase diagram, n = ${pd.nFeatures} → m = ${pd.nHidden}`, title: "analytic (lowest exact loss)",
+      ...axes, cells: pd.analytic, label: `analytic phase diagram, n = ${pd.nFeatures} → m = ${pd.nHidden}`, title: "analytic",
       cellTitle: (d, r) => `p = ${fmt(pd.densities[d])}, r = ${fmt(pd.importances[r])}: ${pd.analytic[d][r]}${pd.winners ? ` (${pd.winners[d][r]})` : ""}`,
     })];
     if (pd.trained) {
       const marked = pd.trained.map((row, d) => row.map((x, r) => x !== pd.analytic[d][r]));
       panels.push(categoryGrid({
-        ...axes, cells: pd.trained, marked, label: `trained phase diagram, n = ${pd.nFeatures} → m = ${pd.nHidden}`, title: `trained (best of ${pd.training?.seeds ?? "?"})`,
+        ...axes, cells: pd.trained, marked, label: `trained phase diagram, n = ${pd.nFeatures} → m = ${pd.nHidden}`, title: `trained, best of ${pd.training?.seeds ?? "?"}`,
         cellTitle: (d, r) => `p = ${fmt(pd.densities[d])}, r = ${fmt(pd.importances[r])}: trained ${pd.trained![d][r]}, analytic ${pd.analytic[d][r]}`,
       }));
     }
     panels.push(swatches([{ label: "dropped", color: PHASE_COLORS.dropped }, { label: "dedicated dimension", color: PHASE_COLORS.dedicated }, { label: "superposition", color: PHASE_COLORS.superposed }], "legend"));
     const disagree = pd.trained ? pd.trained.flat().filter((x, k) => x !== pd.analytic.flat()[k]).length : 0;
     out.push(figure(id, "phase", `n = ${pd.nFeatures} features in m = ${pd.nHidden} dimension${pd.nHidden === 1 ? "" : "s"}.`, panels.map(panel).join(""),
-      `Rows: density p (dense at the bottom, sparse at the top, log scale); columns: relative importance r (log scale). Dense data make the model drop the less important feature or give the extra one a dimension of its own; sparse data make superposition win, first when r ≈ 1. ` +
+      `Left: the analytic map, the candidate configuration with the lowest exact expected loss. Rows: feature density p (dense at the bottom, sparse at the top); columns: relative importance r of the extra feature. Dense data make the model drop the less important feature or give the extra one a dimension of its own; sparse data make superposition win, first when r ≈ 1. ` +
         (pd.trained ? `The trained map trains every cell (${pd.training?.steps ?? "?"} steps, best of ${pd.training?.seeds ?? "?"} seeds) and classifies the extra feature; a cross marks a cell where it disagrees with the analytic map (${disagree} of ${pd.densities.length * pd.importances.length}), which happens near phase boundaries.` : "Run tegum phase --trained to compare with trained models.")));
   });
   out.push("</section>");
@@ -237,20 +237,21 @@ function sourceTable(model: ModelReport): string {
 }
 
 function summaryTable(model: ModelReport): string {
-  const head = ["instance", "1−S", "loss", "m/‖W‖²F", `features with ‖W‖ > ${REPRESENTED_NORM}`, "tegum factors", "polytopes", "bundles"];
+  const head = ["instance", "1−S", "loss", "m/‖W‖²F", `features with ‖W‖ > ${REPRESENTED_NORM}`, "their Dᵢ", "tegum factors", "geometry", "bundles"];
   const rows = model.instances.map((inst) => {
     const kept = inst.features.filter((f) => f.norm > REPRESENTED_NORM).length;
     const factors = inst.tegumFactors.filter((f) => f.length > 0);
-    const shapes = inst.polytopes.map((p) => p.shape);
+    const bundleShapes = inst.bundles.map((b) => b.shape);
     return [
       esc(label(inst)),
       inst.sparsity === null ? "–" : fmt(1 - inst.sparsity),
       inst.loss == null ? "–" : fmt(inst.loss),
       fmt(inst.dimensionsPerFeature ?? NaN),
       `${kept} / ${model.nFeatures}`,
+      esc(dPattern(inst)),
       String(factors.length),
-      shapes.length ? esc(countList(shapes)) : "–",
-      inst.bundlesStatus === "not-run" ? '<span class="muted">not run</span>' : String(inst.bundles.length),
+      esc(geometryText(inst)),
+      inst.bundlesStatus === "not-run" ? '<span class="muted">not run</span>' : bundleShapes.length ? esc(countList(bundleShapes)) : "none",
     ];
   });
   return `<table class="summary" data-table="summary"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((x) => `<td>${x}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
@@ -262,27 +263,57 @@ function countList(items: string[]): string {
   return [...counts].map(([s, k]) => (k > 1 ? `${k}× ${s}` : s)).join(", ");
 }
 
+interface GeometrySet {
+  features: number[];
+  rank: number;
+  shape: string;
+  polytope: boolean;
+  bundle: boolean;
+  dimensionality?: number;
+  clusterSize?: number;
+}
+
+/** Polytopes and bundles of one instance, merged by feature set (a bundle that is a whole tegum factor is one entry). */
+export function geometrySets(inst: InstanceReport): GeometrySet[] {
+  const sets: GeometrySet[] = [];
+  const key = (f: number[]) => f.join(",");
+  for (const p of inst.polytopes) sets.push({ features: p.features, rank: p.rank, shape: p.shape, polytope: true, bundle: false, dimensionality: p.dimensionality });
+  for (const b of inst.bundles) {
+    const same = sets.find((x) => key(x.features) === key(b.features));
+    if (same) {
+      same.bundle = true;
+      same.clusterSize = b.clusterSize;
+      if (same.shape === "irregular" || same.shape === "unknown") same.shape = b.shape;
+    } else sets.push({ features: b.features, rank: b.rank, shape: b.shape, polytope: false, bundle: true, clusterSize: b.clusterSize });
+  }
+  return sets;
+}
+
 function geometryTable(model: ModelReport, featColor: (i: number) => string): string {
   const rows: string[] = [];
   const picture = (inst: InstanceReport, features: number[], rank: number, what: string) => {
     const pts = project2d(columns(inst.W, features));
     return vectorPlot({
       vectors: pts.map((p, s) => ({ x: p.x, y: p.y, label: features.length <= 8 ? String(features[s]) : undefined, color: featColor(features[s]), title: `feature ${features[s]}` })),
-      label: `2-D projection of ${what} ${features.join(", ")}`, size: 96, outline: rank === 2 && features.length >= 3 ? features.map((_, s) => s) : undefined,
+      label: `2-D projection of ${what} ${features.join(", ")}`, size: 84, outline: rank === 2 && features.length >= 3 ? features.map((_, s) => s) : undefined,
     });
   };
+  const list = (f: number[]) => (f.length > 12 ? `${f.slice(0, 10).join(" ")} … ${f[f.length - 1]} (${f.length})` : f.join(" "));
   for (const inst of model.instances) {
-    for (const p of inst.polytopes) {
-      rows.push(`<tr><td>${esc(label(inst))}</td><td>polytope</td><td>${esc(p.shape)}</td><td>${p.rank}</td><td>${p.features.join(", ")}</td><td>${p.dimensionality === undefined ? "–" : fmt(p.dimensionality)}</td><td>${picture(inst, p.features, p.rank, "polytope")}</td></tr>`);
-    }
-    for (const b of inst.bundles) {
-      rows.push(`<tr><td>${esc(label(inst))}</td><td>bundle</td><td>${esc(b.shape)}</td><td>${b.rank}</td><td>${b.features.join(", ")}</td><td>${b.clusterSize === undefined ? "–" : `cluster of ${b.clusterSize}`}</td><td>${picture(inst, b.features, b.rank, "bundle")}</td></tr>`);
-    }
+    const sets = geometrySets(inst);
+    if (sets.length === 0) continue;
+    const cards = sets.map((g) => {
+      const found = g.polytope && g.bundle ? "tegum factor and bundle" : g.polytope ? "tegum factor" : "bundle";
+      const what = g.polytope ? "polytope" : "bundle";
+      const detail = [`rank ${g.rank}`, found, g.dimensionality !== undefined ? `mean Dᵢ ${fmt(g.dimensionality)}` : "", g.clusterSize !== undefined ? `${g.clusterSize} subsets` : ""].filter(Boolean).join(" · ");
+      return `<div class="set" data-kind="${g.polytope ? "polytope" : "bundle"}">${picture(inst, g.features, g.rank, what)}<div><strong>${esc(g.shape)}</strong> {${list(g.features)}}<br><span class="muted">${esc(detail)}</span></div></div>`;
+    });
+    rows.push(`<tr><th scope="row">${esc(label(inst))}</th><td><div class="sets">${cards.join("")}</div></td></tr>`);
   }
   const notRun = model.instances.some((inst) => inst.bundlesStatus === "not-run");
-  const caption = `<figcaption><strong>Polytopes and bundles.</strong> Each row is a set of features recognised as a polytope inside one tegum factor, or a Grassmannian bundle (features spanning a common k-plane). The picture shows the set's vectors in their plane of largest spread (exact for sets spanning a plane): a regular polygon appears as itself, an antipodal pair as a line through the origin; sets of higher rank are shown from the direction that separates their vectors best.${notRun ? " The bundle finder was not run for some instances." : ""}</figcaption>`;
+  const caption = `<figcaption><strong>Polytopes and bundles.</strong> Every set of features recognised as a polytope filling one tegum factor (features orthogonal to all others), or as a Grassmannian bundle (features whose k-subsets all span one k-plane), with its shape, rank and how it was found. The picture shows the set's vectors in their plane of largest spread (exact for sets spanning a plane): a regular polygon appears as itself, an antipodal pair (digon) as a line through the origin; sets of higher rank are shown from the direction that separates their vectors best.${notRun ? " The bundle finder was not run for some instances." : ""}</figcaption>`;
   const table = rows.length
-    ? `<table class="geometry" data-table="geometry"><thead><tr><th>instance</th><th>kind</th><th>shape</th><th>rank</th><th>features</th><th>Dᵢ / size</th><th>projection</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
+    ? `<table class="geometry" data-table="geometry"><thead><tr><th>instance</th><th>sets of features</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
     : `<p class="muted">No polytopes or bundles are listed for this model.</p>`;
   return `<figure id="${esc(model.id)}-geometry" data-figure="geometry">${table}${caption}</figure>`;
 }
@@ -329,7 +360,10 @@ svg text { fill: var(--ink); }
 .legend text { font-size: 10px; }
 .outline { fill: #0072b21a; stroke: #0072b2; stroke-width: 1; }
 .path { fill: none; stroke-width: 1; stroke-opacity: 0.75; }
-table.geometry svg { width: 96px; height: 96px; }
+table.geometry svg { width: 84px; height: 84px; flex: none; }
+table.geometry th[scope="row"] { white-space: nowrap; font-weight: 600; padding-right: 16px; }
+.sets { display: flex; flex-wrap: wrap; gap: 6px 18px; padding: 4px 0; }
+.set { display: flex; align-items: center; gap: 8px; max-width: 320px; font-size: 12.5px; }
 footer { margin-top: 40px; font-size: 12px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }

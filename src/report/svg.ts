@@ -283,8 +283,8 @@ export interface CategoryGridOptions {
 /** A grid of coloured categories with tick labels from the row/column values (log-spaced values show as such). */
 export function categoryGrid(o: CategoryGridOptions): string {
   const rows = o.cells.length, cols = rows ? o.cells[0].length : 0;
-  const cell = o.cell ?? Math.max(8, Math.min(26, Math.floor(260 / Math.max(rows, cols, 1))));
-  const f = frame(46 + cols * cell + 12, 22 + rows * cell + 36, { left: 46, right: 12, top: 22, bottom: 36 });
+  const cell = o.cell ?? Math.max(8, Math.min(40, Math.floor(260 / Math.max(rows, cols, 1))));
+  const f = frame(Math.max(46 + cols * cell + 12, 230), 22 + rows * cell + 36, { left: 46, right: 12, top: 22, bottom: 36 });
   const out = [open(f, o.label)];
   const x0 = f.left, y0 = f.height - f.bottom;
   for (let r = 0; r < rows; r++) {
