@@ -99,6 +99,10 @@ const KEYS = new Set([
 ]);
 /** Largest B·n: the kernel's f32 count B·n must be exact and row·n + f must fit 31 bits. */
 const MAX_ROW_FEATURES = 1 << 24;
+/** Largest weight count per instance (~13 f32 copies of it live in wasm memory while training). */
+const MAX_WEIGHTS = 1 << 22;
+/** Largest total loss history (f32 per run per step). */
+const MAX_LOSSES = 1 << 28;
 
 function isVec(x: unknown): x is Vec {
   return (Array.isArray(x) || ArrayBuffer.isView(x)) && !(x instanceof DataView);
@@ -240,6 +244,16 @@ export function normalizeConfig(c: TrainConfig): NormalizedConfig {
   const init = oneOf("init", c.init, ["xavier", "torch"] as const, "xavier");
   const seed = checkInt("seed", c.seed ?? 0, 0, 0xffffffff);
   const seeds = checkInt("seeds", c.seeds ?? 1, 1, 1 << 16);
+  // Memory: weights per run (the kernel keeps ~13 f32 copies: W, moments, gradient lane copies), and
+  // the loss history of every run.
+  const weights = n * m * (model === "abs" ? 2 : 1);
+  if (weights > MAX_WEIGHTS) {
+    throw new TegumError(`n·m must be at most ${MAX_WEIGHTS} weights per instance (${model === "abs" ? "W1 and W2: " : ""}got ${weights})`, "n");
+  }
+  if (instances * seeds > 1 << 16) throw new TegumError(`instances·seeds must be at most 65536, got ${instances * seeds}`, "seeds");
+  if (instances * seeds * steps > MAX_LOSSES) {
+    throw new TegumError(`instances·seeds·steps must be at most ${MAX_LOSSES} (the loss history), got ${instances * seeds * steps}`, "steps");
+  }
   const snapshotEvery = checkInt("snapshotEvery", c.snapshotEvery ?? 0, 0, steps);
   const maxSnapshots = checkInt("maxSnapshots", c.maxSnapshots ?? 256, 2, 1 << 20);
   return {

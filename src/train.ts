@@ -7,24 +7,38 @@
 //   );
 //   run.instances[i].W        // m×n row-major Float32Array, column i = feature i   (abs model: W1; W2 n×m)
 //   run.instances[i].b        // n
-//   run.instances[i].loss     // loss of every step so far (kept replica)
-//   run.instances[i].replicaLosses, .finalLoss, .replica, .snapshots
-//   const bytes = serializeState(run.state);                         // save …
-//   const more = await resume(deserializeState(bytes), { steps: 5000 }); // … load, train on
+//   run.instances[i].loss     // loss of every completed step (kept replica)
+//   run.instances[i].finalLoss, .replica, .replicaLosses, .snapshots ({ step, W, b, W2? }[])
+//   const bytes = serializeState(run.state);                              // save …
+//   const more = await resume(deserializeState(bytes), { steps: 5000 });  // … load, train on
 //
-// train(config, options?) → Promise<TrainResult>        resume(state, options?) → Promise<TrainResult>
+// train(config: TrainConfig, options?: TrainOptions) → Promise<TrainResult>
+// resume(state: TrainState, options?: TrainOptions) → Promise<TrainResult>   (never mutates `state`)
+// TrainConfig (src/train-config.ts): n, m, model ("relu-output" | "linear" | "relu-hidden" | "abs"),
+//   instances, p (number | per-instance vector | per-instance numbers/per-feature vectors),
+//   importance (number | per-feature vector | per-instance vectors), correlated / anticorrelated
+//   (feature-index sets), batch 1024, steps 10 000, lr 1e-3, schedule ("constant" | "linear" | "cosine"),
+//   warmup 0, optimizer ("adamw" | "adam"), weightDecay (0.01 AdamW / 0 Adam), betas [0.9, 0.999],
+//   eps 1e-8, init ("xavier" | "torch"), seed 0, seeds 1 (best-of-N), snapshotEvery 0, maxSnapshots 256.
 // TrainOptions: { steps?: steps to run now (default: all remaining of config.steps),
 //                 onProgress?: (p: { step, steps, loss: Float32Array per instance, stepsPerSecond }) => void,
-//                 progressEvery?: K (default ⌈steps/100⌉; the step loop returns to JS only every K steps),
-//                 signal?: AbortSignal (rejects with signal.reason between chunks),
-//                 workers?: number | "auto" (default "auto": both cores for big jobs where the runtime has workers) }
+//                 progressEvery?: K (default ⌈config.steps/100⌉; wasm returns to JS only every K steps),
+//                 signal?: AbortSignal (rejects with signal.reason at the next chunk boundary),
+//                 workers?: number | "auto" (default "auto": every core for jobs of more than ~1 s, where
+//                 the runtime has workers; 0 = this thread; workers are pooled between calls) }
+// serializeState(state) → Uint8Array, deserializeState(bytes) → TrainState (src/train-state.ts).
+// sweeps.falloff(count, base) = base^(−linspace(0, 1, count)), sweeps.geometric(count, ratio) = ratio^i.
 //
 // Loss (OFF): per instance, mean over batch and features of importance·(target − output)²; instances
-// never interact. Best-of-N (`seeds: N`): N replicas per instance with independent init and data; the
-// kept replica has the lowest *final loss* = mean training loss over the last ⌈step/100⌉ steps (f64 sum;
-// NaN counts as +∞, ties go to the lower replica). Every replica's final loss is reported.
+// never interact. Best-of-N (`seeds: N`): N replicas per instance with independent init and data (replica
+// 0 is the seeds: 1 run); the kept replica has the lowest *final loss* = mean training loss over the last
+// ⌈step/100⌉ completed steps (f64 sum; NaN counts as +∞, ties go to the lower replica).
 // Determinism: the same config gives the same bits whatever the thread count, the backend (simd or
-// scalar), the runtime, or where training was paused and resumed.
+// scalar), the kernel the SIMD build picks, the runtime, or where training was paused and resumed.
+// Snapshot digest for the cross-runtime matrix (200 steps; test/train.test.ts pins it):
+//   const r = await train({ n: 20, m: 5, instances: 4, p: sweeps.falloff(4, 20),
+//     importance: sweeps.geometric(20, 0.7), batch: 256, steps: 200, seed: 1 }, { workers: 0 });
+//   digest(...r.instances.flatMap((x) => [x.W, x.b, x.loss]))  // "7b63f5cae1d1c603"
 import { TegumError, checkInt } from "./errors.js";
 import { scheduleTable } from "./schedule.js";
 import { normalizeConfig, type NormalizedConfig, type TrainConfig } from "./train-config.js";
@@ -219,7 +233,14 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   // A snapshot due now (step 0 of a fresh run) is taken before any training.
   const firstDue = state.snapshotEvery > 0 && state.snapshotSteps.length === 0 ? 0 : null;
   if (firstDue === state.step && state.step < o.until) recordSnapshot(state, state.runs.map(packParams));
-  const handles = nWorkers > 0 && workersAvailable() ? await acquireWorkers(nWorkers) : null;
+  let handles: WorkerHandle[] | null = null;
+  if (nWorkers > 0 && workersAvailable()) {
+    try {
+      handles = await acquireWorkers(nWorkers);
+    } catch (e) {
+      if (o.workers !== "auto") throw e; // asked for explicitly: report it; "auto" falls back to this thread
+    }
+  }
   if (handles === null) nWorkers = 0;
   const executors: Executor[] = handles
     ? handles.map((h, w) => {

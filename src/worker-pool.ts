@@ -37,7 +37,16 @@ export function workersAvailable(): boolean {
   return hasWebWorker() || isNode();
 }
 
+/** A new worker, or null where none can be created (no Worker API, no import.meta.url, CSP, stubs). */
 async function spawn(): Promise<RawWorker | null> {
+  try {
+    return await spawnOrThrow();
+  } catch {
+    return null;
+  }
+}
+
+async function spawnOrThrow(): Promise<RawWorker | null> {
   if (hasWebWorker()) {
     // Written literally so that bundlers (Vite, webpack) emit the worker file.
     const w = new Worker(new URL("./train-worker.js", import.meta.url), { type: "module" });
@@ -62,12 +71,7 @@ async function spawn(): Promise<RawWorker | null> {
   }
   if (isNode()) {
     const spec = "node:worker_threads";
-    let mod: typeof import("node:worker_threads");
-    try {
-      mod = await import(/* @vite-ignore */ spec);
-    } catch {
-      return null;
-    }
+    const mod: typeof import("node:worker_threads") = await import(/* @vite-ignore */ spec);
     const w = new mod.Worker(new URL("./train-worker.js", import.meta.url));
     return {
       poolable: true,

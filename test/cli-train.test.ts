@@ -121,12 +121,13 @@ describe.skipIf(!built)("tegum sweep and merge (built binary)", () => {
       { shard: "1/3", from: "SLURM_ARRAY_TASK_ID", instances: [1, 3], runs: 4, out: "shards/b.safetensors" },
       { shard: "2/3", from: "JOB_COMPLETION_INDEX", instances: [3, 5], runs: 4, out: "cfg.shard-2-of-3.safetensors" },
     ]);
-    const merged = await tegumBin(sweepDir, ["merge", "shards", "cfg.shard-2-of-3.safetensors", "--out", "merged.safetensors", "--json"]);
+    const merged = await tegumBin(sweepDir, ["merge", "shards", "cfg.shard-2-of-3.safetensors", "--out", "shards/merged.safetensors", "--json"]);
     expect(merged.stderr).toBe("");
     expect(merged.code).toBe(0);
     expect(validateReport(JSON.parse(merged.stdout)).models[0].instances).toHaveLength(5);
-    expect(sha256(join(sweepDir, "merged.safetensors"))).toBe(sha256(join(sweepDir, "full.safetensors")));
+    expect(sha256(join(sweepDir, "shards", "merged.safetensors"))).toBe(sha256(join(sweepDir, "full.safetensors")));
 
+    // A directory's model files (the merged one) are passed over; its shards alone are incomplete.
     const missing = await tegumBin(sweepDir, ["merge", "shards", "--out", "never.safetensors"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe("tegum: missing shard 2/3 of the sweep in shards/a.safetensors; give every shard\n");

@@ -113,17 +113,18 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
-  /** digest(W, b) of n = 5, m = 2, p = 0.05, importance 0.9^i, 10k steps, seed 0 — trained in Node. */
-  let nodeDigest: Promise<string>;
+  /** digest(W, b) of n = 5, m = 2, p = 0.05, importance 0.9^i, 10k steps, seed 0 — trained in Node (once, when first needed). */
+  let pentagon: Promise<string> | null = null;
+  const nodeDigest = () =>
+    (pentagon ??= (async () => {
+      await use("simd");
+      const r = await train({ n: 5, m: 2, p: 0.05, importance: sweeps.geometric(5, 0.9), steps: 10_000, seed: 0 }, { workers: 0 });
+      return digest(...r.instances.flatMap((x) => [x.W, x.b]));
+    })());
 
   beforeAll(async () => {
     buildPage();
     server = await startServer({ port: 0 });
-    nodeDigest = (async () => {
-      await use("simd");
-      const r = await train({ n: 5, m: 2, p: 0.05, importance: sweeps.geometric(5, 0.9), steps: 10_000, seed: 0 }, { workers: 0 });
-      return digest(...r.instances.flatMap((x) => [x.W, x.b]));
-    })();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on("console", (msg) => {
@@ -217,7 +218,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
       expect(d).toBeLessThanOrEqual(0.42);
     }
     expect(data.polytopes.map((p) => p.features)).toEqual([[0, 1, 2, 3, 4]]);
-    expect(r.digest).toBe(await nodeDigest);
+    expect(r.digest).toBe(await nodeDigest());
     // The command the page shows trains the same weights with the CLI.
     await drawn(page);
     const command = (await page.textContent("#command"))!;
@@ -229,9 +230,19 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
 
   it("pause and resume continue bit-exactly (the same digest)", async () => {
     const before = await lastRunId();
+    // Press Pause the moment it is enabled (training is too fast to catch by a second click from here):
+    // the worker finishes its current chunk and hands back the serialised state.
+    await page.evaluate(() => {
+      const pause = document.getElementById("pause") as HTMLButtonElement;
+      const watch = new MutationObserver(() => {
+        if (!pause.disabled) {
+          watch.disconnect();
+          pause.click();
+        }
+      });
+      watch.observe(pause, { attributes: true, attributeFilter: ["disabled"] });
+    });
     await page.click("#run");
-    // Pause at once: the worker finishes its current chunk (a few hundred steps) and hands back the state.
-    await page.click("#pause");
     await page.waitForFunction(() => (window as unknown as { tegumPage: { status: string } }).tegumPage.status === "paused");
     await drawn(page);
     const paused = (await runs()).find((x) => x.runId === before + 1)!;
@@ -241,7 +252,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     expect(await page.isEnabled("#pause")).toBe(false);
     await page.click("#resume");
     const r = await finished(before + 1);
-    expect(r.digest).toBe(await nodeDigest);
+    expect(r.digest).toBe(await nodeDigest());
   }, 90_000);
 
   it("survives sliders moved mid-run: the run restarts with the new settings; Reset stops it", async () => {
@@ -278,6 +289,34 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     expect((await runs()).find((x) => x.runId === id)!.status).toBe("cancelled");
   }, 90_000);
 
+  it("m = 3: a 3-D view that turns by drag and by keyboard", async () => {
+    const p3 = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    p3.on("pageerror", (err) => problems.push(`pageerror (3-D): ${err.message}`));
+    await p3.goto(`${server.url}dist/page/?n=6&m=3&I=1&p=0.02&steps=2000&seed=0`);
+    await p3.waitForFunction(() => (window as unknown as { tegumPage: { status: string } }).tegumPage.status === "done", null, { timeout: 60_000, polling: 50 });
+    await drawn(p3);
+    const svg = () => p3.locator("#space svg").innerHTML();
+    const before = await svg();
+    expect(await p3.locator("#space svg .vec").count()).toBe(6);
+    const box = (await p3.locator("#space").boundingBox())!;
+    await p3.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await p3.mouse.down();
+    await p3.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 20, { steps: 5 });
+    await p3.mouse.up();
+    await drawn(p3);
+    const dragged = await svg();
+    expect(dragged).not.toBe(before);
+    await p3.focus("#space");
+    await p3.keyboard.press("ArrowLeft");
+    await drawn(p3);
+    expect(await svg()).not.toBe(dragged);
+    await p3.keyboard.press("Home");
+    await drawn(p3);
+    expect(await svg()).toBe(before);
+    expect(await p3.getAttribute("#space", "aria-label")).toMatch(/rotate/);
+    await p3.close();
+  }, 90_000);
+
   it("a shared link reproduces the run; every control has a name and takes the keyboard", async () => {
     const link = `${server.url}dist/page/?n=5&m=2&I=1&p=0.05&r=0.9&steps=10000&seed=0`;
     const other = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -290,7 +329,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     expect(await other.inputValue("#p")).toBe("0.05");
     await other.waitForFunction(() => (window as unknown as { tegumPage: { status: string } }).tegumPage.status === "done", null, { timeout: 60_000, polling: 50 });
     await drawn(other);
-    expect(await other.locator("#digest").textContent()).toBe(await nodeDigest);
+    expect(await other.locator("#digest").textContent()).toBe(await nodeDigest());
 
     const unnamed = await other.evaluate(() =>
       [...document.querySelectorAll("input, select, button, [tabindex='0']")]

@@ -281,6 +281,9 @@ describe("validation", () => {
     ["seed", { n: 5, m: 2, seed: 2 ** 32 }, "seed"],
     ["seeds", { n: 5, m: 2, seeds: 0 }, "seeds"],
     ["unknown key", { n: 5, m: 2, sparsity: 0.9 }, "sparsity"],
+    ["weights per instance", { n: 65536, m: 128, batch: 1 }, "n"],
+    ["runs", { n: 5, m: 2, instances: 300, seeds: 300 }, "seeds"],
+    ["loss history", { n: 5, m: 2, instances: 1000, seeds: 10, steps: 100_000 }, "steps"],
   ];
   it.each(bad)("rejects bad %s before any work", async (_, cfg, parameter) => {
     await use("simd");

@@ -35,7 +35,7 @@ export const sweepSpec = {
     shard: { type: "string", placeholder: "i/N", description: "train shard i (0-based) of N; default from SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX / --shards (Kubernetes Indexed Job), else 0/1 (everything)" },
     shards: { type: "int", min: 1, max: 1 << 16, placeholder: "N", description: "the shard count N when the index comes from JOB_COMPLETION_INDEX (or set TEGUM_SHARDS)" },
     out: { type: "string", placeholder: "FILE", description: "shard file to write (default CONFIG-NAME.shard-i-of-N.safetensors in the current directory)" },
-    progress: { type: "string", choices: ["auto", "always", "never"], default: "auto", description: "progress on stderr: auto (only on a terminal, never with --json), always, never" },
+    progress: { type: "string", choices: ["auto", "always", "never"], default: "auto", placeholder: "WHEN", description: "progress on stderr: auto (only on a terminal, never with --json), always, never" },
     json: { type: "boolean", description: 'print {"shard", "instances", "runs", "out"} as JSON' },
     help: { type: "boolean", description: "show this help" },
   },
@@ -158,6 +158,22 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   return EXIT.ok;
 }
 
+function isShard(path: string): boolean {
+  let src;
+  try {
+    src = openFileSource(path);
+  } catch {
+    return false;
+  }
+  try {
+    return openTegumFile(src, path)?.kind === "shard";
+  } catch {
+    return false;
+  } finally {
+    src.close();
+  }
+}
+
 /** Shard files named on the command line: files as given, directories expanded to their .safetensors. */
 function shardFiles(io: Io, args: string[]): string[] {
   const out: string[] = [];
@@ -171,8 +187,9 @@ function shardFiles(io: Io, args: string[]): string[] {
     }
     if (!dir) out.push(a);
     else {
-      const names = readdirSync(p).filter((x) => x.toLowerCase().endsWith(".safetensors")).sort();
-      if (names.length === 0) throw new TegumError(`${a}: directory holds no .safetensors shard files`, "file");
+      // Every shard in the directory; other .safetensors files (e.g. an earlier merged model) are passed over.
+      const names = readdirSync(p).filter((x) => x.toLowerCase().endsWith(".safetensors")).sort().filter((x) => isShard(join(p, x)));
+      if (names.length === 0) throw new TegumError(`${a}: directory holds no tegum sweep shards (.safetensors written by tegum sweep)`, "file");
       out.push(...names.map((x) => join(a, x)));
     }
   }

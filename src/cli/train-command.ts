@@ -23,7 +23,7 @@ import { checkOutputPath, trainInSegments } from "./training.js";
 
 export const runFlags = {
   workers: { type: "string", placeholder: "auto|N", default: "auto", description: "training threads: auto (both cores for big jobs), 0 (this thread) or N" },
-  progress: { type: "string", choices: ["auto", "always", "never"], default: "auto", description: "progress on stderr: auto (only on a terminal, never with --json), always, never" },
+  progress: { type: "string", choices: ["auto", "always", "never"], default: "auto", placeholder: "WHEN", description: "progress on stderr: auto (only on a terminal, never with --json), always, never" },
 } as const satisfies Record<string, FlagSpec>;
 
 export const trainSpec = {

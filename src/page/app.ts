@@ -57,7 +57,7 @@ const input = (id: string) => $<HTMLInputElement>(id);
 
 let worker: Worker;
 function startWorker(): void {
-  worker = new Worker(new URL("./train.worker.js", import.meta.url), { type: "module" });
+  worker = new Worker(new URL("./train.worker.js", import.meta.url), { type: "module", name: new URLSearchParams(location.search).get("threads") ?? "" });
   worker.addEventListener("message", (e: MessageEvent<FromWorker>) => onWorker(e.data));
   worker.addEventListener("error", (e) => {
     e.preventDefault();
@@ -466,10 +466,21 @@ function placeholder(text: string): string {
   return `<p class="placeholder">${text}</p>`;
 }
 
+let lastKey = "";
+
+/** Widths of the plot areas, read once per frame before any DOM write (reads after writes force layouts). */
+let widths = { geometry: 700, norms: 440, dims: 440, loss: 440 };
+
 function draw(): void {
+  const width = (id: string, lo: number, hi: number) => Math.max(lo, Math.min(hi, $(id).clientWidth || hi));
+  widths = { geometry: width("geometry", 600, 1200), norms: width("norms", 320, 560), dims: width("dims", 320, 560), loss: width("loss", 320, 560) };
   drawStatus();
   const snap = page.snapshot;
   const rs = page.runSettings;
+  // Redraw the views only when what they show changed (status messages arrive more often).
+  const key = JSON.stringify([snap?.runId, snap?.step, snap?.final, page.settings, rs, page.stale, page.status, widths]);
+  if (key === lastKey) return;
+  lastKey = key;
   const views = $("views");
   views.classList.toggle("stale", page.stale || (rs !== null && !sameTraining(rs, page.settings) && page.status !== "running"));
   const stripWrap = $("strip-wrap");
@@ -482,7 +493,7 @@ function draw(): void {
     setCaptions(page.settings);
     return;
   }
-  const { n, m } = rs;
+  const { n } = rs;
   const ps = instanceP(rs);
   const count = snap.instances.length;
   const k = Math.min(page.settings.view, count - 1);
@@ -490,17 +501,14 @@ function draw(): void {
   const a = snap.analysis[k];
 
   stripWrap.hidden = count === 1;
-  if (count > 1) keepFocus("strip", () => ($("strip").innerHTML = snap.instances.map((x, j) => stripItem(x, snap.analysis[j], m, n, ps[j], j, j === k, rotation())).join("")));
+  drawStrip();
 
-  const T = (window as any).T ??= {}; let t = performance.now(); const lap = (k: string) => { const x = performance.now(); T[k] = (T[k] ?? 0) + x - t; t = x; };
-  lap("strip");
   $("geometry-title").textContent = count > 1 ? `Feature directions — instance ${k}, ${instanceLabel(ps[k])}` : "Feature directions";
-  drawGeometry(); lap("geo");
-  const w = (id: string) => Math.max(320, Math.min(560, $(id).clientWidth || 440));
-  $("gram").innerHTML = gramView(inst, a, n); lap("gram");
-  $("norms").innerHTML = normsView(a, n, w("norms")); lap("norms");
-  $("dims").innerHTML = dimensionalityView(snap.analysis, ps, k, n, w("dims")); lap("dims");
-  $("loss").innerHTML = lossView(snap.instances, ps, snap.lossEvery, snap.step, snap.steps, w("loss")); lap("loss");
+  drawGeometry();
+  $("gram").innerHTML = gramView(inst, a, n);
+  $("norms").innerHTML = normsView(a, n, widths.norms);
+  $("dims").innerHTML = dimensionalityView(snap.analysis, ps, k, n, widths.dims);
+  $("loss").innerHTML = lossView(snap.instances, ps, snap.lossEvery, snap.step, snap.steps, widths.loss);
   $("structure").innerHTML = (count > 1 ? `<p class="muted">Instance ${k}, ${instanceLabel(ps[k])}, step ${num(snap.step)}</p>` : "") + structureView(a, n, snap.final);
   keepFocus("summary", () => ($("summary").innerHTML = count > 1 ? summaryTable(snap.analysis, snap.instances, ps, k, n) : factsTable(a, snap, k, n)));
   setCaptions(rs);
@@ -515,6 +523,25 @@ function keepFocus(id: string, redraw: () => void): void {
   if (k !== undefined) host.querySelector<HTMLElement>(`[data-instance="${k}"]`)?.focus();
 }
 
+/** The small multiples of a sweep (also redrawn alone when the 3-D view turns). */
+function drawStrip(): void {
+  const snap = page.snapshot, rs = page.runSettings;
+  if (!snap || !rs || snap.instances.length < 2) return;
+  const ps = instanceP(rs);
+  const k = Math.min(page.settings.view, snap.instances.length - 1);
+  keepFocus("strip", () => ($("strip").innerHTML = snap.instances.map((x, j) => stripItem(x, snap.analysis[j], rs.m, rs.n, ps[j], j, j === k, rotation())).join("")));
+}
+
+let turnFrame = 0;
+/** After a turn of the 3-D view: the view and the strip, once per frame. */
+const scheduleTurn = () => {
+  turnFrame ||= requestAnimationFrame(() => {
+    turnFrame = 0;
+    drawSpace();
+    drawStrip();
+  });
+};
+
 const rotation = (): Mat3 => rotator?.rotation ?? OBLIQUE;
 
 let rotator: Rotator | null = null;
@@ -527,7 +554,7 @@ function drawGeometry(): void {
   const k = Math.min(page.settings.view, snap.instances.length - 1);
   const inst = snap.instances[k], a = snap.analysis[k];
   const host = $("geometry");
-  const size = Math.max(260, Math.min(380, host.clientWidth - 330));
+  const size = geometrySize();
   if (m <= 2) {
     spaceHost = null;
     host.innerHTML = `<div class="geometry-row"><div>${polygonView(inst, a, m, n, size)}</div>${sideFacts(a, inst, n)}</div>`;
@@ -537,10 +564,7 @@ function drawGeometry(): void {
     host.innerHTML = `<div class="geometry-row"><div class="space" id="space"></div><div id="space-facts"></div></div>`;
     spaceHost = $("space");
     const keep = rotator?.rotation;
-    rotator = new Rotator(spaceHost, () => {
-      drawSpace();
-      if (page.snapshot && page.snapshot.instances.length > 1) schedule();
-    });
+    rotator = new Rotator(spaceHost, scheduleTurn);
     if (keep) rotator.rotation = keep;
   }
   drawSpace();
@@ -551,11 +575,13 @@ function drawSpace(): void {
   const snap = page.snapshot, rs = page.runSettings;
   if (!snap || !rs || !spaceHost || !rotator) return;
   const k = Math.min(page.settings.view, snap.instances.length - 1);
-  const size = Math.max(260, Math.min(380, $("geometry").clientWidth - 330));
+  const size = geometrySize();
   const v = spaceView(snap.instances[k], snap.analysis[k], rs.m, rs.n, rotator.rotation, size);
   spaceHost.innerHTML = v.svg;
   spaceHost.setAttribute("aria-label", describeView(rs.n, v.exact, v.captured));
 }
+
+const geometrySize = () => Math.max(260, Math.min(380, widths.geometry - 330));
 
 /** Per-feature numbers next to the geometry. */
 function sideFacts(a: InstanceAnalysis, inst: Snapshot["instances"][number], n: number): string {

@@ -171,7 +171,7 @@ function renderModel(model: ModelReport, maxPanels: number): string {
       const snaps = inst.snapshots!;
       if (m === 2) {
         return panel(vectorPlot({
-          vectors: inst.features.map((f, i) => ({ x: inst.W[0][i], y: inst.W[1][i], label: String(i), color: featColor(i), title: `feature ${i} at the end` })),
+          vectors: inst.features.map((_, i) => ({ x: inst.W[0][i], y: inst.W[1][i], label: String(i), color: featColor(i), title: `feature ${i} at the end` })),
           paths: inst.features.map((_, i) => ({ points: snaps.map((s) => ({ x: s.W[0][i], y: s.W[1][i] })), color: featColor(i), title: `feature ${i}, steps ${snaps[0].step}–${snaps[snaps.length - 1].step}` })),
           label: `feature trajectories, ${label(inst)}`, title: label(inst), unitCircle: true, size: 190,
         }));
