@@ -30,6 +30,7 @@ const SIMD_PROBE = new Uint8Array([
 ]);
 
 let current: Exports | null = null;
+let currentModule: WebAssembly.Module | null = null;
 let currentBackend: Backend | null = null;
 
 /** Whether this runtime validates fixed-width SIMD. */
@@ -77,6 +78,7 @@ export async function init(
     throw new TegumError(`backend "${want}" requested but the module given is the ${backend} build`, "backend");
   }
   current = exports;
+  currentModule = module;
   currentBackend = backend;
   return backend;
 }
@@ -84,6 +86,11 @@ export async function init(
 /** The active backend, or null before `init`. */
 export function backend(): Backend | null {
   return currentBackend;
+}
+
+/** The compiled module in use (workers instantiate it again instead of fetching and compiling). */
+export function module(): WebAssembly.Module | null {
+  return currentModule;
 }
 
 /** The instantiated module's exports; throws a clear error before `init`. */

@@ -57,7 +57,7 @@ const input = (id: string) => $<HTMLInputElement>(id);
 
 let worker: Worker;
 function startWorker(): void {
-  worker = new Worker(new URL("./train.worker.js", import.meta.url), { type: "module", name: new URLSearchParams(location.search).get("threads") ?? "" });
+  worker = new Worker(new URL("./train.worker.js", import.meta.url), { type: "module" });
   worker.addEventListener("message", (e: MessageEvent<FromWorker>) => onWorker(e.data));
   worker.addEventListener("error", (e) => {
     e.preventDefault();

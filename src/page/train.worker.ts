@@ -5,8 +5,12 @@
 // Chunks are train(config, {steps: K}) then resume(state, {steps: K}) …, which gives the same bits as
 // one straight run (the engine's determinism guarantee), so the digest is that of `tegum train` with
 // the same settings. Pause = stop after the current chunk and post the serialised state; resume =
-// continue from those bytes. Cancel = abort the AbortSignal of the chunk in flight. Runs of several
-// instances with enough work train on the engine's own threads (nested workers; same bits).
+// continue from those bytes. Cancel = abort the AbortSignal of the chunk in flight.
+//
+// One thread (workers: 0). The engine's threads would start anew for every chunk (each train/resume
+// call spawns its workers): measured here, that costs more than it gains (intro sweep 2.3–3.6 s on
+// one thread, 3.2–6.1 s on two with the machine under load). A worker pool kept across resume()
+// calls would change that.
 import {
   backend, deserializeState, digest, factorPolytopes, featureMetrics, findBundles, init, resume, serializeState, train,
   TegumError, type TrainResult, type TrainState,
@@ -22,10 +26,6 @@ const now = () => performance.now();
 const TARGET_MS = 200;
 const MIN_CHUNK = 50;
 const MAX_CHUNK = 500;
-/** With training threads, chunks may be longer (each call starts its threads: fewer, longer calls pay less). */
-const MAX_CHUNK_THREADS = 1000;
-/** Training threads pay for their start-up above about this many multiply-adds per chunk. */
-const THREAD_WORK = 5e7;
 /** Loss curves are sent as at most about this many bucket means. */
 const LOSS_POINTS = 600;
 /** The bundle finder's work limit on the page (flops); larger models are skipped with a note. */
@@ -84,8 +84,6 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
     const cfg = state ? state.config : normalizeConfig((msg as { config: TrainConfig }).config);
     const total = cfg.steps;
     let trainMs = msg.type === "resume" ? msg.trainMs : 0;
-    const threads = trainingThreads(cfg);
-    const maxChunk = threads > 0 ? MAX_CHUNK_THREADS : MAX_CHUNK;
     let chunk = 100;
     for (;;) {
       const step = state?.step ?? 0;
@@ -94,7 +92,7 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
         post({ type: "paused", runId, step, state: serializeState(state), trainMs });
         return;
       }
-      const opts = { signal: run.controller.signal, workers: threads, steps: Math.min(chunk, total - step), progressEvery: chunk };
+      const opts = { signal: run.controller.signal, workers: 0, steps: Math.min(chunk, total - step), progressEvery: chunk };
       const t0 = now();
       const result = state ? await resume(state, opts) : await train((msg as { config: TrainConfig }).config, opts);
       const dt = now() - t0;
@@ -104,7 +102,7 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
       post(snapshot(runId, result, final, trainMs, trainMs > 0 ? (1000 * result.step) / trainMs : 0));
       if (final) return;
       // Next chunk: about TARGET_MS of training.
-      if (dt > 0) chunk = Math.max(MIN_CHUNK, Math.min(maxChunk, Math.round(((result.step - step) * TARGET_MS) / dt / MIN_CHUNK) * MIN_CHUNK));
+      if (dt > 0) chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round(((result.step - step) * TARGET_MS) / dt / MIN_CHUNK) * MIN_CHUNK));
     }
   } catch (e) {
     if (run.controller.signal.aborted) post({ type: "cancelled", runId });
@@ -115,19 +113,6 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
   } finally {
     if (active === run) active = null;
   }
-}
-
-/**
- * Training threads for a run (nested module workers, the engine's own; bit-identical to one thread):
- * several runs and enough work per chunk, at most 4 (each chunk starts them anew).
- */
-function trainingThreads(cfg: NormalizedConfig): number {
-  const runs = cfg.instances * cfg.seeds;
-  const cores = Math.min(4, navigator.hardwareConcurrency || 1);
-  const work = runs * MAX_CHUNK * cfg.batch * cfg.n * cfg.m * 3;
-  const forced = (self as unknown as { name: string }).name; if (forced) return Number(forced);
-  if (typeof Worker !== "function" || runs < 2 || cores < 2 || work < THREAD_WORK) return 0;
-  return Math.min(runs, cores);
 }
 
 function snapshot(runId: number, r: TrainResult, final: boolean, trainMs: number, stepsPerSecond: number): Snapshot {

@@ -44,15 +44,15 @@ const MW = 6, KS = 3, COUNT = 45; // projectors: W is MW×N (f64), subsets of KS
 const REL_TOL = 1e-10;
 
 /**
- * Runs the chain on the backend `tegum` was initialised with: every kernel `tegum` exports from the
- * list below, fed by the previous ones, operands resident in wasm (WasmArray) except where noted.
- * @returns {{ backend: string | null, digest: string, kernels: string[], steps: Record<string, string> }}
+ * Runs the chain on the backend `tegum` was initialised with: every kernel, fed by the previous ones,
+ * operands resident in wasm (WasmArray) except where noted; then a 200-step training run, the
+ * analysis of its weights and the bundle finder.
+ * @returns {Promise<{ backend: string | null, digest: string, kernels: string[], steps: Record<string, string> }>}
  */
 export async function chain(tegum) {
   const steps = {};
   const kernels = [];
   const outputs = [];
-  const has = (...names) => names.every((name) => typeof tegum[name] === "function");
   const call = (name, ...args) => {
     if (!kernels.includes(name)) kernels.push(name);
     return tegum[name](...args);
@@ -75,110 +75,88 @@ export async function chain(tegum) {
     // Forward: pre = A·B (and A·B accumulated onto other values), H = relu(pre + bias).
     const pre = tegum.f32(M * N);
     const H = tegum.f32(M * N);
-    if (has("matmul")) {
-      call("matmul", pre, A, B, M, K, N);
-      const acc = tegum.f32(uniform(M * N, 4));
-      call("matmul", acc, A, B, M, K, N, true);
-      record("matmul", pre, acc);
-    } else {
-      pre.set(uniform(M * N, 4));
-    }
-    if (has("reluForward")) {
-      call("reluForward", H, pre, bias, M, N);
-      record("reluForward", H);
-    } else {
-      H.set(pre.array.map((v) => Math.max(0, v)));
-    }
+    call("matmul", pre, A, B, M, K, N);
+    const acc = tegum.f32(uniform(M * N, 4));
+    call("matmul", acc, A, B, M, K, N, true);
+    record("matmul", pre, acc);
+    call("reluForward", H, pre, bias, M, N);
+    record("reluForward", H);
 
     // Backward: G = relu'(pre) ⊙ dH, dB = Aᵀ·G, dA = G·Bᵀ (dA with plain arrays: the copying path).
-    if (has("reluBackward", "matmulAtB", "matmulABt")) {
-      const dH = tegum.f32(uniform(M * N, 5));
-      const G = tegum.f32(M * N);
-      call("reluBackward", G, dH, pre, M * N);
-      const dB = tegum.f32(K * N);
-      call("matmulAtB", dB, A, G, K, M, N);
-      call("matmulAtB", dB, A, G, K, M, N, true);
-      const dA = new Float32Array(M * K);
-      call("matmulABt", dA, G.toArray(), B.toArray(), M, N, K);
-      record("backward", G, dB, dA);
-    }
+    const dH = tegum.f32(uniform(M * N, 5));
+    const G = tegum.f32(M * N);
+    call("reluBackward", G, dH, pre, M * N);
+    const dB = tegum.f32(K * N);
+    call("matmulAtB", dB, A, G, K, M, N);
+    call("matmulAtB", dB, A, G, K, M, N, true);
+    const dA = new Float32Array(M * K);
+    call("matmulABt", dA, G.toArray(), B.toArray(), M, N, K);
+    record("backward", G, dB, dA);
 
     // Gram and interference: f32 over H, f64 over W = the first MW rows of H.
     const W = tegum.f64(Float64Array.from(H.array.subarray(0, MW * N)));
-    if (has("gram")) {
-      const G32 = tegum.f32(N * N);
-      call("gram", G32, H, M, N);
-      record("gram", G32);
-    }
-    if (has("gram64", "columnNorms", "interference")) {
-      const G64 = tegum.f64(N * N);
-      const norms = tegum.f64(N);
-      const intf = tegum.f64(N);
-      call("gram64", G64, W, MW, N);
-      call("columnNorms", norms, W, MW, N);
-      call("interference", intf, G64, N);
-      record("gram64", G64, norms, intf);
-    }
+    const G32 = tegum.f32(N * N);
+    call("gram", G32, H, M, N);
+    record("gram", G32);
+    const G64 = tegum.f64(N * N);
+    const norms = tegum.f64(N);
+    const intf = tegum.f64(N);
+    call("gram64", G64, W, MW, N);
+    call("columnNorms", norms, W, MW, N);
+    call("interference", intf, G64, N);
+    record("gram64", G64, norms, intf);
 
     // One projector: basis of the first KS columns of W, P = AAᵀ, its chordal embedding; col-red.
     const WS = tegum.f64(MW * KS);
     for (let r = 0; r < MW; r++) for (let j = 0; j < KS; j++) WS.array[r * KS + j] = W.array[r * N + j];
-    if (has("orthonormalBasis", "projector", "chordalEmbedding")) {
-      const basis = tegum.f64(MW * KS);
-      const sigma = tegum.f64(KS);
-      const rank = call("orthonormalBasis", basis, sigma, WS, MW, KS, REL_TOL);
-      const P = tegum.f64(MW * MW);
-      call("projector", P, basis, MW, KS, rank);
-      const emb = tegum.f64((MW * (MW + 1)) / 2);
-      call("chordalEmbedding", emb, P, MW);
-      record("projector", Int32Array.of(rank), basis, sigma, P, emb);
-    }
-    if (has("columnReduce")) {
-      const R = tegum.f64(MW * KS);
-      const rank = call("columnReduce", R, WS, MW, KS, REL_TOL);
-      record("columnReduce", Int32Array.of(rank), R);
-    }
+    const basis = tegum.f64(MW * KS);
+    const sigma = tegum.f64(KS);
+    const rank = call("orthonormalBasis", basis, sigma, WS, MW, KS, REL_TOL);
+    const P = tegum.f64(MW * MW);
+    call("projector", P, basis, MW, KS, rank);
+    const emb = tegum.f64((MW * (MW + 1)) / 2);
+    call("chordalEmbedding", emb, P, MW);
+    record("projector", Int32Array.of(rank), basis, sigma, P, emb);
+    const R = tegum.f64(MW * KS);
+    const reducedRank = call("columnReduce", R, WS, MW, KS, REL_TOL);
+    record("columnReduce", Int32Array.of(reducedRank), R);
 
     // Many projectors: embeddings of COUNT column subsets (dimension-major), then their distances.
     const D = (MW * (MW + 1)) / 2;
     const S = tegum.i32(subsets(N, KS, COUNT, 6));
-    let X = tegum.f64(uniform(D * COUNT, 7, Float64Array));
-    if (has("subsetEmbeddings")) {
-      X = tegum.f64(D * COUNT);
-      const ranks = tegum.i32(COUNT);
-      call("subsetEmbeddings", X, ranks, W, MW, N, S, KS, COUNT, REL_TOL);
-      record("subsetEmbeddings", S, ranks, X);
-    }
-    if (has("subsetReducedEmbeddings")) {
-      const Y = tegum.f64(D * COUNT);
-      const ranks = tegum.i32(COUNT);
-      call("subsetReducedEmbeddings", Y, ranks, W, MW, N, S, KS, COUNT, REL_TOL);
-      record("subsetReducedEmbeddings", ranks, Y);
-    }
+    const X = tegum.f64(D * COUNT);
+    const ranks = tegum.i32(COUNT);
+    call("subsetEmbeddings", X, ranks, W, MW, N, S, KS, COUNT, REL_TOL);
+    record("subsetEmbeddings", S, ranks, X);
+    const Y = tegum.f64(D * COUNT);
+    const reducedRanks = tegum.i32(COUNT);
+    call("subsetReducedEmbeddings", Y, reducedRanks, W, MW, N, S, KS, COUNT, REL_TOL);
+    record("subsetReducedEmbeddings", reducedRanks, Y);
     // eps: the 12th smallest distance from point 0, so neighbourhoods are neither empty nor everything.
     const dist = new Float64Array(COUNT);
-    if (has("chordalDistances")) {
-      call("chordalDistances", dist, X, D, COUNT, 0);
-      record("chordalDistances", dist);
-    } else {
-      for (let j = 0; j < COUNT; j++) {
-        let s2 = 0;
-        for (let d = 0; d < D; d++) s2 += (X.array[d * COUNT + j] - X.array[d * COUNT]) ** 2;
-        dist[j] = Math.sqrt(s2);
-      }
-    }
+    call("chordalDistances", dist, X, D, COUNT, 0);
+    record("chordalDistances", dist);
     const eps = dist.slice().sort()[12];
-    if (has("neighborCounts")) {
-      const counts = tegum.i32(COUNT);
-      call("neighborCounts", counts, X, D, COUNT, eps);
-      record("neighborCounts", counts);
-    }
-    if (has("neighbors")) {
-      const idx = tegum.i32(COUNT);
-      const found = call("neighbors", idx, X, D, COUNT, 0, eps);
-      record("neighbors", Int32Array.of(found), idx);
-    }
+    const counts = tegum.i32(COUNT);
+    call("neighborCounts", counts, X, D, COUNT, eps);
+    record("neighborCounts", counts);
+    const idx = tegum.i32(COUNT);
+    const found = call("neighbors", idx, X, D, COUNT, 0, eps);
+    record("neighbors", Int32Array.of(found), idx);
   });
+
+  // Training (issue 3's 200-step run; on the calling thread, as workerd has no workers), then the
+  // analysis and bundles of the sparsest instance.
+  const run = await tegum.train(
+    { n: 20, m: 5, instances: 4, p: tegum.sweeps.falloff(4, 20), importance: tegum.sweeps.geometric(20, 0.7), batch: 256, steps: 200, seed: 1 },
+    { workers: 0 },
+  );
+  record("train", ...run.instances.flatMap((x) => [x.W, x.b, x.loss]));
+  const w = run.instances[3].W;
+  const metrics = tegum.featureMetrics(w, 5, 20);
+  record("featureMetrics", metrics.norms, metrics.superposition, metrics.dimensionality);
+  const found = tegum.findBundles(w, 5, 20, { maxK: 2 });
+  record("findBundles", Int32Array.from(found.bundles.flatMap((b) => [b.rank, ...b.features, -1])));
 
   return { backend: tegum.backend(), digest: tegum.digest(...outputs), kernels, steps };
 }
