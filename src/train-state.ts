@@ -28,7 +28,12 @@ export interface TrainState {
   readonly config: NormalizedConfig;
   /** Steps completed. */
   step: number;
-  /** Runs in order instance·seeds + replica. */
+  /**
+   * A partial state (one shard of a sweep, `TrainOptions.instances`): the instances it holds,
+   * ascending. Absent: every instance of the config.
+   */
+  instances?: number[];
+  /** Runs in order instance·seeds + replica (over the held instances only, for a partial state). */
   runs: RunParams[];
   /** Per run, the loss of every step (length config.steps; entries ≥ step are 0). */
   loss: Float32Array[];
@@ -40,6 +45,30 @@ export interface TrainState {
 }
 
 export const runCount = (cfg: NormalizedConfig): number => cfg.instances * cfg.seeds;
+
+/** The instances a state holds, ascending. */
+export function stateInstances(s: { config: NormalizedConfig; instances?: number[] }): number[] {
+  return s.instances ? s.instances.slice() : Array.from({ length: s.config.instances }, (_, i) => i);
+}
+
+/** Global run ids (instance·seeds + replica) of a state's runs, in order. */
+export function stateRunIds(s: { config: NormalizedConfig; instances?: number[] }): number[] {
+  const out: number[] = [];
+  for (const i of stateInstances(s)) for (let r = 0; r < s.config.seeds; r++) out.push(i * s.config.seeds + r);
+  return out;
+}
+
+/** Throws unless `instances` is a non-empty ascending list of distinct instance indices < count. */
+export function checkInstanceList(name: string, instances: unknown, count: number): number[] {
+  if (!Array.isArray(instances) || instances.length === 0) throw new TegumError(`${name} must be a non-empty array of instance indices`, name);
+  let prev = -1;
+  for (const i of instances) {
+    if (!Number.isInteger(i) || i < 0 || i >= count) throw new TegumError(`${name} must hold integers in [0, ${count - 1}], got ${String(i)}`, name);
+    if (i <= prev) throw new TegumError(`${name} must be ascending without repeats`, name);
+    prev = i;
+  }
+  return instances.slice();
+}
 
 function initStd(cfg: NormalizedConfig, which: "W" | "W2"): number {
   const { n, m, instances: I } = cfg;
@@ -72,12 +101,13 @@ export function initialParams(cfg: NormalizedConfig, instance: number, replica: 
   };
 }
 
-/** The state before step 0. */
-export function initialState(cfg: NormalizedConfig): TrainState {
+/** The state before step 0 (of instances `instances` only, if given: a partial state). */
+export function initialState(cfg: NormalizedConfig, instances?: number[]): TrainState {
   const runs: RunParams[] = [];
-  for (let i = 0; i < cfg.instances; i++) for (let r = 0; r < cfg.seeds; r++) runs.push(initialParams(cfg, i, r));
+  const which = instances ?? Array.from({ length: cfg.instances }, (_, i) => i);
+  for (const i of which) for (let r = 0; r < cfg.seeds; r++) runs.push(initialParams(cfg, i, r));
   return {
-    version: 1, config: cfg, step: 0, runs,
+    version: 1, config: cfg, step: 0, ...(instances ? { instances: instances.slice() } : {}), runs,
     loss: runs.map(() => new Float32Array(cfg.steps)),
     snapshotEvery: cfg.snapshotEvery, snapshotSteps: [], snapshots: [],
   };
@@ -103,15 +133,71 @@ function cloneRun(r: RunParams): RunParams {
   return out as unknown as RunParams;
 }
 
-/** A deep copy (so that resuming never mutates the caller's state). */
-export function cloneState(s: TrainState): TrainState {
+/**
+ * A deep copy (so that resuming never mutates the caller's state); with `instances` (a subset of the
+ * state's), a partial copy holding only those.
+ */
+export function cloneState(s: TrainState, instances?: number[]): TrainState {
+  const held = stateInstances(s);
+  let keep = (_k: number) => true;
+  let sub: number[] | undefined = s.instances?.slice();
+  if (instances) {
+    const pos = new Set<number>();
+    for (const i of instances) {
+      const at = held.indexOf(i);
+      if (at < 0) throw new TegumError(`instances: instance ${i} is not in this (partial) state`, "instances");
+      for (let r = 0; r < s.config.seeds; r++) pos.add(at * s.config.seeds + r);
+    }
+    keep = (k) => pos.has(k);
+    sub = instances.length === s.config.instances ? undefined : instances.slice();
+  }
   return {
-    version: 1, config: s.config, step: s.step,
-    runs: s.runs.map(cloneRun),
-    loss: s.loss.map((l) => l.slice()),
+    version: 1, config: s.config, step: s.step, ...(sub ? { instances: sub } : {}),
+    runs: s.runs.filter((_, k) => keep(k)).map(cloneRun),
+    loss: s.loss.filter((_, k) => keep(k)).map((l) => l.slice()),
     snapshotEvery: s.snapshotEvery, snapshotSteps: s.snapshotSteps.slice(),
-    snapshots: s.snapshots.map((k) => k.map((a) => a.slice())),
+    snapshots: s.snapshots.map((snap) => snap.filter((_, k) => keep(k)).map((a) => a.slice())),
   };
+}
+
+/**
+ * Combines partial states of one configuration at the same step (e.g. the shards of a sweep) into
+ * one state holding all their instances (a full state when they cover every instance).
+ */
+export function mergeStates(parts: readonly TrainState[]): TrainState {
+  if (!Array.isArray(parts) || parts.length === 0) throw new TegumError("mergeStates needs at least one state", "states");
+  for (const p of parts) checkState(p);
+  const first = parts[0];
+  const json = JSON.stringify(first.config);
+  const owner = new Map<number, { part: TrainState; at: number }>();
+  for (const p of parts) {
+    if (JSON.stringify(p.config) !== json) throw new TegumError("mergeStates: the states have different configurations", "states");
+    if (p.step !== first.step) throw new TegumError(`mergeStates: the states are at different steps (${first.step}, ${p.step})`, "states");
+    if (p.snapshotEvery !== first.snapshotEvery || p.snapshotSteps.join() !== first.snapshotSteps.join()) {
+      throw new TegumError("mergeStates: the states have different snapshot schedules", "states");
+    }
+    stateInstances(p).forEach((i, at) => {
+      if (owner.has(i)) throw new TegumError(`mergeStates: instance ${i} is in more than one state`, "states");
+      owner.set(i, { part: p, at });
+    });
+  }
+  const instances = [...owner.keys()].sort((a, b) => a - b);
+  const seeds = first.config.seeds;
+  const pick = <T>(get: (p: TrainState, k: number) => T): T[] =>
+    instances.flatMap((i) => {
+      const { part, at } = owner.get(i)!;
+      return Array.from({ length: seeds }, (_, r) => get(part, at * seeds + r));
+    });
+  const merged: TrainState = {
+    version: 1, config: first.config, step: first.step,
+    ...(instances.length === first.config.instances ? {} : { instances }),
+    runs: pick((p, k) => cloneRun(p.runs[k])),
+    loss: pick((p, k) => p.loss[k].slice()),
+    snapshotEvery: first.snapshotEvery, snapshotSteps: first.snapshotSteps.slice(),
+    snapshots: first.snapshotSteps.map((_: number, j: number) => pick((p, k) => p.snapshots[j][k].slice())),
+  };
+  checkState(merged);
+  return merged;
 }
 
 /** Throws a TegumError unless `s` is a consistent state (shapes match its configuration). */
@@ -119,7 +205,8 @@ export function checkState(s: TrainState): void {
   if (typeof s !== "object" || s === null || s.version !== 1) throw new TegumError("state must be a TrainState of version 1", "state");
   const cfg = checkNormalized(s.config);
   const { n, m } = cfg;
-  const count = runCount(cfg);
+  if (s.instances !== undefined) checkInstanceList("state.instances", s.instances, cfg.instances);
+  const count = stateInstances(s).length * cfg.seeds;
   if (!Number.isInteger(s.step) || s.step < 0 || s.step > cfg.steps) throw new TegumError(`state.step must be in [0, ${cfg.steps}]`, "state");
   if (!Array.isArray(s.runs) || s.runs.length !== count) throw new TegumError(`state.runs must hold ${count} runs`, "state");
   const abs = cfg.model === "abs";
@@ -136,6 +223,7 @@ export function checkState(s: TrainState): void {
     throw new TegumError(`state.loss must hold ${count} Float32Arrays of ${cfg.steps}`, "state");
   }
   if (s.snapshotSteps.length !== s.snapshots.length) throw new TegumError("state.snapshots and snapshotSteps differ in length", "state");
+  if (s.snapshots.some((k) => !Array.isArray(k) || k.length !== count)) throw new TegumError(`state.snapshots[] must hold ${count} runs`, "state");
 }
 
 // ---- bytes --------------------------------------------------------------------------------------
@@ -162,7 +250,7 @@ export function serializeState(s: TrainState): Uint8Array {
   const arrays = arraysOf(s);
   const header = new TextEncoder().encode(
     JSON.stringify({
-      version: 1, config: s.config, step: s.step, snapshotEvery: s.snapshotEvery, snapshotSteps: s.snapshotSteps,
+      version: 1, config: s.config, step: s.step, ...(s.instances ? { instances: s.instances } : {}), snapshotEvery: s.snapshotEvery, snapshotSteps: s.snapshotSteps,
       lengths: arrays.map((a) => a.length),
     }),
   );
@@ -188,7 +276,7 @@ export function deserializeState(bytes: Uint8Array | ArrayBuffer): TrainState {
   if (u8.length < 8 || MAGIC.some((b, i) => u8[i] !== b)) throw new TegumError("bytes are not a tegum training state", "bytes");
   const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   const hl = dv.getUint32(4, true);
-  let header: { version: number; config: NormalizedConfig; step: number; snapshotEvery: number; snapshotSteps: number[]; lengths: number[] };
+  let header: { version: number; config: NormalizedConfig; step: number; instances?: number[]; snapshotEvery: number; snapshotSteps: number[]; lengths: number[] };
   try {
     header = JSON.parse(new TextDecoder().decode(u8.subarray(8, 8 + hl)));
   } catch {
@@ -211,7 +299,8 @@ export function deserializeState(bytes: Uint8Array | ArrayBuffer): TrainState {
     return a;
   };
   const cfg = header.config;
-  const count = cfg.instances * cfg.seeds;
+  if (header.instances !== undefined) checkInstanceList("state.instances", header.instances, cfg.instances);
+  const count = (header.instances ? header.instances.length : cfg.instances) * cfg.seeds;
   const abs = cfg.model === "abs";
   const runs: RunParams[] = [];
   const loss: Float32Array[] = [];
@@ -223,7 +312,7 @@ export function deserializeState(bytes: Uint8Array | ArrayBuffer): TrainState {
   }
   const snapshots = header.snapshotSteps.map(() => Array.from({ length: count }, take));
   const s: TrainState = {
-    version: 1, config: cfg, step: header.step, runs, loss,
+    version: 1, config: cfg, step: header.step, ...(header.instances ? { instances: header.instances } : {}), runs, loss,
     snapshotEvery: header.snapshotEvery, snapshotSteps: header.snapshotSteps, snapshots,
   };
   checkState(s);

@@ -14,6 +14,11 @@
 //
 // train(config: TrainConfig, options?: TrainOptions) → Promise<TrainResult>
 // resume(state: TrainState, options?: TrainOptions) → Promise<TrainResult>   (never mutates `state`)
+// resultOf(state: TrainState) → TrainResult   (the result of a state as it is, no training)
+// mergeStates(states: TrainState[]) → TrainState   (partial states of one config and step → one; src/train-state.ts)
+// An aborted train/resume rejects with TrainAbortError { reason (the signal's), result, state } holding
+// the training at the last finished chunk (with workers: after the chunks already in flight finish);
+// resume(err.state) continues bit-exactly.
 // TrainConfig (src/train-config.ts): n, m, model ("relu-output" | "linear" | "relu-hidden" | "abs"),
 //   instances, p (number | per-instance vector | per-instance numbers/per-feature vectors),
 //   importance (number | per-feature vector | per-instance vectors), correlated / anticorrelated
@@ -23,9 +28,12 @@
 // TrainOptions: { steps?: steps to run now (default: all remaining of config.steps),
 //                 onProgress?: (p: { step, steps, loss: Float32Array per instance, stepsPerSecond }) => void,
 //                 progressEvery?: K (default ⌈config.steps/100⌉; wasm returns to JS only every K steps),
-//                 signal?: AbortSignal (rejects with signal.reason at the next chunk boundary),
+//                 signal?: AbortSignal (rejects with TrainAbortError at the next chunk boundary),
 //                 workers?: number | "auto" (default "auto": every core for jobs of more than ~1 s, where
-//                 the runtime has workers; 0 = this thread; workers are pooled between calls) }
+//                 the runtime has workers; 0 = this thread; workers are pooled between calls),
+//                 instances?: number[] (train only these instances, ascending: a partial state whose
+//                 runs are bit-identical to the same instances of the full run; for sharded sweeps) }
+// Each InstanceResult names its `instance` (index in the config).
 // serializeState(state) → Uint8Array, deserializeState(bytes) → TrainState (src/train-state.ts).
 // sweeps.falloff(count, base) = base^(−linspace(0, 1, count)), sweeps.geometric(count, ratio) = ratio^i.
 //
@@ -43,7 +51,9 @@ import { TegumError, checkInt } from "./errors.js";
 import { scheduleTable } from "./schedule.js";
 import { normalizeConfig, type NormalizedConfig, type TrainConfig } from "./train-config.js";
 import { RunSet } from "./train-engine.js";
-import { checkState, cloneState, initialState, packParams, runCount, type RunParams, type TrainState } from "./train-state.js";
+import {
+  checkInstanceList, checkState, cloneState, initialState, packParams, stateInstances, stateRunIds, type RunParams, type TrainState,
+} from "./train-state.js";
 import { wasm } from "./wasm.js";
 import { acquireWorkers, releaseWorkers, workersAvailable, type WorkerHandle } from "./worker-pool.js";
 
@@ -64,6 +74,26 @@ export interface TrainOptions {
   progressEvery?: number;
   signal?: AbortSignal;
   workers?: number | "auto";
+  /**
+   * Train only these instances (ascending, distinct; all their replicas): the result and its state
+   * hold just them (a partial state, `state.instances`), bit-identical to the same instances of the
+   * full run. For `resume`, a subset of the state's instances. Default: all.
+   */
+  instances?: number[];
+}
+
+/**
+ * The rejection of an aborted `train`/`resume`: `reason` is the signal's reason, `result` the training
+ * at the last finished chunk (resumable: `resume(err.state)` continues bit-exactly).
+ */
+export class TrainAbortError extends Error {
+  override name = "TrainAbortError";
+  constructor(readonly reason: unknown, readonly result: TrainResult) {
+    super(`training aborted at step ${result.step}${reason instanceof Error && reason.message ? `: ${reason.message}` : ""}`, { cause: reason });
+  }
+  get state(): TrainState {
+    return this.result.state;
+  }
 }
 
 export interface Snapshot {
@@ -74,6 +104,8 @@ export interface Snapshot {
 }
 
 export interface InstanceResult {
+  /** Index of the instance in the config. */
+  instance: number;
   /** m×n row-major (column i = feature i); the abs model's W1. */
   W: Float32Array;
   /** Abs model only: W2, n×m row-major. */
@@ -103,17 +135,23 @@ export interface TrainResult {
 /** Trains the toy models described by `config`. Validates everything before any work starts. */
 export async function train(config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
   const cfg = normalizeConfig(config);
-  const opts = checkOptions(options, cfg, 0);
+  const opts = checkOptions(options, cfg, 0, stateInstances({ config: cfg }));
   wasm(); // throws before any work if not initialised
-  return drive(initialState(cfg), opts);
+  return drive(initialState(cfg, opts.instances), opts);
 }
 
 /** Continues training from a state (never mutated; the result holds a new one). */
 export async function resume(state: TrainState, options: TrainOptions = {}): Promise<TrainResult> {
   checkState(state);
-  const opts = checkOptions(options, state.config, state.step);
+  const opts = checkOptions(options, state.config, state.step, stateInstances(state));
   wasm();
-  return drive(cloneState(state), opts);
+  return drive(cloneState(state, opts.instances), opts);
+}
+
+/** The result of a state as it is, without training (the state is not copied: the result holds it). */
+export function resultOf(state: TrainState): TrainResult {
+  checkState(state);
+  return result(state);
 }
 
 interface Options {
@@ -122,9 +160,10 @@ interface Options {
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
   workers: number | "auto";
+  instances?: number[];
 }
 
-function checkOptions(o: TrainOptions, cfg: NormalizedConfig, step: number): Options {
+function checkOptions(o: TrainOptions, cfg: NormalizedConfig, step: number, held: number[]): Options {
   if (typeof o !== "object" || o === null) throw new TegumError("options must be an object", "options");
   const remaining = cfg.steps - step;
   const steps = checkInt("steps", o.steps ?? remaining, 0, remaining);
@@ -135,12 +174,19 @@ function checkOptions(o: TrainOptions, cfg: NormalizedConfig, step: number): Opt
   }
   const workers = o.workers ?? "auto";
   if (workers !== "auto") checkInt("workers", workers, 0, 256);
-  return { until: step + steps, every, onProgress: o.onProgress, signal: o.signal, workers };
+  let instances: number[] | undefined;
+  if (o.instances !== undefined) {
+    instances = checkInstanceList("instances", o.instances, cfg.instances);
+    const missing = instances.find((i) => !held.includes(i));
+    if (missing !== undefined) throw new TegumError(`instances: instance ${missing} is not in this partial state (it holds ${held.join(", ")})`, "instances");
+    if (instances.length === held.length) instances = undefined; // everything held
+  }
+  return { until: step + steps, every, onProgress: o.onProgress, signal: o.signal, workers, instances };
 }
 
 /** Estimated multiply-adds of the remaining work (decides whether workers pay off). */
-function estimatedWork(cfg: NormalizedConfig, steps: number): number {
-  return runCount(cfg) * steps * cfg.batch * cfg.n * cfg.m * 3;
+function estimatedWork(cfg: NormalizedConfig, runs: number, steps: number): number {
+  return runs * steps * cfg.batch * cfg.n * cfg.m * 3;
 }
 
 /** Something that advances a subset of the runs: this thread, or a worker. */
@@ -222,13 +268,17 @@ function thin(s: { steps: number[]; every: number }, step: number, max: number):
 
 async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   const cfg = state.config;
-  const count = runCount(cfg);
-  const ids = Array.from({ length: count }, (_, i) => i);
+  const gids = stateRunIds(state); // global run id of each of the state's runs
+  const count = gids.length;
+  const locals = gids.map((_, k) => k);
   let nWorkers = 0;
   if (o.workers === "auto") {
-    if (workersAvailable() && count > 1 && estimatedWork(cfg, o.until - state.step) > 2e9) nWorkers = Math.min(count, hardwareThreads());
+    if (workersAvailable() && count > 1 && estimatedWork(cfg, count, o.until - state.step) > 2e9) nWorkers = Math.min(count, hardwareThreads());
   } else nWorkers = Math.min(o.workers, count);
   if (nWorkers === 1) nWorkers = 0;
+  const aborted = () => o.signal?.aborted === true;
+  const abortError = () => new TrainAbortError(o.signal!.reason ?? new TegumError("training aborted", "signal"), result(state));
+  if (aborted()) throw abortError();
 
   // A snapshot due now (step 0 of a fresh run) is taken before any training.
   const firstDue = state.snapshotEvery > 0 && state.snapshotSteps.length === 0 ? 0 : null;
@@ -242,13 +292,13 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
     }
   }
   if (handles === null) nWorkers = 0;
+  // Executors hold local run indices (positions in state.runs); the engine gets global ids.
+  const mine: number[][] = handles ? handles.map((_, w) => locals.filter((k) => k % nWorkers === w)) : [locals];
   const executors: Executor[] = handles
-    ? handles.map((h, w) => {
-        const mine = ids.filter((id) => id % nWorkers === w);
-        return workerExecutor(h, cfg, mine, mine.map((id) => state.runs[id]));
-      })
-    : [localExecutor(cfg, ids, state.runs)];
+    ? handles.map((h, w) => workerExecutor(h, cfg, mine[w].map((k) => gids[k]), mine[w].map((k) => state.runs[k])))
+    : [localExecutor(cfg, gids, state.runs)];
   let clean = false;
+  let stopped = false;
   try {
     const t0 = now();
     const start = state.step;
@@ -256,6 +306,7 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
     const depth = handles ? 2 : 1; // chunks in flight per executor
     const inflight: { chunk: Chunk; replies: Promise<Awaited<ReturnType<Executor["run"]>>[]> }[] = [];
     const launch = () => {
+      if (stopped) return;
       const next = chunks.next();
       if (next.done) return;
       const c = next.value;
@@ -265,23 +316,22 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
       inflight.push({ chunk: c, replies });
     };
     let lastYield = now();
-    if (o.signal?.aborted) throw o.signal.reason ?? new TegumError("training aborted", "signal");
     for (let i = 0; i < depth; i++) launch();
     while (inflight.length > 0) {
       const { chunk: c, replies: pending } = inflight.shift()!;
       const replies = await pending;
-      replies.forEach((r, e) => executors[e].ids.forEach((id, q) => state.loss[id].set(r.loss[q], c.step0)));
+      replies.forEach((r, e) => mine[e].forEach((k, q) => state.loss[k].set(r.loss[q], c.step0)));
       state.step = c.end;
       if (c.snapshot) {
         const packed = new Array<Float32Array>(count);
-        replies.forEach((r, e) => executors[e].ids.forEach((id, q) => (packed[id] = packParams(r.params![q]))));
+        replies.forEach((r, e) => mine[e].forEach((k, q) => (packed[k] = packParams(r.params![q]))));
         recordSnapshot(state, packed);
       }
-      if (o.onProgress) {
-        const loss = new Float32Array(cfg.instances).fill(Infinity);
-        for (let id = 0; id < count; id++) {
-          const i = Math.floor(id / cfg.seeds);
-          const l = state.loss[id][c.end - 1];
+      if (o.onProgress && !stopped) {
+        const loss = new Float32Array(count / cfg.seeds).fill(Infinity);
+        for (let k = 0; k < count; k++) {
+          const i = Math.floor(k / cfg.seeds);
+          const l = state.loss[k][c.end - 1];
           if (l < loss[i]) loss[i] = l;
         }
         const elapsed = (now() - t0) / 1000;
@@ -291,11 +341,12 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
         await nextTask(); // let the event loop deliver aborts and UI work
         lastYield = now();
       }
-      if (o.signal?.aborted) throw o.signal.reason ?? new TegumError("training aborted", "signal");
+      // On abort: launch nothing more; chunks already in flight (workers) finish and are kept.
+      if (aborted()) stopped = true;
       launch();
     }
     const finals = await Promise.all(executors.map((e) => e.finish()));
-    finals.forEach((params, e) => executors[e].ids.forEach((id, q) => (state.runs[id] = params[q])));
+    finals.forEach((params, e) => mine[e].forEach((k, q) => (state.runs[k] = params[q])));
     clean = true;
   } finally {
     if (handles) {
@@ -303,6 +354,7 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
       else for (const h of handles) h.terminate(); // busy with abandoned chunks
     }
   }
+  if (stopped && state.step < o.until) throw abortError();
   return result(state);
 }
 
@@ -334,27 +386,27 @@ function result(state: TrainState): TrainResult {
   const cfg = state.config;
   const { n, m } = cfg;
   const instances: InstanceResult[] = [];
-  for (let i = 0; i < cfg.instances; i++) {
+  stateInstances(state).forEach((instance, j) => {
     const replicaLosses = new Float64Array(cfg.seeds);
     let best = 0;
     for (let r = 0; r < cfg.seeds; r++) {
-      replicaLosses[r] = finalLoss(state.loss[i * cfg.seeds + r], state.step);
+      replicaLosses[r] = finalLoss(state.loss[j * cfg.seeds + r], state.step);
       if (replicaLosses[r] < replicaLosses[best]) best = r;
     }
-    const id = i * cfg.seeds + best;
-    const p = state.runs[id];
-    const snapshots = state.snapshotSteps.map((step, k) => {
-      const a = state.snapshots[k][id];
+    const k = j * cfg.seeds + best;
+    const p = state.runs[k];
+    const snapshots = state.snapshotSteps.map((step, t) => {
+      const a = state.snapshots[t][k];
       const snap: Snapshot = { step, W: a.slice(0, m * n), b: a.slice(a.length - n) };
       if (p.W2) snap.W2 = a.slice(m * n, 2 * m * n);
       return snap;
     });
     const r: InstanceResult = {
-      W: p.W.slice(), b: p.b.slice(), loss: state.loss[id].slice(0, state.step),
+      instance, W: p.W.slice(), b: p.b.slice(), loss: state.loss[k].slice(0, state.step),
       finalLoss: replicaLosses[best], replica: best, replicaLosses, snapshots,
     };
     if (p.W2) r.W2 = p.W2.slice();
     instances.push(r);
-  }
+  });
   return { config: cfg, step: state.step, instances, state };
 }

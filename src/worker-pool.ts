@@ -128,10 +128,9 @@ function handle(raw: RawWorker): WorkerHandle {
   };
 }
 
-/** The compiled module, if the loader exposes it (workers then skip fetching and compiling). */
+/** The compiled module, if the loader kept it (workers then skip fetching and compiling). */
 function currentModule(): WebAssembly.Module | undefined {
-  const get = (core as unknown as { module?: () => WebAssembly.Module | null }).module;
-  return typeof get === "function" ? (get() ?? undefined) : undefined;
+  return core.module() ?? undefined;
 }
 
 // Idle workers, kept between calls so that the start-up (~50 ms each: spawn, import, compile) is paid

@@ -185,7 +185,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     }
     expect(await page.locator("#strip .strip-item").count()).toBe(10);
     expect(await page.locator("#digest").textContent()).toBe(r.digest);
-    // The same weights as training in Node (one thread) — whatever threads the page used.
+    // The same weights as training the same configuration in Node.
     await use("simd");
     const intro = await train({ n: 5, m: 2, instances: 10, p: sweeps.falloff(10, 20), importance: sweeps.geometric(5, 0.9), steps: 10_000, seed: 3 }, { workers: 0 });
     expect(r.digest).toBe(digest(...intro.instances.flatMap((x) => [x.W, x.b])));
@@ -248,6 +248,8 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     const paused = (await runs()).find((x) => x.runId === before + 1)!;
     expect(paused.step).toBeGreaterThan(0);
     expect(paused.step).toBeLessThan(10_000);
+    // The paused weights are fully analysed (bundles too).
+    expect(await page.evaluate(() => (window as unknown as { tegumPage: { metrics: { bundles: { status: string } }[] } }).tegumPage.metrics[0].bundles.status)).not.toBe("not-run");
     expect(await page.isEnabled("#resume")).toBe(true);
     expect(await page.isEnabled("#pause")).toBe(false);
     await page.click("#resume");
@@ -258,7 +260,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
   it("survives sliders moved mid-run: the run restarts with the new settings; Reset stops it", async () => {
     const before = await lastRunId();
     await page.fill("#steps", "40000"); // long enough to be mid-run for sure
-    await page.fill("#instances", "10"); // several runs: trained on the engine's threads where there are cores
+    await page.fill("#instances", "10");
     await page.click("#run");
     await page.waitForFunction((id) => {
       const r = (window as unknown as { tegumPage: { runs: Run[] } }).tegumPage.runs.find((x) => x.runId === id);

@@ -32,8 +32,24 @@ describe("worker threads", () => {
     expect(d(rest)).toBe(d(one));
     const ac = new AbortController();
     const reason = new Error("stop");
-    await expect(
-      lib.train(cfg, { workers: 2, progressEvery: 10, signal: ac.signal, onProgress: ({ step }) => step >= 20 && ac.abort(reason) }),
-    ).rejects.toBe(reason);
+    const err = await lib.train(cfg, { workers: 2, progressEvery: 10, signal: ac.signal, onProgress: ({ step }) => step >= 20 && ac.abort(reason) })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(lib.TrainAbortError);
+    const abort = err as lib.TrainAbortError;
+    expect(abort.reason).toBe(reason);
+    // The chunks in flight finish: the state is at a chunk boundary ≥ 20, and resumes bit-exactly.
+    expect(abort.state.step).toBeGreaterThanOrEqual(20);
+    expect(abort.state.step % 10).toBe(0);
+    expect(abort.state.step).toBeLessThan(200);
+    expect(d(await lib.resume(abort.state, { workers: 2 }))).toBe(d(one));
+  });
+
+  it("a subset of instances on workers equals the same instances of the one-thread run", async () => {
+    await lib.init({ backend: "simd" });
+    const cfg: lib.TrainConfig = { n: 10, m: 3, instances: 6, p: lib.sweeps.falloff(6, 20), batch: 64, steps: 90, seeds: 2, seed: 5, snapshotEvery: 30 };
+    const one = await lib.train(cfg, { workers: 0 });
+    const sub = await lib.train(cfg, { workers: 2, instances: [1, 2, 5], progressEvery: 20 });
+    expect(d(sub)).toBe(d({ ...one, instances: [1, 2, 5].map((i) => one.instances[i]) }));
+    expect(sub.instances.map((x) => x.snapshots)).toEqual([1, 2, 5].map((i) => one.instances[i].snapshots));
   });
 });

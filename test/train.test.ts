@@ -1,7 +1,7 @@
 // The training engine: optimiser, data generator, determinism, resume, snapshots, best-of-N,
 // progress/cancellation and validation (correctness only, never wall-clock).
 import { describe, expect, it } from "vitest";
-import { deserializeState, digest, resume, serializeState, sweeps, TegumError, train, twin, type TrainConfig } from "../src/index.js";
+import { deserializeState, digest, mergeStates, resultOf, resume, serializeState, sweeps, TegumError, train, TrainAbortError, twin, type TrainConfig } from "../src/index.js";
 import { runKey } from "../src/rng.js";
 import { scheduleTable } from "../src/schedule.js";
 import { normalizeConfig, samplingTables, type ModelKind } from "../src/train-config.js";
@@ -243,14 +243,67 @@ describe("snapshots, best-of-N, progress, cancellation", () => {
     const ac = new AbortController();
     const reason = new Error("stop");
     let last = 0;
-    await expect(
-      train({ n: 5, m: 2, batch: 32, steps: 1000 }, { progressEvery: 10, workers: 0, signal: ac.signal, onProgress: ({ step }) => {
-        last = step;
-        if (step === 30) ac.abort(reason);
-      } }),
-    ).rejects.toBe(reason);
+    const cfg: TrainConfig = { n: 5, m: 2, instances: 2, batch: 32, steps: 100, snapshotEvery: 20 };
+    const err = await train(cfg, { progressEvery: 10, workers: 0, signal: ac.signal, onProgress: ({ step }) => {
+      last = step;
+      if (step === 30) ac.abort(reason);
+    } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainAbortError);
+    const abort = err as TrainAbortError;
+    expect(abort.reason).toBe(reason);
+    expect(abort.cause).toBe(reason);
     expect(last).toBe(30);
-    await expect(train({ n: 5, m: 2, steps: 10 }, { signal: AbortSignal.abort(reason), workers: 0 })).rejects.toBe(reason);
+    // The state at the last finished chunk, resumable bit for bit.
+    expect(abort.state.step).toBe(30);
+    expect(abort.result.step).toBe(30);
+    expect(abort.result.instances[0].loss.length).toBe(30);
+    const straight = await train(cfg, { workers: 0 });
+    const resumed = await resume(deserializeState(serializeState(abort.state)), { workers: 0 });
+    expect(resultDigest(resumed)).toBe(resultDigest(straight));
+    expect(digest(serializeState(resumed.state))).toBe(digest(serializeState(straight.state)));
+    const early = await train({ n: 5, m: 2, steps: 10 }, { signal: AbortSignal.abort(reason), workers: 0 }).catch((e: unknown) => e);
+    expect(early).toBeInstanceOf(TrainAbortError);
+    expect((early as TrainAbortError).reason).toBe(reason);
+    expect((early as TrainAbortError).state.step).toBe(0);
+  });
+});
+
+describe("subsets of instances, partial states, resultOf", () => {
+  it("training a subset gives the same bits as those instances of the full run; partial states merge", async () => {
+    await use("simd");
+    const cfg: TrainConfig = { n: 8, m: 3, instances: 5, p: sweeps.falloff(5, 20), batch: 64, steps: 60, seeds: 2, seed: 3, snapshotEvery: 20 };
+    const full = await train(cfg, { workers: 0 });
+    const a = await train(cfg, { workers: 0, instances: [0, 1, 3] });
+    expect(a.instances.map((x) => x.instance)).toEqual([0, 1, 3]);
+    expect(a.state.instances).toEqual([0, 1, 3]);
+    expect(a.state.runs.length).toBe(6);
+    for (const x of a.instances) expect(resultDigest({ ...a, instances: [x] })).toBe(resultDigest({ ...full, instances: [full.instances[x.instance]] }));
+    for (const x of a.instances) expect(x.snapshots).toEqual(full.instances[x.instance].snapshots);
+    // A partial state serialises, resumes (and narrows further) like a full one.
+    const half = await train(cfg, { workers: 0, instances: [2, 4], steps: 25 });
+    const rest = await resume(deserializeState(serializeState(half.state)), { workers: 0 });
+    expect(rest.state.instances).toEqual([2, 4]);
+    const only4 = await resume(half.state, { workers: 0, instances: [4] });
+    expect(resultDigest(only4)).toBe(resultDigest({ ...full, instances: [full.instances[4]] }));
+    const merged = mergeStates([rest.state, a.state]);
+    expect(merged.instances).toBeUndefined();
+    expect(digest(serializeState(merged))).toBe(digest(serializeState(full.state)));
+    expect(resultDigest(resultOf(merged))).toBe(resultDigest(full));
+    expect(mergeStates([a.state]).instances).toEqual([0, 1, 3]);
+    expect(() => mergeStates([a.state, a.state])).toThrow(TegumError);
+    expect(() => mergeStates([a.state, half.state])).toThrow(/different steps/);
+    await expect(train(cfg, { instances: [1, 1] })).rejects.toThrow(TegumError);
+    await expect(train(cfg, { instances: [5] })).rejects.toThrow(TegumError);
+    await expect(resume(half.state, { instances: [0] })).rejects.toThrow(/not in this partial state/);
+  });
+
+  it("resultOf(state) equals resume(state, { steps: 0 }) and does not train", async () => {
+    await use("simd");
+    const r = await train({ n: 6, m: 2, instances: 2, batch: 32, steps: 40, seeds: 2 }, { workers: 0, steps: 15 });
+    const a = resultOf(r.state), b = await resume(r.state, { steps: 0, workers: 0 });
+    expect(a.step).toBe(15);
+    expect(resultDigest(a)).toBe(resultDigest(b));
+    expect(a.instances.map((x) => x.replica)).toEqual(b.instances.map((x) => x.replica));
   });
 });
 

@@ -12,7 +12,7 @@ import { validateReport, type Report } from "../report/schema.js";
 import { fmt } from "../report/svg.js";
 import { LAYOUTS, readWeights, type Layout } from "../tensor-file.js";
 import type { NormalizedConfig } from "../train-config.js";
-import { resume } from "../train.js";
+import { resultOf } from "../train.js";
 import { analyzeInstance, DEFAULT_DEAD_TOL, DEFAULT_RANK_TOL, DEFAULT_SHAPE_TOL, defaultSettings, modelSummary, trainedModelReport, type AnalysisSettings } from "./analysis.js";
 import { formatHelp, parseArgs, suggest, usageLine, type CommandSpec, type FlagSpec } from "./args.js";
 import { demoCommand, demoSpec } from "./demo.js";
@@ -349,7 +349,7 @@ async function reportCommand(argv: string[], io: Io): Promise<number> {
   }
   if (state) {
     await init();
-    const result = await resume(state, { steps: 0, workers: 0 });
+    const result = resultOf(state);
     const cfg = result.config;
     const settings: AnalysisSettings = { ...defaultSettings(), bundles: flags["no-bundles"] ? "off" : "if-cheap" };
     const { model } = trainedModelReport(result, {

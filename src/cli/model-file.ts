@@ -206,8 +206,11 @@ export interface ShardInfo {
   step: number;
 }
 
-/** A shard file: metadata and the runs of instances [lo, hi) (run order instance·seeds + replica). */
-export function encodeShard(info: Omit<ShardInfo, "configJson">, runs: RunParams[], loss: Float32Array[], tegumVersion: string): Uint8Array {
+/**
+ * A shard file: metadata and the runs of instances [lo, hi) (run order instance·seeds + replica); with
+ * snapshots, also the shard's partial training state (`training_state`, which holds them).
+ */
+export function encodeShard(info: Omit<ShardInfo, "configJson">, runs: RunParams[], loss: Float32Array[], tegumVersion: string, state?: TrainState): Uint8Array {
   const cfg = info.config;
   const { n, m } = cfg;
   const R = runs.length;
@@ -218,6 +221,10 @@ export function encodeShard(info: Omit<ShardInfo, "configJson">, runs: RunParams
     tensors.push([`runs.${k}`, { dtype: "F32", shape, data: stack(runs.map((r) => r[k]!)) }]);
   }
   tensors.push(["runs.loss", { dtype: "F32", shape: [R, cfg.steps], data: stack(loss) }]);
+  if (state && state.snapshotSteps.length > 0) {
+    const bytes = serializeState(state);
+    tensors.push(["training_state", { dtype: "U8", shape: [bytes.length], data: bytes }]);
+  }
   return encodeSafetensors(tensors, {
     format: SHARD_FORMAT,
     format_version: MODEL_FORMAT_VERSION,
@@ -251,6 +258,31 @@ export function shardInfo(file: TegumFile, label: string): ShardInfo {
   if (!Number.isInteger(step)) bad("metadata step must be an integer");
   const [lo, hi] = range as [number, number];
   return { config, configJson: md.config, index: Number(shard![1]), count: Number(shard![2]), lo, hi, step };
+}
+
+/** The partial training state of a shard: its `training_state` (with snapshots) or built from its runs. */
+export function shardState(file: TegumFile, info: ShardInfo, label: string): TrainState {
+  if (file.st.entries.has("training_state")) {
+    let s: TrainState;
+    try {
+      s = deserializeState(file.rawBytes("training_state"));
+    } catch (e) {
+      throw new TegumError(`${label}: not a valid tegum sweep shard (training_state: ${e instanceof Error ? e.message : String(e)})`, "file");
+    }
+    const want = Array.from({ length: info.hi - info.lo }, (_, k) => info.lo + k).join();
+    const held = (s.instances ?? Array.from({ length: s.config.instances }, (_, i) => i)).join();
+    if (held !== want || s.step !== info.step || JSON.stringify(s.config) !== info.configJson) {
+      throw new TegumError(`${label}: not a valid tegum sweep shard (training_state does not match its metadata)`, "file");
+    }
+    return s;
+  }
+  const { runs, loss } = shardRuns(file, info, label);
+  const instances = Array.from({ length: info.hi - info.lo }, (_, k) => info.lo + k);
+  return {
+    version: 1, config: info.config, step: info.step,
+    ...(instances.length === info.config.instances ? {} : { instances }),
+    runs, loss, snapshotEvery: info.config.snapshotEvery, snapshotSteps: [], snapshots: [],
+  };
 }
 
 /** The runs (params and loss) stored in a shard, checked against its config. */

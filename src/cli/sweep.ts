@@ -2,8 +2,9 @@
 //
 // Every run (instance, replica) of a configuration is independent: its data and initialisation are
 // pure functions of (seed, instance, replica, step). Shard i of N trains instances
-// [⌊i·I/N⌋, ⌊(i+1)·I/N⌋) — all their replicas — with the engine's own run kernel (the same code and
-// the same bits as `tegum train`), and writes their parameters, Adam moments and losses. `tegum merge`
+// [⌊i·I/N⌋, ⌊(i+1)·I/N⌋) — all their replicas — with the library's `train(config, { instances })` (the
+// same bits as `tegum train`; workers when it pays), and writes their parameters, Adam moments and
+// losses (and, with snapshots, the shard's partial training state). `tegum merge`
 // checks that the shards are one complete set of the same configuration and writes the model file
 // `tegum train --config CONFIG` would have written, byte for byte.
 import { readdirSync, statSync } from "node:fs";
@@ -12,20 +13,18 @@ import { atomicWriteFile } from "../atomic-write.js";
 import { init } from "../entry/node.js";
 import { TegumError } from "../errors.js";
 import { makeReport } from "../report/build.js";
-import { scheduleTable } from "../schedule.js";
 import type { NormalizedConfig } from "../train-config.js";
-import { RunSet } from "../train-engine.js";
-import { initialParams, type RunParams, type TrainState } from "../train-state.js";
-import { resume } from "../train.js";
+import { mergeStates, type TrainState } from "../train-state.js";
+import { resultOf, train, type TrainResult } from "../train.js";
 import { defaultSettings, modelSummary, trainedModelReport } from "./analysis.js";
 import { formatHelp, parseArgs, type CommandSpec } from "./args.js";
 import { openFileSource } from "./file-source.js";
 import { EXIT, seconds, version, writeReportDir, type Io } from "./io.js";
-import { encodeModel, encodeShard, openTegumFile, shardInfo, shardRuns, type ShardInfo } from "./model-file.js";
+import { encodeModel, encodeShard, openTegumFile, shardInfo, shardState, type ShardInfo } from "./model-file.js";
 import { progressBar, type ProgressSink } from "./progress.js";
 import { checkNotDirectory, readJsonFile } from "./train-command.js";
 import { configFromJson, normalize } from "./train-options.js";
-import { checkOutputPath } from "./training.js";
+import { checkOutputPath, chooseWorkers, toTrainConfig } from "./training.js";
 
 export const sweepSpec = {
   name: "sweep",
@@ -42,11 +41,11 @@ export const sweepSpec = {
   details: [
     "CONFIG is the library's TrainConfig as JSON: n, m, model, instances, p, importance, correlated,",
     "anticorrelated, batch, steps, lr, schedule, warmup, optimizer, weightDecay, betas, eps, init, seed,",
-    'seeds, snapshotEvery (0 here), maxSnapshots; with "p": {"falloff": 20} for p = 20^(−linspace(0, 1, I)),',
+    'seeds, snapshotEvery, maxSnapshots; with "p": {"falloff": 20} for p = 20^(−linspace(0, 1, I)),',
     '"sparsity": [S, …] instead of p, "importance": {"geometric": 0.9} or {"falloff": 100}. Example:',
     '  {"n": 20, "m": 5, "instances": 7, "p": [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001],',
     '   "importance": {"geometric": 0.7}, "seeds": 4}',
-    "Shard i of N trains instances ⌊i·I/N⌋ … ⌊(i+1)·I/N⌋ − 1 on one core; tegum merge then writes exactly",
+    "Shard i of N trains instances ⌊i·I/N⌋ … ⌊(i+1)·I/N⌋ − 1 (on every core when it pays); tegum merge then writes exactly",
     "the model file of tegum train --config CONFIG.",
   ].join("\n"),
 } as const satisfies CommandSpec;
@@ -101,30 +100,26 @@ export function resolveShard(shard: string | undefined, shards: number | undefin
   return { index, count, from };
 }
 
-const nextTask = () => new Promise<void>((r) => setTimeout(r, 0));
-
-/** Trains runs of instances [lo, hi) on this thread: the same kernel and bits as `train`. */
-export async function trainRuns(cfg: NormalizedConfig, lo: number, hi: number, progress: ProgressSink): Promise<{ runs: RunParams[]; loss: Float32Array[] }> {
-  const ids: number[] = [];
-  for (let i = lo; i < hi; i++) for (let r = 0; r < cfg.seeds; r++) ids.push(i * cfg.seeds + r);
-  const runs = ids.map((id) => initialParams(cfg, Math.floor(id / cfg.seeds), id % cfg.seeds));
-  const loss = ids.map(() => new Float32Array(cfg.steps));
-  if (ids.length === 0) return { runs, loss };
-  const set = new RunSet(cfg, ids, runs);
-  const chunk = Math.max(1, Math.ceil(cfg.steps / 100));
+/**
+ * Trains the runs of instances [lo, hi) with the library (`TrainOptions.instances`: the same bits as
+ * those instances of `tegum train`), on workers when the job is big enough.
+ */
+export async function trainShard(cfg: NormalizedConfig, lo: number, hi: number, progress: ProgressSink, cores: number): Promise<TrainResult> {
+  const instances = Array.from({ length: hi - lo }, (_, k) => lo + k);
+  const sub = { ...cfg, instances: hi - lo };
+  const workers = chooseWorkers(sub, cfg.steps, "auto", cores);
   const t0 = performance.now();
-  for (let step0 = 0; step0 < cfg.steps; step0 += chunk) {
-    const count = Math.min(chunk, cfg.steps - step0);
-    const l = set.advance(step0, count, scheduleTable(cfg, step0, count));
-    l.forEach((a, q) => loss[q].set(a, step0));
-    let mean = 0;
-    for (const a of l) mean += a[count - 1];
-    const elapsed = (performance.now() - t0) / 1000;
-    progress.update(step0 + count, cfg.steps, mean / l.length, (step0 + count) / elapsed);
-    await nextTask();
-  }
+  const result = await train(toTrainConfig(cfg), {
+    instances, workers,
+    onProgress: ({ step, loss }) => {
+      let mean = 0;
+      for (const l of loss) mean += l;
+      const elapsed = (performance.now() - t0) / 1000;
+      progress.update(step, cfg.steps, mean / loss.length, elapsed > 0 ? step / elapsed : 0);
+    },
+  });
   progress.done();
-  return { runs: set.params, loss };
+  return result;
 }
 
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {
@@ -136,7 +131,6 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const file = positionals[0];
   const shard = resolveShard(f.shard, f.shards, io.env);
   const cfg = normalize(configFromJson(readJsonFile(io, file), file), { file });
-  if (cfg.snapshotEvery > 0) throw new TegumError(`${file}: snapshotEvery must be 0 for tegum sweep (shards do not record snapshots); train with snapshots using tegum train --config`, "config");
   if (shard.count > cfg.instances) {
     throw new TegumError(`shard ${shard.index}/${shard.count}: the sweep in ${file} has ${cfg.instances} instance${cfg.instances === 1 ? "" : "s"}, so at most ${cfg.instances} shards make sense`, "shard");
   }
@@ -150,8 +144,9 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   await init();
   const t0 = performance.now();
   const progress = progressBar(io.stderr, { mode: f.progress as "auto", isTTY: io.isTTY, json: f.json, label: `shard ${shard.index}/${shard.count}`, columns: io.columns });
-  const { runs, loss } = await trainRuns(cfg, lo, hi, progress);
-  atomicWriteFile(outPath, encodeShard({ config: cfg, index: shard.index, count: shard.count, lo, hi, step: cfg.steps }, runs, loss, version()));
+  const { state } = await trainShard(cfg, lo, hi, progress, io.cores ?? 1);
+  const { runs, loss } = state;
+  atomicWriteFile(outPath, encodeShard({ config: cfg, index: shard.index, count: shard.count, lo, hi, step: cfg.steps }, runs, loss, version(), state));
   const summary = { shard: `${shard.index}/${shard.count}`, from: shard.from, instances: [lo, hi], runs: runs.length, out: outLabel };
   if (f.json) io.stdout(JSON.stringify(summary) + "\n");
   else io.stdout(`shard ${shard.index}/${shard.count} (${shard.from}): instances ${lo}…${hi - 1} × ${cfg.seeds} seed${cfg.seeds === 1 ? "" : "s"}, ${cfg.steps} steps in ${seconds(performance.now() - t0)}; wrote ${outLabel}\n`);
@@ -207,7 +202,7 @@ export async function mergeCommand(argv: string[], io: Io): Promise<number> {
   const outPath = resolve(io.cwd, outLabel);
   checkNotDirectory(outPath, outLabel, "out");
   const files = shardFiles(io, positionals);
-  const shards: { file: string; info: ShardInfo; runs: RunParams[]; loss: Float32Array[] }[] = [];
+  const shards: { file: string; info: ShardInfo; state: TrainState }[] = [];
   for (const file of files) {
     const src = openFileSource(resolve(io.cwd, file), file);
     try {
@@ -221,7 +216,7 @@ export async function mergeCommand(argv: string[], io: Io): Promise<number> {
       if (twin) throw new TegumError(`${file}: shard ${info.index}/${info.count} is given twice (also ${twin.file})`, "file");
       const [lo, hi] = shardRange(info.index, info.count, info.config.instances);
       if (info.lo !== lo || info.hi !== hi || info.step !== info.config.steps) throw new TegumError(`${file}: not a valid tegum sweep shard (instances [${info.lo}, ${info.hi}) at step ${info.step}, expected [${lo}, ${hi}) at step ${info.config.steps})`, "file");
-      shards.push({ file, info, ...shardRuns(tf, info, file) });
+      shards.push({ file, info, state: shardState(tf, info, file) });
     } finally {
       src.close();
     }
@@ -231,15 +226,10 @@ export async function mergeCommand(argv: string[], io: Io): Promise<number> {
   if (missing.length) throw new TegumError(`missing shard${missing.length === 1 ? "" : "s"} ${missing.map((i) => `${i}/${count}`).join(", ")} of the sweep in ${shards[0].file}; give every shard`, "file");
 
   shards.sort((a, b) => a.info.index - b.info.index);
-  const state: TrainState = {
-    version: 1, config: cfg, step: cfg.steps,
-    runs: shards.flatMap((s) => s.runs), loss: shards.flatMap((s) => s.loss),
-    snapshotEvery: cfg.snapshotEvery, snapshotSteps: [], snapshots: [],
-  };
   await init();
   let result;
   try {
-    result = await resume(state, { steps: 0, workers: 0 });
+    result = resultOf(mergeStates(shards.map((s) => s.state)));
   } catch (e) {
     if (e instanceof TegumError) throw new TegumError(`${shards[0].file}: the shards do not form a valid training state (${e.message})`, "file");
     throw e;

@@ -19,7 +19,7 @@ import { EXIT, seconds, version, writeReportDir, type Io } from "./io.js";
 import { encodeModel, modelState, openTegumFile } from "./model-file.js";
 import { progressBar } from "./progress.js";
 import { CONFIG_FLAG_NAMES, configFromFlags, configFromJson, normalize, trainConfigFlags } from "./train-options.js";
-import { checkOutputPath, trainInSegments } from "./training.js";
+import { checkOutputPath, trainInterruptible } from "./training.js";
 
 export const runFlags = {
   workers: { type: "string", placeholder: "auto|N", default: "auto", description: "training threads: auto (both cores for big jobs), 0 (this thread) or N" },
@@ -141,7 +141,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   const progress = progressBar(io.stderr, { mode: f.progress as "auto", isTTY: io.isTTY, json: f.json, label: "training", columns: io.columns });
   let run;
   try {
-    run = await trainInSegments(start, { progress, workers, cores: io.cores ?? 1, signal: interrupts?.signal });
+    run = await trainInterruptible(start, { progress, workers, cores: io.cores ?? 1, signal: interrupts?.signal });
   } finally {
     interrupts?.dispose();
   }

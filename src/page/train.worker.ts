@@ -15,7 +15,7 @@ import {
   backend, deserializeState, digest, factorPolytopes, featureMetrics, findBundles, init, resume, serializeState, train,
   TegumError, type TrainResult, type TrainState,
 } from "../entry/browser.js";
-import { normalizeConfig, type NormalizedConfig, type TrainConfig } from "../train-config.js";
+import { normalizeConfig, type TrainConfig } from "../train-config.js";
 import { FACTOR_TOL, RANK_TOL, WEAK, type FromWorker, type InstanceAnalysis, type Snapshot, type ToWorker } from "./protocol.js";
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; addEventListener(t: "message", f: (e: MessageEvent<ToWorker>) => void): void };
@@ -85,10 +85,13 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
     const total = cfg.steps;
     let trainMs = msg.type === "resume" ? msg.trainMs : 0;
     let chunk = 100;
+    let last: TrainResult | null = null;
     for (;;) {
       const step = state?.step ?? 0;
       if (run.controller.signal.aborted) throw run.controller.signal.reason;
       if (run.pause && state) {
+        // The paused weights get the full analysis, bundles included.
+        if (last) post(snapshot(runId, last, false, trainMs, (1000 * last.step) / Math.max(1e-9, trainMs), true));
         post({ type: "paused", runId, step, state: serializeState(state), trainMs });
         return;
       }
@@ -98,6 +101,7 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
       const dt = now() - t0;
       trainMs += dt;
       state = result.state;
+      last = result;
       const final = result.step >= total;
       post(snapshot(runId, result, final, trainMs, trainMs > 0 ? (1000 * result.step) / trainMs : 0));
       if (final) return;
@@ -115,14 +119,14 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
   }
 }
 
-function snapshot(runId: number, r: TrainResult, final: boolean, trainMs: number, stepsPerSecond: number): Snapshot {
+function snapshot(runId: number, r: TrainResult, final: boolean, trainMs: number, stepsPerSecond: number, withBundles = final): Snapshot {
   const { n, m } = r.config;
   const t0 = now();
   const lossEvery = Math.max(1, Math.ceil(r.config.steps / LOSS_POINTS));
   const instances = r.instances.map((inst) => ({
     W: inst.W, ...(inst.W2 ? { W2: inst.W2 } : {}), b: inst.b, loss: buckets(inst.loss, lossEvery), finalLoss: inst.finalLoss, replica: inst.replica,
   }));
-  const analysis = r.instances.map((inst) => analyse(inst.W, m, n, final));
+  const analysis = r.instances.map((inst) => analyse(inst.W, m, n, withBundles));
   const weights = r.instances.flatMap((inst) => (inst.W2 ? [inst.W, inst.W2, inst.b] : [inst.W, inst.b]));
   return {
     type: "snapshot", runId, step: r.step, steps: r.config.steps, final, digest: digest(...weights), backend: backend() ?? "?",
