@@ -242,8 +242,12 @@ const LANE_CONST = memory.data<u32>([
     let cv = v128.load(LANE_CONST, 48); // c + (0, 1, 2, 3)
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
-      const p = mix32x4k(i32x4.add(vrp, v128.load(lead + o)), k1, k2);
-      const pres = v128.or(i32x4.lt_s(i32x4.sub(p, v128.load(lo + o)), v128.load(width + o)), v128.load(always + o));
+      // No presence hash when all four features are always present (predictable per feature group).
+      let pres = v128.load(always + o);
+      if (!i32x4.all_true(pres)) {
+        const p = mix32x4k(i32x4.add(vrp, v128.load(lead + o)), k1, k2);
+        pres = v128.or(i32x4.lt_s(i32x4.sub(p, v128.load(lo + o)), v128.load(width + o)), pres);
+      }
       const w = mix32x4k(i32x4.add(vrv, v128.load(feat + o)), k1, k2);
       let x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(w, 8)), scale);
       let t = x;
@@ -263,8 +267,8 @@ const LANE_CONST = memory.data<u32>([
   } else {
     for (let f = 0; f < np; f++) {
       const o = <usize>f << 2;
-      const p = mix32(rp + load<u32>(lead + o));
-      const present = <i32>(p - load<u32>(lo + o)) < load<i32>(width + o) || load<i32>(always + o) != 0;
+      // No presence hash when always present (same bits).
+      const present = load<i32>(always + o) != 0 || <i32>(mix32(rp + load<u32>(lead + o)) - load<u32>(lo + o)) < load<i32>(width + o);
       const w = mix32(rv + load<u32>(feat + o));
       let x: f32 = <f32>(w >>> 8) * <f32>5.9604644775390625e-8;
       let t = x;
@@ -667,6 +671,8 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   let nin = 0;
   for (let f = 0; f < n; f++) {
     const e = ft + (<usize>f << 5);
+    // Branch-free: skipping the presence hash of always-present features, or the value hash where no
+    // lane is present, gives the same bits but measured slower here (0.29 → 0.35 ms/step at n=20).
     const p = mix32x4k(i32x4.add(rp, v128.load32_splat(e)), k1, k2);
     const pres = v128.and(
       v128.or(i32x4.lt_s(i32x4.sub(p, v128.load32_splat(e, 4)), v128.load32_splat(e, 8)), v128.load32_splat(e, 12)),

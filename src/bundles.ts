@@ -27,7 +27,8 @@
 //     rank tolerance — and distinct planes are O(1) apart, so eps goes in the highest gap of ratio ≥
 //     gapRatio below maxEps (see `chooseEps`). It therefore scales with the noise of W; the choice and
 //     the bracketing heights are reported. Only heights ≤ maxEps matter, so the linkage is computed up
-//     to that radius (grid-pruned when the points spread, the wasm neighbour kernel otherwise).
+//     to that radius: the minimum spanning forest of the ε-graph at maxEps, whose pairs the wasm
+//     sort-and-sweep kernel finds without examining all N² (linkage.ts).
 //   - DBSCAN with scikit-learn semantics made deterministic (dbscan.ts). With min_samples = 1 (the
 //     default, the talk's "discard 1-element clusters") DBSCAN at eps is exactly the cut of the
 //     single-linkage tree at eps, which is how the labels are read off; min_samples > 1 runs dbscan().
@@ -39,7 +40,7 @@
 // so it clusters without being a summand); spanning fewer than k ("lower-rank": only in faithful
 // mode, which embeds rank-deficient subsets); lying inside a bundle of a higher level ("nested": the
 // antipodal pairs of a hexagon are lines, but the summand is the hexagon).
-import { WasmArray, f64, i32, scoped } from "./arena.js";
+import { f64, i32, scoped } from "./arena.js";
 import { subsetReducedEmbeddings } from "./col-red.js";
 import { dbscan } from "./dbscan.js";
 import { TegumError, checkFinite, checkInt, checkNumber } from "./errors.js";
@@ -47,13 +48,8 @@ import { featureMetrics, gramOf, type FeatureMetrics } from "./metrics.js";
 import { polytope, type FeatureDimensionality, type Polytope, type PolytopeKind, type PolytopeOptions } from "./polytope.js";
 import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js";
 import { checkWork, combinations, connectedSubsets, estimateWork, type WorkEstimate } from "./subsets.js";
+import { radiusLinkage } from "./linkage.js";
 import { matroidComponents, tegumFactors } from "./tegum-factors.js";
-import { wasm } from "./wasm.js";
-
-/** The raw neighbour kernel (assembly/distance.ts), called on resident points validated once. */
-interface NeighborKernel {
-  neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
-}
 
 export type BundleMode = "hardened" | "faithful";
 
@@ -244,152 +240,6 @@ export function chooseEps(heights: ArrayLike<number>, gapRatio = 4, maxEps = 0.2
   return { value: known[0] / 2, method: "no-gap", below: null, above: known[0], ratio: null };
 }
 
-/**
- * Single linkage truncated at radius R: the minimum-spanning-forest edges of length ≤ R (ascending,
- * ties by point indices) of `count` points (`x` dimension-major, x[d·count + i]). Candidate pairs come
- * from a grid of cell size R on the three coordinates of largest variance (a pair within R in R^dim is
- * within R in any coordinates), each checked exactly — O(N + candidates) instead of the O(N²) of the
- * full dendrogram, which the gap rule never needs above maxEps. Falls back to the full O(N²)
- * persistence (wasm) when the grid would not prune. Distances are sequential sums over d, then √.
- */
-function truncatedLinkage(xw: WasmArray<Float64Array>, dim: number, count: number, radius: number): { heights: Float64Array; edges: Int32Array } {
-  if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
-  const x = xw.array;
-  // the three coordinates of largest variance
-  const vars: [number, number][] = [];
-  for (let d = 0; d < dim; d++) {
-    let s = 0;
-    let s2 = 0;
-    for (let i = 0; i < count; i++) {
-      const v = x[d * count + i];
-      s += v;
-      s2 += v * v;
-    }
-    vars.push([s2 / count - (s / count) ** 2, d]);
-  }
-  vars.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  const axes = vars.slice(0, Math.min(3, dim)).map((v) => v[1]);
-  const span = axes.length;
-  const coords = new Float64Array(count * span);
-  const cells = new Map<string, number[]>();
-  const keys: string[] = [];
-  for (let i = 0; i < count; i++) {
-    for (let t = 0; t < span; t++) coords[i * span + t] = Math.floor(x[axes[t] * count + i] / radius);
-    const key = Array.from(coords.subarray(i * span, i * span + span)).join(",");
-    let list = cells.get(key);
-    if (list === undefined) {
-      cells.set(key, (list = []));
-      keys.push(key);
-    }
-    list.push(i);
-  }
-  // neighbour offsets in one half-space (each unordered pair of cells once); the cell itself apart
-  const offsets: number[][] = [];
-  for (let code = 0; code < 3 ** span; code++) {
-    const o: number[] = [];
-    let c = code;
-    for (let t = 0; t < span; t++) {
-      o.push((c % 3) - 1);
-      c = Math.floor(c / 3);
-    }
-    const first = o.find((v) => v !== 0);
-    if (first !== undefined && first > 0) offsets.push(o);
-  }
-  const neighbourCells = (list: number[]): number[][] => {
-    const base = list[0] * span;
-    const out: number[][] = [];
-    for (const o of offsets) {
-      const other = cells.get(o.map((v, t) => coords[base + t] + v).join(","));
-      if (other !== undefined) out.push(other);
-    }
-    return out;
-  };
-  let candidates = 0;
-  for (const key of keys) {
-    const list = cells.get(key)!;
-    candidates += (list.length * (list.length - 1)) / 2;
-    for (const other of neighbourCells(list)) candidates += list.length * other.length;
-  }
-  const r2 = radius * radius;
-  const ei: number[] = [];
-  const ej: number[] = [];
-  const ed: number[] = [];
-  if (candidates > (count * (count - 1)) / 8) {
-    // The grid does not prune (distances concentrate): every pair, by the wasm neighbour kernel, whose
-    // partial sums stop as soon as they exceed R² (most pairs after a few coordinates).
-    const kernel = wasm() as unknown as NeighborKernel;
-    scoped(() => {
-      const idx = i32(count);
-      for (let q = 0; q < count; q++) {
-        const num = kernel.neighbors(idx.ptr, xw.ptr, dim, count, q, radius);
-        const nb = idx.array;
-        const xa = xw.array;
-        for (let t = 0; t < num; t++) {
-          const j = nb[t];
-          if (j <= q) continue;
-          let s = 0;
-          for (let d = 0; d < dim; d++) {
-            const u = xa[d * count + j] - xa[d * count + q];
-            s += u * u;
-          }
-          ei.push(q);
-          ej.push(j);
-          ed.push(Math.sqrt(s));
-        }
-      }
-    });
-    return kruskal(count, ei, ej, ed);
-  }
-  // point-major copy for the exact checks
-  const pts = new Float64Array(count * dim);
-  for (let d = 0; d < dim; d++) for (let i = 0; i < count; i++) pts[i * dim + d] = x[d * count + i];
-  const check = (i: number, j: number) => {
-    let s = 0;
-    const a = i * dim;
-    const b = j * dim;
-    for (let d = 0; d < dim; d++) {
-      const t = pts[b + d] - pts[a + d];
-      s += t * t;
-      if (s > r2) return;
-    }
-    ei.push(Math.min(i, j));
-    ej.push(Math.max(i, j));
-    ed.push(Math.sqrt(s));
-  };
-  for (const key of keys) {
-    const list = cells.get(key)!;
-    for (let a = 0; a < list.length; a++) for (let b = a + 1; b < list.length; b++) check(list[a], list[b]);
-    for (const other of neighbourCells(list)) for (const i of list) for (const j of other) check(i, j);
-  }
-  return kruskal(count, ei, ej, ed);
-}
-
-/** Minimum spanning forest of the given edges (Kruskal; ties by point indices): heights ascending. */
-function kruskal(count: number, ei: number[], ej: number[], ed: number[]): { heights: Float64Array; edges: Int32Array } {
-  const order = ed.map((_, t) => t).sort((a, b) => ed[a] - ed[b] || ei[a] - ei[b] || ej[a] - ej[b]);
-  const parent = new Int32Array(count);
-  for (let i = 0; i < count; i++) parent[i] = i;
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]];
-      i = parent[i];
-    }
-    return i;
-  };
-  const heights: number[] = [];
-  const edges: number[] = [];
-  for (const t of order) {
-    const a = find(ei[t]);
-    const b = find(ej[t]);
-    if (a === b) continue;
-    parent[Math.max(a, b)] = Math.min(a, b);
-    heights.push(ed[t]);
-    edges.push(ei[t], ej[t]);
-    if (heights.length === count - 1) break;
-  }
-  return { heights: Float64Array.from(heights), edges: Int32Array.from(edges) };
-}
-
 /** How the Gram tolerance was chosen. */
 export interface GramTolChoice {
   value: number;
@@ -468,23 +318,42 @@ function cutLabels(pers: { heights: Float64Array; edges: Int32Array } | null, co
 function spreadOf(x: Float64Array, dim: number, count: number, members: number[]): BundleSpread {
   const c = Math.min(members.length, 2000); // pairwise on at most 2000 points
   if (c < 2) return { max: 0, mean: 0 };
+  // The members point-major (contiguous rows); the same sums in the same order as reading x directly.
+  const pts = new Float64Array(c * dim);
+  for (let d = 0; d < dim; d++) {
+    const row = d * count;
+    for (let a = 0; a < c; a++) pts[a * dim + d] = x[row + members[a]];
+  }
   let max = 0;
   let sum = 0;
   for (let a = 0; a < c; a++) {
-    const i = members[a];
+    const io = a * dim;
     for (let b = a + 1; b < c; b++) {
-      const j = members[b];
-      let s = 0;
-      for (let d = 0; d < dim; d++) {
-        const t = x[d * count + i] - x[d * count + j];
-        s += t * t;
-      }
-      const dist = Math.sqrt(s);
+      const dist = rowDistance(pts, io, b * dim, dim);
       sum += dist;
       if (dist > max) max = dist;
     }
   }
   return { max, mean: sum / ((c * (c - 1)) / 2) };
+}
+
+/** √(Σ_d (p_id − p_jd)²), sequential over d from +0. */
+function rowDistance(pts: Float64Array, io: number, jo: number, dim: number): number {
+  let s = 0;
+  for (let d = 0; d < dim; d++) {
+    const t = pts[io + d] - pts[jo + d];
+    s += t * t;
+  }
+  return Math.sqrt(s);
+}
+
+/** Whether every pair of `items` is joined in the n×n adjacency. */
+function isComplete(adjacency: Uint8Array, n: number, items: number[]): boolean {
+  for (let a = 0; a < items.length; a++) {
+    const row = items[a] * n;
+    for (let b = a + 1; b < items.length; b++) if (!adjacency[row + items[b]]) return false;
+  }
+  return true;
 }
 
 /** Numerical rank of the (normalised) columns `cols` of wn (m×n): #{σ_i > rankTol·σ_max}. */
@@ -637,7 +506,9 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     let subsets: Int32Array;
     if (faithful) subsets = factors.length > 0 ? combinations(factors[0], k) : new Int32Array(0);
     else {
-      const parts = factors.map((f) => connectedSubsets(adjacency!, n, f, k));
+      // Inside a factor whose Gram graph is complete every subset is connected: connectedSubsets would
+      // walk the combinations and keep them all, in the same (lexicographic) order.
+      const parts = factors.map((f) => (isComplete(adjacency!, n, f) ? combinations(f, k) : connectedSubsets(adjacency!, n, f, k)));
       subsets = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
       let at = 0;
       for (const p of parts) {
@@ -679,7 +550,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
 
       // eps, from the H0 persistence (single-linkage merge heights) up to the radius that matters.
       const radius = o.eps === "auto" ? o.maxEps : Math.max(o.eps, o.maxEps);
-      const link = count > 1 ? truncatedLinkage(x, dim, count, radius) : null;
+      const link = count > 1 ? radiusLinkage(x, dim, count, radius) : null;
       let eps: LevelEps;
       const givenMethod = options.eps === undefined ? "fixed" : "given";
       if (link === null) eps = { value: o.eps === "auto" ? o.maxEps : o.eps, method: o.eps === "auto" ? "trivial" : givenMethod, below: null, above: null, ratio: null };
@@ -723,6 +594,10 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       const clusterIds = [...members.keys()].sort((a, b) => a - b);
       for (const id of clusterIds) {
         const pts = members.get(id)!;
+        if (pts.length === 1 && !o.reportSingletons) {
+          singletons++; // its features and spread would be reported only with reportSingletons
+          continue;
+        }
         const feats = new Set<number>();
         for (const p of pts) for (let i = 0; i < k; i++) feats.add(subsets[keep[p] * k + i]);
         const features = [...feats].sort((a, b) => a - b);

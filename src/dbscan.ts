@@ -9,15 +9,19 @@
 //     which depends on the order of the points; this rule does not, so the partition is invariant under
 //     permuting the points (up to relabelling), and it agrees with scikit-learn whenever a border point
 //     is reachable from one cluster only.
-// Neighbourhoods come from the wasm distance kernels (neighborCounts once, then one neighbors query per
-// core point, points resident in wasm memory), O(N²·dim). Points are dimension-major: x[d·count + i].
+// Neighbourhoods come from the wasm neighbour graph (linkage.ts `epsGraph`: the sort-and-sweep kernels,
+// each pair within the sort window examined once, exact d² ≤ eps·eps), the clusters are the connected
+// components of the core points in it, and each border point takes the nearest of its core neighbours.
+// A graph too large for memory falls back to one neighbour query per core point (O(N²·dim) time,
+// O(N) memory). Points are dimension-major: x[d·count + i].
 import { WasmArray, f64, i32, scoped, type Arg } from "./arena.js";
 import { TegumError, checkInt, checkNumber } from "./errors.js";
-import { neighborCounts } from "./distance.js";
+import { epsGraph } from "./linkage.js";
 import { checkPoints } from "./persistence.js";
 import { wasm } from "./wasm.js";
 
-interface NeighborKernel {
+interface NeighborKernels {
+  neighborCounts(counts: number, x: number, dim: number, count: number, eps: number): void;
   neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
 }
 
@@ -49,49 +53,95 @@ export function dbscan(x: Arg<Float64Array>, dim: number, count: number, options
   const core = new Uint8Array(count);
   const sizes = new Int32Array(count);
   if (count === 0) return { labels, core, neighborhoodSizes: sizes, clusters: 0 };
-  const kernel = wasm() as unknown as NeighborKernel;
   let clusters = 0;
   const bestCore = new Int32Array(count).fill(-1);
   const bestDist = new Float64Array(count).fill(Infinity);
+  // Border candidate j of core point q: keep the nearest core point (squared distance, ties: lower q).
+  const offer = (pts: Float64Array, q: number, j: number) => {
+    let s = 0;
+    for (let d = 0; d < dim; d++) {
+      const u = pts[d * count + j] - pts[d * count + q];
+      s += u * u;
+    }
+    if (s < bestDist[j] || (s === bestDist[j] && q < bestCore[j])) {
+      bestDist[j] = s;
+      bestCore[j] = q;
+    }
+  };
   scoped(() => {
     const xr = x instanceof WasmArray ? x : f64(view.subarray(0, dim * count));
-    neighborCounts(sizes, xr, dim, count, eps);
-    for (let i = 0; i < count; i++) core[i] = sizes[i] >= minSamples ? 1 : 0;
-    const idx = i32(count);
-    const stack: number[] = [];
+    const graph = epsGraph(xr, dim, count, eps);
+    if (graph === null) {
+      clusters = perPoint(xr, dim, count, eps, minSamples, labels, core, sizes, offer);
+      return;
+    }
+    const { offsets, indices } = graph;
+    for (let i = 0; i < count; i++) {
+      sizes[i] = offsets[i + 1] - offsets[i];
+      core[i] = sizes[i] >= minSamples ? 1 : 0;
+    }
+    // Clusters: components of the core points, numbered by their lowest core point.
+    const stack = new Int32Array(count);
     for (let start = 0; start < count; start++) {
       if (!core[start] || labels[start] !== -1) continue;
       const label = clusters++;
       labels[start] = label;
-      stack.push(start);
-      while (stack.length > 0) {
-        const q = stack.pop()!;
-        const num = kernel.neighbors(idx.ptr, xr.ptr, dim, count, q, eps);
-        const nb = idx.array;
-        const pts = xr.array;
-        for (let t = 0; t < num; t++) {
-          const j = nb[t];
-          if (core[j]) {
-            if (labels[j] === -1) {
-              labels[j] = label;
-              stack.push(j);
-            }
-          } else {
-            // Border candidate: keep the nearest core point (ties: lower index).
-            let s = 0;
-            for (let d = 0; d < dim; d++) {
-              const u = pts[d * count + j] - pts[d * count + q];
-              s += u * u;
-            }
-            if (s < bestDist[j] || (s === bestDist[j] && q < bestCore[j])) {
-              bestDist[j] = s;
-              bestCore[j] = q;
-            }
+      let top = 0;
+      stack[top++] = start;
+      while (top > 0) {
+        const q = stack[--top];
+        for (let t = offsets[q]; t < offsets[q + 1]; t++) {
+          const j = indices[t];
+          if (core[j] && labels[j] === -1) {
+            labels[j] = label;
+            stack[top++] = j;
           }
         }
       }
     }
+    const pts = xr.array;
+    for (let q = 0; q < count; q++) {
+      if (!core[q]) continue;
+      for (let t = offsets[q]; t < offsets[q + 1]; t++) if (!core[indices[t]]) offer(pts, q, indices[t]);
+    }
   });
   for (let j = 0; j < count; j++) if (!core[j] && bestCore[j] >= 0) labels[j] = labels[bestCore[j]];
   return { labels, core, neighborhoodSizes: sizes, clusters };
+}
+
+/** DBSCAN by one neighbour query per core point (graphs too large to hold); returns the cluster count. */
+function perPoint(
+  xr: WasmArray<Float64Array>, dim: number, count: number, eps: number, minSamples: number,
+  labels: Int32Array, core: Uint8Array, sizes: Int32Array, offer: (pts: Float64Array, q: number, j: number) => void,
+): number {
+  const kernel = wasm() as unknown as NeighborKernels;
+  const counts = i32(count);
+  kernel.neighborCounts(counts.ptr, xr.ptr, dim, count, eps);
+  sizes.set(counts.array);
+  for (let i = 0; i < count; i++) core[i] = sizes[i] >= minSamples ? 1 : 0;
+  const idx = i32(count);
+  const stack: number[] = [];
+  let clusters = 0;
+  for (let start = 0; start < count; start++) {
+    if (!core[start] || labels[start] !== -1) continue;
+    const label = clusters++;
+    labels[start] = label;
+    stack.push(start);
+    while (stack.length > 0) {
+      const q = stack.pop()!;
+      const num = kernel.neighbors(idx.ptr, xr.ptr, dim, count, q, eps);
+      const nb = idx.array;
+      const pts = xr.array;
+      for (let t = 0; t < num; t++) {
+        const j = nb[t];
+        if (core[j]) {
+          if (labels[j] === -1) {
+            labels[j] = label;
+            stack.push(j);
+          }
+        } else offer(pts, q, j);
+      }
+    }
+  }
+  return clusters;
 }

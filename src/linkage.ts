@@ -1,0 +1,275 @@
+// Single linkage truncated at a radius: the minimum spanning forest of the graph of the pairs within
+// R, in Kruskal order — what the bundle finder's eps choice and its min_samples = 1 DBSCAN need
+// (bundles.ts), without the O(N²) full dendrogram.
+//
+// 1. The ε-graph at R by the wasm sort-and-sweep neighbour kernels (assembly/distance.ts: one coordinate
+//    sorted, only pairs inside the window examined, exact: d² ≤ R·R with d² the sequential sum over the
+//    dimensions): one neighborCounts pass, one neighborLists pass, CSR rows ascending.
+// 2. Each pair i < j once, in (i, j) lexicographic order, with d = √(Σ_d (x_dj − x_di)²), the sum
+//    sequential over d from +0 — the bits the distance kernels and the earlier all-pairs code give.
+// 3. Borůvka on those edges: every round each component takes its least outgoing edge under the strict
+//    total order (d, i, j) (= (d, edge index), the edges being listed in (i, j) order), edges inside a
+//    component are dropped for good. With a strict total order the minimum spanning forest is unique, so
+//    this is exactly the forest Kruskal's algorithm builds from the same edges sorted by (d, i, j) (ties
+//    by point indices) — and, the graph holding every pair within R, exactly the MST edges ≤ R.
+import { WasmArray, f64, i32, scoped } from "./arena.js";
+import { wasm } from "./wasm.js";
+
+interface NeighborKernels {
+  neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
+  neighborCounts(counts: number, x: number, dim: number, count: number, eps: number): void;
+  neighborLists(idx: number, offsets: number, x: number, dim: number, count: number, eps: number): void;
+}
+
+/** Merge heights ascending and the edge (edges[2t] < edges[2t+1]) of each. */
+export interface Linkage {
+  heights: Float64Array;
+  edges: Int32Array;
+}
+
+/**
+ * Entries (i32) a neighbour graph may have; above, callers fall back to one query per point, which
+ * needs no O(entries) memory (the graph would take 4 bytes per entry in wasm memory and in JS).
+ */
+export const MAX_GRAPH_ENTRIES = 1 << 26;
+/** Memory (bytes) the one-pass neighbour lists may use for their fixed-size rows (see epsGraph). */
+const SLOT_BYTES = 16 << 20;
+
+/**
+ * The CSR ε-graph of `count` points (dimension-major, resident): row i = indices[offsets[i] …
+ * offsets[i+1] − 1], ascending, i included. `offsets` and `indices` are plain copies.
+ *
+ * Usually one sweep instead of two: neighborLists fills rows of `cap` slots pre-set to −1 (a row never
+ * runs past its end, and only its written part is sorted), so a row ends at its first −1. A full row may
+ * have been truncated; it is redone exactly by the one-query kernel (`neighbors`, ascending). When many
+ * rows are full, or the slots would take more than SLOT_BYTES, the exact two sweeps: neighborCounts, then
+ * neighborLists on the prefix sums. Null when the graph has more than `maxEntries` entries.
+ */
+export function epsGraph(
+  x: WasmArray<Float64Array>, dim: number, count: number, eps: number, maxEntries = MAX_GRAPH_ENTRIES,
+): { offsets: Int32Array; indices: Int32Array } | null {
+  const k = wasm() as unknown as NeighborKernels;
+  return scoped(() => {
+    const cap = Math.min(count, Math.floor(SLOT_BYTES / 4 / Math.max(count, 1)));
+    if (cap >= 16 || cap === count) {
+      const capOffsets = new Int32Array(count + 1);
+      for (let i = 0; i <= count; i++) capOffsets[i] = i * cap;
+      const op = i32(capOffsets);
+      const slots = i32(count * cap);
+      slots.array.fill(-1);
+      k.neighborLists(slots.ptr, op.ptr, x.ptr, dim, count, eps);
+      const sv = slots.array;
+      const lengths = new Int32Array(count);
+      const fullRows: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const row = i * cap;
+        let len = 0;
+        while (len < cap && sv[row + len] >= 0) len++;
+        lengths[i] = len;
+        if (len === cap && cap < count) fullRows.push(i);
+      }
+      if (fullRows.length <= Math.max(8, count >> 6)) {
+        const redo: Int32Array[] = [];
+        if (fullRows.length > 0) {
+          const one = i32(count);
+          for (const i of fullRows) {
+            const num = k.neighbors(one.ptr, x.ptr, dim, count, i, eps);
+            redo.push(one.array.slice(0, num));
+            lengths[i] = num;
+          }
+        }
+        const offsets = new Int32Array(count + 1);
+        for (let i = 0; i < count; i++) {
+          const next = offsets[i] + lengths[i];
+          if (next > maxEntries) return null;
+          offsets[i + 1] = next;
+        }
+        const indices = new Int32Array(offsets[count]);
+        const all = slots.array;
+        let r = 0;
+        for (let i = 0; i < count; i++) {
+          if (r < fullRows.length && fullRows[r] === i) indices.set(redo[r++], offsets[i]);
+          else indices.set(all.subarray(i * cap, i * cap + lengths[i]), offsets[i]);
+        }
+        return { offsets, indices };
+      }
+    }
+    const counts = i32(count);
+    k.neighborCounts(counts.ptr, x.ptr, dim, count, eps);
+    const cv = counts.array;
+    const offsets = new Int32Array(count + 1);
+    for (let i = 0; i < count; i++) {
+      const next = offsets[i] + cv[i];
+      if (next > maxEntries) return null;
+      offsets[i + 1] = next;
+    }
+    const op = i32(offsets);
+    const idx = i32(offsets[count]);
+    k.neighborLists(idx.ptr, op.ptr, x.ptr, dim, count, eps);
+    return { offsets, indices: idx.toArray() };
+  });
+}
+
+/**
+ * Single linkage of `count` points (x dimension-major, x[d·count + i], resident in wasm memory)
+ * truncated at `radius`: the minimum-spanning-forest edges with d² ≤ radius·radius, ascending by
+ * (d, i, j). Requires `init`.
+ */
+export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number): Linkage {
+  if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
+  const graph = epsGraph(x, dim, count, radius);
+  // Point-major copy: each pair's sum reads two contiguous rows.
+  const xa = x.array;
+  const pts = new Float64Array(count * dim);
+  for (let d = 0; d < dim; d++) {
+    const row = d * count;
+    for (let i = 0; i < count; i++) pts[i * dim + d] = xa[row + i];
+  }
+  if (graph === null) return sparseLinkage(x, pts, dim, count, radius);
+  const { offsets, indices } = graph;
+  const edgeCount = (offsets[count] - count) / 2;
+  const ei = new Int32Array(edgeCount);
+  const ej = new Int32Array(edgeCount);
+  const ed = new Float64Array(edgeCount);
+  let e = 0;
+  for (let i = 0; i < count; i++) {
+    const io = i * dim;
+    for (let t = offsets[i]; t < offsets[i + 1]; t++) {
+      const j = indices[t];
+      if (j <= i) continue;
+      ei[e] = i;
+      ej[e] = j;
+      ed[e] = pairDistance(pts, io, j * dim, dim);
+      e++;
+    }
+  }
+  return boruvka(count, ei, ej, ed, edgeCount);
+}
+
+/** radiusLinkage for graphs too large to hold as CSR: each row by its own query, edges j > i kept. */
+function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: number, count: number, radius: number): Linkage {
+  const k = wasm() as unknown as NeighborKernels;
+  let cap = 1 << 20;
+  let ei = new Int32Array(cap);
+  let ej = new Int32Array(cap);
+  let ed = new Float64Array(cap);
+  let e = 0;
+  scoped(() => {
+    const idx = i32(count);
+    for (let i = 0; i < count; i++) {
+      const num = k.neighbors(idx.ptr, x.ptr, dim, count, i, radius);
+      const nb = idx.array;
+      for (let t = 0; t < num; t++) {
+        const j = nb[t];
+        if (j <= i) continue;
+        if (e === cap) {
+          cap *= 2;
+          const gi = new Int32Array(cap), gj = new Int32Array(cap), gd = new Float64Array(cap);
+          gi.set(ei);
+          gj.set(ej);
+          gd.set(ed);
+          ei = gi;
+          ej = gj;
+          ed = gd;
+        }
+        ei[e] = i;
+        ej[e] = j;
+        ed[e] = pairDistance(pts, i * dim, j * dim, dim);
+        e++;
+      }
+    }
+  });
+  return boruvka(count, ei, ej, ed, e);
+}
+
+/** √(Σ_d (p_jd − p_id)²), sequential over d from +0. */
+function pairDistance(pts: Float64Array, io: number, jo: number, dim: number): number {
+  let s = 0;
+  for (let d = 0; d < dim; d++) {
+    const u = pts[jo + d] - pts[io + d];
+    s += u * u;
+  }
+  return Math.sqrt(s);
+}
+
+/**
+ * Minimum spanning forest of the edges (ei[e], ej[e], ed[e]), e < m, under the order (ed[e], e):
+ * Borůvka with the edges inside a component dropped as they appear. Returns its edges sorted by that
+ * order.
+ */
+export function boruvka(count: number, ei: Int32Array, ej: Int32Array, ed: Float64Array, m: number): Linkage {
+  const parent = new Int32Array(count);
+  for (let i = 0; i < count; i++) parent[i] = i;
+  const best = new Int32Array(count).fill(-1);
+  const bestD = new Float64Array(count);
+  const live = new Int32Array(m);
+  for (let t = 0; t < m; t++) live[t] = t;
+  const roots = new Int32Array(count);
+  const chosen: number[] = [];
+  let n = m;
+  while (n > 0) {
+    // One pass over the live edges; parent[i] is i's root (flattened below), the component minimum.
+    let w = 0;
+    let touched = 0;
+    for (let t = 0; t < n; t++) {
+      const e = live[t];
+      const a = parent[ei[e]];
+      const b = parent[ej[e]];
+      if (a === b) continue;
+      live[w++] = e;
+      // Edges come in increasing index order, so on equal d the earlier (current) one stays.
+      const d = ed[e];
+      if (best[a] < 0) {
+        best[a] = e;
+        bestD[a] = d;
+        roots[touched++] = a;
+      } else if (d < bestD[a]) {
+        best[a] = e;
+        bestD[a] = d;
+      }
+      if (best[b] < 0) {
+        best[b] = e;
+        bestD[b] = d;
+        roots[touched++] = b;
+      } else if (d < bestD[b]) {
+        best[b] = e;
+        bestD[b] = d;
+      }
+    }
+    n = w;
+    for (let r = 0; r < touched; r++) {
+      const root = roots[r];
+      const e = best[root];
+      best[root] = -1;
+      let a = ei[e];
+      while (parent[a] !== a) a = parent[a];
+      let b = ej[e];
+      while (parent[b] !== b) b = parent[b];
+      if (a === b) continue; // the other side chose the same edge
+      if (a < b) parent[b] = a;
+      else parent[a] = b;
+      chosen.push(e);
+    }
+    // Flatten: every point's parent is its root again (roots are minima, so parent[r] for r < i is final).
+    for (let i = 0; i < count; i++) {
+      let r = parent[i];
+      while (parent[r] !== r) r = parent[r];
+      parent[i] = r;
+    }
+  }
+  chosen.sort((a, b) => ed[a] - ed[b] || a - b);
+  const heights = new Float64Array(chosen.length);
+  const edges = new Int32Array(2 * chosen.length);
+  for (let t = 0; t < chosen.length; t++) {
+    const c = chosen[t];
+    heights[t] = ed[c];
+    edges[2 * t] = ei[c];
+    edges[2 * t + 1] = ej[c];
+  }
+  return { heights, edges };
+}
+
+/** A resident copy of a plain point array (inside `scoped`), or the resident array itself. */
+export function resident(x: Float64Array | WasmArray<Float64Array>, length: number): WasmArray<Float64Array> {
+  return x instanceof WasmArray ? x : f64(x.length === length ? x : x.subarray(0, length));
+}
