@@ -99,24 +99,9 @@ export function persistence(x: Arg<Float64Array>, dim: number, count: number): P
       const xa = xc.array;
       for (let d = 0; d < dim; d++) xa[d * width] = src[d * count + q];
       kernel.chordalDistances(row.ptr, xc.ptr, dim, width, 0);
-      const dist = row.array;
-      let next = -1;
-      let nextD = Infinity;
-      for (let t = 0; t < cand.length; t++) {
-        const j = cand[t];
-        if (inTree[j]) continue;
-        const dj = dist[t + 1];
-        if (dj < best[j]) {
-          best[j] = dj;
-          from[j] = q;
-        }
-        if (best[j] < nextD || next < 0) {
-          nextD = best[j];
-          next = j;
-        }
-      }
+      const next = primStep(cand, row.array, best, from, inTree, q);
       inTree[next] = 1;
-      h.push(nextD);
+      h.push(best[next]);
       pairs.push([from[next], next]);
       q = next;
       if (++stale * 4 > cand.length && step + 1 < count) compact();
@@ -129,6 +114,30 @@ export function persistence(x: Arg<Float64Array>, dim: number, count: number): P
     edges[2 * t + 1] = Math.max(pairs[o][0], pairs[o][1]);
   });
   return { count, heights, edges, choice: widestGap(heights, count) };
+}
+
+/**
+ * One Prim update over the candidates (ascending indices; dist[t + 1] = distance from q to cand[t]):
+ * best/from of the outside points, then the next point — the smallest best, ties to the lowest index.
+ */
+function primStep(cand: Int32Array, dist: Float64Array, best: Float64Array, from: Int32Array, inTree: Uint8Array, q: number): number {
+  let next = -1;
+  let nextD = Infinity;
+  for (let t = 0; t < cand.length; t++) {
+    const j = cand[t];
+    if (inTree[j]) continue;
+    let bj = best[j];
+    const dj = dist[t + 1];
+    if (dj < bj) {
+      best[j] = bj = dj;
+      from[j] = q;
+    }
+    if (bj < nextD || next < 0) {
+      nextD = bj;
+      next = j;
+    }
+  }
+  return next;
 }
 
 /** eps in the widest gap of 0 ≤ h_1 ≤ … (ties: the lowest gap). */
