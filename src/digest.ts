@@ -21,3 +21,11 @@ export function digest(...arrays: ArrayBufferView[]): string {
   }
   return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
 }
+
+/**
+ * The weights digest shown by `tegum train` and the explorable page: `digest(W, [W2,] b)` of every
+ * instance in order (the kept replica). Same settings and seed → the same string everywhere.
+ */
+export function weightsDigest(instances: readonly { W: Float32Array; W2?: Float32Array; b: Float32Array }[]): string {
+  return digest(...instances.flatMap((x) => (x.W2 ? [x.W, x.W2, x.b] : [x.W, x.b])));
+}

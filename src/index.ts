@@ -3,7 +3,7 @@
 export { init, backend, simdSupported, type Backend, type InitOptions, type WasmSource, type LazySource } from "./wasm.js";
 export { WasmArray, f32, f64, i32, mark, release, scoped, type Arg } from "./arena.js";
 export { TegumError } from "./errors.js";
-export { digest } from "./digest.js";
+export { digest, weightsDigest } from "./digest.js";
 export * as twin from "./twin/index.js";
 // kernels
 export * from "./matmul.js";

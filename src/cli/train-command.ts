@@ -4,6 +4,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { atomicWriteFile } from "../atomic-write.js";
+import { weightsDigest } from "../digest.js";
 import { init } from "../entry/node.js";
 import { TegumError } from "../errors.js";
 import { makeReport } from "../report/build.js";
@@ -50,7 +51,7 @@ export const trainSpec = {
     "The .safetensors model file holds W (instance, m, n), b (instance, n), loss (instance, step),",
     "feature_probability and importance (instance, n), training_state (u8: everything needed to resume),",
     "and the configuration in its metadata. In PyTorch: safetensors.torch.load_file(path)[\"W\"].",
-    "Ctrl-C writes the state at the last finished segment (about a second of work) and exits with 130.",
+    "Ctrl-C writes the state at the last finished chunk (1% of the steps) and exits with 130.",
   ].join("\n"),
 } as const satisfies CommandSpec;
 
@@ -168,6 +169,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     const what = from > 0 ? `resumed at step ${from}, trained to step ${result.step}` : `trained ${result.step} steps`;
     io.stdout(`${what}: ${cfg.instances} instance${cfg.instances === 1 ? "" : "s"} × ${cfg.seeds} seed${cfg.seeds === 1 ? "" : "s"} of n = ${cfg.n}, m = ${cfg.m} (${cfg.model}) in ${seconds(run.elapsedMs)}\n`);
     io.stdout(modelSummary(report.models[0]));
+    io.stdout(`weights digest ${weightsDigest(result.instances)} (the explorable page shows the same for the same settings)\n`);
     io.stdout(`wrote ${outLabel}${f.report !== undefined ? ` and ${f.report}/index.html, report.json` : ""}\n`);
   }
   return EXIT.ok;

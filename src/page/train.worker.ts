@@ -12,8 +12,8 @@
 // one thread, 3.2–6.1 s on two with the machine under load). A worker pool kept across resume()
 // calls would change that.
 import {
-  backend, deserializeState, digest, factorPolytopes, featureMetrics, findBundles, init, resume, serializeState, train,
-  TegumError, type TrainResult, type TrainState,
+  backend, deserializeState, factorPolytopes, featureMetrics, findBundles, init, resume, serializeState, train,
+  TegumError, weightsDigest, type TrainResult, type TrainState,
 } from "../entry/browser.js";
 import { normalizeConfig, type TrainConfig } from "../train-config.js";
 import { FACTOR_TOL, RANK_TOL, WEAK, type FromWorker, type InstanceAnalysis, type Snapshot, type ToWorker } from "./protocol.js";
@@ -127,9 +127,8 @@ function snapshot(runId: number, r: TrainResult, final: boolean, trainMs: number
     W: inst.W, ...(inst.W2 ? { W2: inst.W2 } : {}), b: inst.b, loss: buckets(inst.loss, lossEvery), finalLoss: inst.finalLoss, replica: inst.replica,
   }));
   const analysis = r.instances.map((inst) => analyse(inst.W, m, n, withBundles));
-  const weights = r.instances.flatMap((inst) => (inst.W2 ? [inst.W, inst.W2, inst.b] : [inst.W, inst.b]));
   return {
-    type: "snapshot", runId, step: r.step, steps: r.config.steps, final, digest: digest(...weights), backend: backend() ?? "?",
+    type: "snapshot", runId, step: r.step, steps: r.config.steps, final, digest: weightsDigest(r.instances), backend: backend() ?? "?",
     lossEvery, instances, analysis, trainMs, analysisMs: now() - t0, stepsPerSecond,
   };
 }

@@ -52,7 +52,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
 <main>
 ${body}
 </main>
-<footer class="muted">Toy models of superposition (Elhage et al., 2022). Features are numbered from 0. W is m×n; column i is feature i's direction in the hidden space.</footer>
+<footer class="muted">Toy models of superposition (Elhage et al., 2022). Features are numbered from 0. W is m×n; column i is feature i's direction in the hidden space. Watch these models train live: run <code>npm run serve</code> in the tegum package and open <code>127.0.0.1:8080/dist/page/?n=5&amp;m=2&amp;I=10&amp;p=0.05&amp;r=0.9&amp;steps=10000&amp;seed=3</code> (the explorable page).</footer>
 </body>
 </html>
 `;
