@@ -12,7 +12,8 @@
 // - Rows r = 0…B−1, lane q = r mod 4. Sampling: see src/rng.ts. Feature f is present iff
 //   (P − lo_f) <u width_f or always_f — evaluated as the signed comparison i32(P − loB_f) < widthB_f of
 //   tables biased by 2^31 (wasm SIMD has no cheap unsigned compare on x64); its value is
-//   (V >>> 8)·2^-24 (abs model: 2u − 1, target |x|).
+//   u = min(f32(u >>> 1)·vscale_f, 1 − 2^-24) with u = P for independent features (own_f; lo_f = 0,
+//   vscale_f = f32(2/width_f)) and u = V for set members (vscale 2^-31) (abs model: 2u − 1, target |x|).
 // - Rows with no feature present ("empty") all produce the same output: they are counted per lane,
 //   empty_q, and added at the end as f32(empty_q)·(their contribution).
 // - Each other row: hpre_k = Σ_j x_j·enc[j][k] over present j ascending (from +0); h = relu(hpre) for
@@ -108,6 +109,12 @@ import { MIX_K, mix32, mix32x4, mix32x4k, rngStepKey } from "./rng";
 /** i32: 0 row kernel, 1 lane kernel (SIMD build only; same bits either way). */
 // @ts-ignore: decorator
 @inline const C_KERNEL = 33;
+/** i32 table: −1 independent feature (value from its presence word), 0 set member (value word). */
+// @ts-ignore: decorator
+@inline const C_OWN = 34;
+/** f32 table: the value scale (see the header). */
+// @ts-ignore: decorator
+@inline const C_VSCALE = 35;
 
 /** Number of 4-byte slots in a context block. */
 export const TRAIN_CTX_SLOTS: i32 = 40;
@@ -221,6 +228,7 @@ const LANE_CONST = memory.data<u32>([
   0x5bd1e995, 0x5bd1e995, 0x5bd1e995, 0x5bd1e995, // row salt
   0, 1, 2, 3, // iota
   4, 4, 4, 4, // four
+  0x3f7fffff, 0x3f7fffff, 0x3f7fffff, 0x3f7fffff, // 1 − 2^-24
 ]);
 
 // ---- sampling (row kernel) ----------------------------------------------------------------------
@@ -231,25 +239,24 @@ const LANE_CONST = memory.data<u32>([
  */
 // @ts-ignore: decorator
 @inline function sampleRow(
-  np: i32, abs: bool, lead: usize, lo: usize, width: usize, always: usize, feat: usize,
+  np: i32, abs: bool, allOwn: bool, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
   rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
 ): i32 {
   let cnt = 0;
   if (ASC_FEATURE_SIMD) {
     const vrp = i32x4.splat(rp), vrv = i32x4.splat(rv);
     const k1 = v128.load(MIX_K), k2 = v128.load(MIX_K, 16);
-    const scale = v128.load(LANE_CONST), one = v128.load(LANE_CONST, 16), four = v128.load(LANE_CONST, 64);
+    const one = v128.load(LANE_CONST, 16), four = v128.load(LANE_CONST, 64), onem = v128.load(LANE_CONST, 80);
     let cv = v128.load(LANE_CONST, 48); // c + (0, 1, 2, 3)
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
-      // No presence hash when all four features are always present (predictable per feature group).
-      let pres = v128.load(always + o);
-      if (!i32x4.all_true(pres)) {
-        const p = mix32x4k(i32x4.add(vrp, v128.load(lead + o)), k1, k2);
-        pres = v128.or(i32x4.lt_s(i32x4.sub(p, v128.load(lo + o)), v128.load(width + o)), pres);
-      }
-      const w = mix32x4k(i32x4.add(vrv, v128.load(feat + o)), k1, k2);
-      let x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(w, 8)), scale);
+      const p = mix32x4k(i32x4.add(vrp, v128.load(lead + o)), k1, k2);
+      const pres = v128.or(i32x4.lt_s(i32x4.sub(p, v128.load(lo + o)), v128.load(width + o)), v128.load(always + o));
+      // The value word: P itself for independent features (no value hash when no set member exists).
+      let u = p;
+      if (!allOwn) u = v128.bitselect(p, mix32x4k(i32x4.add(vrv, v128.load(feat + o)), k1, k2), v128.load(own + o));
+      // pmin (one instruction; min's NaN/−0 handling is moot: x ≥ +0, never NaN) = min here.
+      let x = f32x4.pmin(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(u, 1)), v128.load(vsc + o)), onem);
       let t = x;
       if (abs) {
         x = f32x4.sub(f32x4.add(x, x), one);
@@ -265,12 +272,14 @@ const LANE_CONST = memory.data<u32>([
       cv = i32x4.add(cv, four);
     }
   } else {
+    const onem = reinterpret<f32>(0x3f7fffff);
     for (let f = 0; f < np; f++) {
       const o = <usize>f << 2;
-      // No presence hash when always present (same bits).
-      const present = load<i32>(always + o) != 0 || <i32>(mix32(rp + load<u32>(lead + o)) - load<u32>(lo + o)) < load<i32>(width + o);
-      const w = mix32(rv + load<u32>(feat + o));
-      let x: f32 = <f32>(w >>> 8) * <f32>5.9604644775390625e-8;
+      const p = mix32(rp + load<u32>(lead + o));
+      const present = load<i32>(always + o) != 0 || <i32>(p - load<u32>(lo + o)) < load<i32>(width + o);
+      const u = allOwn || load<i32>(own + o) != 0 ? p : mix32(rv + load<u32>(feat + o));
+      const y: f32 = <f32>(<i32>(u >>> 1)) * load<f32>(vsc + o);
+      let x: f32 = onem < y ? onem : y;
       let t = x;
       if (abs) {
         x = (x + x) - <f32>1;
@@ -283,6 +292,41 @@ const LANE_CONST = memory.data<u32>([
     }
   }
   return cnt;
+}
+
+// Specialised copies of sampleRow for the row kernel (abs × allOwn constant, so neither flag is tested
+// per group); binaryen inlines each into its one caller, rowsSparse. (Kept out of line by a second
+// caller they measured ~10% slower.)
+function sampleRowPlain(
+  np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+): i32 {
+  return sampleRow(np, false, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+}
+function sampleRowSets(
+  np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+): i32 {
+  return sampleRow(np, false, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+}
+function sampleRowAbsPlain(
+  np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+): i32 {
+  return sampleRow(np, true, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+}
+function sampleRowAbsSets(
+  np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+): i32 {
+  return sampleRow(np, true, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+}
+
+/** Whether every feature (padding included) is independent: no value hash at all (one specialised loop). */
+function allOwnOf(own: usize, np: i32): bool {
+  let a = -1;
+  for (let f = 0; f < np; f++) a &= load<i32>(own + (<usize>f << 2));
+  return a != 0;
 }
 
 // ---- row kernel: forward ----------------------------------------------------------------------
@@ -608,7 +652,7 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   const flags = ci(ctx, C_FLAGS);
   const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0, abs = (flags & F_ABS) != 0;
   const enc = cp(ctx, C_ENC), dec = cp(ctx, C_DEC), b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
-  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
+  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT), own = cp(ctx, C_OWN), vsc = cp(ctx, C_VSCALE);
   const P = <usize>n * <usize>mp << 2;
   const gdAcc = acc, geAcc = acc + 4 * P, gbAcc = geAcc + 4 * P, lAcc = gbAcc + (<usize>np << 4), emptyAcc = lAcc + 64;
   const sb = slotBytes(np, mp);
@@ -620,11 +664,19 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
     const row = dec + <usize>i * <usize>mp * 4;
     for (let k = 0; k < m; k++) store<f32>(decT + ((<usize>k * <usize>np + <usize>i) << 2), load<f32>(row + (<usize>k << 2)));
   }
+  const allOwn = allOwnOf(own, np);
   let filled = 0;
   for (let r = 0; r < batch; r++) {
     const slot = scr + <usize>filled * sb;
     const t = mix32(<u32>r ^ 0x5bd1e995);
-    const cnt = sampleRow(np, abs, lead, lo, width, always, feat, mix32(sP ^ t), mix32(sV ^ t), slot, slot + offIdx(np), slot + offVal(np));
+    const rp = mix32(sP ^ t), rv = mix32(sV ^ t), ix = slot + offIdx(np), vl = slot + offVal(np);
+    const cnt = abs
+      ? (allOwn
+        ? sampleRowAbsPlain(np, lead, lo, width, always, feat, own, vsc, rp, rv, slot, ix, vl)
+        : sampleRowAbsSets(np, lead, lo, width, always, feat, own, vsc, rp, rv, slot, ix, vl))
+      : (allOwn
+        ? sampleRowPlain(np, lead, lo, width, always, feat, own, vsc, rp, rv, slot, ix, vl)
+        : sampleRowSets(np, lead, lo, width, always, feat, own, vsc, rp, rv, slot, ix, vl));
     if (cnt == 0) {
       const e = emptyAcc + (<usize>(r & 3) << 2);
       store<i32>(e, load<i32>(e) + 1);
@@ -664,22 +716,25 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
  */
 // @ts-ignore: decorator
 @inline function lanesSample(
-  n: i32, ft: usize, rp: v128, rv: v128, valid: v128, k1: v128, k2: v128, scale: v128, one: v128,
-  xin: usize, xt: usize, liveIn: usize, anyOut: usize, abs: bool,
+  n: i32, ft: usize, rp: v128, rv: v128, valid: v128, k1: v128, k2: v128, onem: v128, one: v128,
+  xin: usize, xt: usize, liveIn: usize, anyOut: usize, abs: bool, allOwn: bool,
 ): i32 {
   let any = i32x4.sub(k1, k1);
   let nin = 0;
   for (let f = 0; f < n; f++) {
     const e = ft + (<usize>f << 5);
-    // Branch-free: skipping the presence hash of always-present features, or the value hash where no
-    // lane is present, gives the same bits but measured slower here (0.29 → 0.35 ms/step at n=20).
+    // Branch-free over lanes: skipping the presence hash of always-present features, or the value hash
+    // where no lane is present, gives the same bits but measured slower here (0.29 → 0.35 ms/step at n=20).
+    // The value word of an independent feature is its presence word; the value hash only runs (for
+    // every feature, selected by the own mask) when the instance has correlated/anticorrelated sets.
     const p = mix32x4k(i32x4.add(rp, v128.load32_splat(e)), k1, k2);
     const pres = v128.and(
       v128.or(i32x4.lt_s(i32x4.sub(p, v128.load32_splat(e, 4)), v128.load32_splat(e, 8)), v128.load32_splat(e, 12)),
       valid,
     );
-    const w = mix32x4k(i32x4.add(rv, v128.load32_splat(e, 16)), k1, k2);
-    let x = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(w, 8)), scale);
+    let u = p;
+    if (!allOwn) u = v128.bitselect(p, mix32x4k(i32x4.add(rv, v128.load32_splat(e, 16)), k1, k2), v128.load32_splat(e, 20));
+    let x = f32x4.pmin(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(u, 1)), v128.load32_splat(e, 24)), onem);
     const o = <usize>f << 4;
     if (abs) {
       x = f32x4.sub(f32x4.add(x, x), one);
@@ -813,32 +868,40 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
   const dbase = dec + (<usize>kb << 2);
   const accRow = mpb << 2; // bytes per (i, ·) row of interleaved accumulators: mp v128
+  // h in registers for small blocks (the GD stores could alias it, so the engine cannot hoist the loads).
+  const hr = nk <= 6;
+  const h0 = v128.load(hb);
+  const h1 = hr && nk > 1 ? v128.load(hb, 16) : h0;
+  const h2 = hr && nk > 2 ? v128.load(hb, 32) : h0;
+  const h3 = hr && nk > 3 ? v128.load(hb, 48) : h0;
+  const h4 = hr && nk > 4 ? v128.load(hb, 64) : h0;
+  const h5 = hr && nk > 5 ? v128.load(hb, 80) : h0;
   for (let t = 0; t < nout; t++) {
     const i = <usize>load<i32>(liveOut + (<usize>t << 2));
     const g = v128.load(gbuf + (i << 4));
     const d = dbase + i * mpb;
     const acc = gd + i * accRow + ho;
     a0 = f32x4.add(a0, f32x4.mul(g, v128.load32_splat(d)));
-    rmw(acc, 0, g, v128.load(hb));
+    rmw(acc, 0, g, hr ? h0 : v128.load(hb));
     if (nk > 1) {
       a1 = f32x4.add(a1, f32x4.mul(g, v128.load32_splat(d, 4)));
-      rmw(acc, 16, g, v128.load(hb, 16));
+      rmw(acc, 16, g, hr ? h1 : v128.load(hb, 16));
     }
     if (nk > 2) {
       a2 = f32x4.add(a2, f32x4.mul(g, v128.load32_splat(d, 8)));
-      rmw(acc, 32, g, v128.load(hb, 32));
+      rmw(acc, 32, g, hr ? h2 : v128.load(hb, 32));
     }
     if (nk > 3) {
       a3 = f32x4.add(a3, f32x4.mul(g, v128.load32_splat(d, 12)));
-      rmw(acc, 48, g, v128.load(hb, 48));
+      rmw(acc, 48, g, hr ? h3 : v128.load(hb, 48));
     }
     if (nk > 4) {
       a4 = f32x4.add(a4, f32x4.mul(g, v128.load32_splat(d, 16)));
-      rmw(acc, 64, g, v128.load(hb, 64));
+      rmw(acc, 64, g, hr ? h4 : v128.load(hb, 64));
     }
     if (nk > 5) {
       a5 = f32x4.add(a5, f32x4.mul(g, v128.load32_splat(d, 20)));
-      rmw(acc, 80, g, v128.load(hb, 80));
+      rmw(acc, 80, g, hr ? h5 : v128.load(hb, 80));
     }
     if (nk > 6) {
       a6 = f32x4.add(a6, f32x4.mul(g, v128.load32_splat(d, 24)));
@@ -943,7 +1006,7 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   const xt = abs ? xtAbs : xin;
   const mpb = <usize>mp << 2;
   // Interleaved sampling table.
-  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
+  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT), own = cp(ctx, C_OWN), vsc = cp(ctx, C_VSCALE);
   for (let f = 0; f < n; f++) {
     const o = <usize>f << 2, e = ft + (<usize>f << 5);
     store<u32>(e, load<u32>(lead + o));
@@ -951,11 +1014,13 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
     store<u32>(e, load<u32>(width + o), 8);
     store<u32>(e, load<u32>(always + o), 12);
     store<u32>(e, load<u32>(feat + o), 16);
+    store<u32>(e, load<u32>(own + o), 20);
+    store<u32>(e, load<u32>(vsc + o), 24);
   }
   // Constants loaded from memory so that they stay in registers across the loops.
   const k1 = v128.load(MIX_K), k2 = v128.load(MIX_K, 16);
   const zero = i32x4.sub(k1, k1);
-  const scale = v128.load(LANE_CONST), one = v128.load(LANE_CONST, 16), salt = v128.load(LANE_CONST, 32), iota = v128.load(LANE_CONST, 48);
+  const onem = v128.load(LANE_CONST, 80), one = v128.load(LANE_CONST, 16), salt = v128.load(LANE_CONST, 32), iota = v128.load(LANE_CONST, 48);
   const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
   const lAcc4 = ft + (<usize>n << 5); // c-major loss lanes during the loop
   v128.store(lAcc4, zero);
@@ -963,6 +1028,7 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   v128.store(lAcc4, zero, 32);
   v128.store(lAcc4, zero, 48);
   let empty = zero;
+  const allOwn = allOwnOf(own, np);
   const nkSel = m < 8 ? m : 8;
   for (let r0 = 0; r0 < batch; r0 += 4) {
     const rows = i32x4.add(i32x4.splat(r0), iota);
@@ -970,8 +1036,12 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
     const t = mix32x4k(v128.xor(rows, salt), k1, k2);
     const rp = mix32x4k(v128.xor(vsP, t), k1, k2), rv = mix32x4k(v128.xor(vsV, t), k1, k2);
     const nin = abs
-      ? lanesSample(n, ft, rp, rv, valid, k1, k2, scale, one, xin, xtAbs, liveIn, anyAt, true)
-      : lanesSample(n, ft, rp, rv, valid, k1, k2, scale, one, xin, xtAbs, liveIn, anyAt, false);
+      ? (allOwn
+        ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, true)
+        : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, false))
+      : (allOwn
+        ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, true)
+        : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, false));
     const any = v128.load(anyAt);
     // any ⊆ valid; empty rows are the valid lanes with nothing present.
     empty = i32x4.sub(empty, v128.andnot(valid, any));
@@ -1171,13 +1241,15 @@ export function trainSample(ctx: usize, step: i32, row0: i32, rows: i32, out: us
   const scr = arenaAlloc(<usize>np * 12 + 16);
   if (scr == 0) return -1;
   const abs = (ci(ctx, C_FLAGS) & F_ABS) != 0;
-  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT);
+  const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT), own = cp(ctx, C_OWN), vsc = cp(ctx, C_VSCALE);
   const runKey = <u32>ci(ctx, C_RUNKEY);
   const sP = rngStepKey(runKey, <u32>step, 1), sV = rngStepKey(runKey, <u32>step, 2);
   const idx = scr + (<usize>np << 2), val = scr + (<usize>np << 3);
+  const allOwn = allOwnOf(own, np);
   for (let r = 0; r < rows; r++) {
     const t = mix32(<u32>(row0 + r) ^ 0x5bd1e995);
-    const cnt = sampleRow(np, abs, lead, lo, width, always, feat, mix32(sP ^ t), mix32(sV ^ t), scr, idx, val);
+    const rp = mix32(sP ^ t), rv = mix32(sV ^ t);
+    const cnt = sampleRow(np, abs, allOwn, lead, lo, width, always, feat, own, vsc, rp, rv, scr, idx, val);
     const o = out + ((<usize>r * <usize>n) << 2);
     for (let f = 0; f < n; f++) store<f32>(o + (<usize>f << 2), absent);
     for (let q = 0; q < cnt; q++) {

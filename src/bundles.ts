@@ -40,7 +40,7 @@
 // so it clusters without being a summand); spanning fewer than k ("lower-rank": only in faithful
 // mode, which embeds rank-deficient subsets); lying inside a bundle of a higher level ("nested": the
 // antipodal pairs of a hexagon are lines, but the summand is the hexagon).
-import { f64, i32, scoped } from "./arena.js";
+import { type WasmArray, f64, i32, scoped } from "./arena.js";
 import { subsetReducedEmbeddings } from "./col-red.js";
 import { dbscan } from "./dbscan.js";
 import { TegumError, checkFinite, checkInt, checkNumber } from "./errors.js";
@@ -50,6 +50,7 @@ import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js
 import { checkWork, combinations, connectedSubsets, estimateWork, type WorkEstimate } from "./subsets.js";
 import { radiusLinkage } from "./linkage.js";
 import { matroidComponents, tegumFactors } from "./tegum-factors.js";
+import { wasm } from "./wasm.js";
 
 export type BundleMode = "hardened" | "faithful";
 
@@ -315,26 +316,59 @@ function cutLabels(pers: { heights: Float64Array; edges: Int32Array } | null, co
   return labels;
 }
 
-function spreadOf(x: Float64Array, dim: number, count: number, members: number[]): BundleSpread {
+function spreadOf(x: WasmArray<Float64Array>, dim: number, count: number, members: number[]): BundleSpread {
   const c = Math.min(members.length, 2000); // pairwise on at most 2000 points
   if (c < 2) return { max: 0, mean: 0 };
-  // The members point-major (contiguous rows); the same sums in the same order as reading x directly.
-  const pts = new Float64Array(c * dim);
-  for (let d = 0; d < dim; d++) {
-    const row = d * count;
-    for (let a = 0; a < c; a++) pts[a * dim + d] = x[row + members[a]];
-  }
   let max = 0;
   let sum = 0;
-  for (let a = 0; a < c; a++) {
-    const io = a * dim;
-    for (let b = a + 1; b < c; b++) {
-      const dist = rowDistance(pts, io, b * dim, dim);
-      sum += dist;
-      if (dist > max) max = dist;
+  if (c < SPREAD_BY_KERNEL) {
+    // The members point-major (contiguous rows); the same sums in the same order as reading x directly.
+    const xa = x.array;
+    const pts = new Float64Array(c * dim);
+    for (let d = 0; d < dim; d++) {
+      const row = d * count;
+      for (let a = 0; a < c; a++) pts[a * dim + d] = xa[row + members[a]];
     }
+    for (let a = 0; a < c; a++) {
+      const io = a * dim;
+      for (let b = a + 1; b < c; b++) {
+        const dist = rowDistance(pts, io, b * dim, dim);
+        sum += dist;
+        if (dist > max) max = dist;
+      }
+    }
+  } else {
+    // Large clusters: each member's row of distances by the wasm kernel on a copy of the members
+    // (√ of the sequential sum over d of (x_b − x_a)², the same bits), summed in the same order.
+    const kernel = wasm() as unknown as DistanceKernel;
+    scoped(() => {
+      const mc = f64(c * dim);
+      const row = f64(c);
+      const xa = x.array;
+      const dst = mc.array;
+      for (let d = 0; d < dim; d++) {
+        const so = d * count;
+        for (let a = 0; a < c; a++) dst[d * c + a] = xa[so + members[a]];
+      }
+      for (let a = 0; a < c - 1; a++) {
+        kernel.chordalDistances(row.ptr, mc.ptr, dim, c, a);
+        const r = row.array;
+        for (let b = a + 1; b < c; b++) {
+          const dist = r[b];
+          sum += dist;
+          if (dist > max) max = dist;
+        }
+      }
+    });
   }
   return { max, mean: sum / ((c * (c - 1)) / 2) };
+}
+
+/** Cluster size from which spreadOf computes its distances with the wasm kernel. */
+const SPREAD_BY_KERNEL = 48;
+
+interface DistanceKernel {
+  chordalDistances(out: number, x: number, dim: number, count: number, q: number): void;
 }
 
 /** √(Σ_d (p_id − p_jd)²), sequential over d from +0. */
@@ -587,7 +621,6 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         if (list === undefined) members.set(l, (list = []));
         list.push(c);
       }
-      const xa = x.array;
       const discarded: DiscardedCluster[] = [];
       const kept: Bundle[] = [];
       let singletons = 0;
@@ -601,7 +634,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         const feats = new Set<number>();
         for (const p of pts) for (let i = 0; i < k; i++) feats.add(subsets[keep[p] * k + i]);
         const features = [...feats].sort((a, b) => a - b);
-        const spread = spreadOf(xa, dim, count, pts);
+        const spread = spreadOf(x, dim, count, pts);
         const discard = (reason: DiscardReason, detail: string) => discarded.push({ features, subsets: pts.length, spread, reason, detail });
         if (pts.length === 1) {
           singletons++;

@@ -1,10 +1,10 @@
 // Single linkage truncated at a radius: the minimum spanning forest of the graph of the pairs within
 // R, in Kruskal order — what the bundle finder's eps choice and its min_samples = 1 DBSCAN need
-// (bundles.ts), without the O(N²) full dendrogram.
+// (bundles.ts), without the O(N²) full dendrogram. Also the ε-graph DBSCAN uses (dbscan.ts).
 //
 // 1. The ε-graph at R by the wasm sort-and-sweep neighbour kernels (assembly/distance.ts: one coordinate
 //    sorted, only pairs inside the window examined, exact: d² ≤ R·R with d² the sequential sum over the
-//    dimensions): one neighborCounts pass, one neighborLists pass, CSR rows ascending.
+//    dimensions), CSR rows ascending (see epsGraph: usually a single neighborLists sweep).
 // 2. Each pair i < j once, in (i, j) lexicographic order, with d = √(Σ_d (x_dj − x_di)²), the sum
 //    sequential over d from +0 — the bits the distance kernels and the earlier all-pairs code give.
 // 3. Borůvka on those edges: every round each component takes its least outgoing edge under the strict
@@ -12,7 +12,7 @@
 //    component are dropped for good. With a strict total order the minimum spanning forest is unique, so
 //    this is exactly the forest Kruskal's algorithm builds from the same edges sorted by (d, i, j) (ties
 //    by point indices) — and, the graph holding every pair within R, exactly the MST edges ≤ R.
-import { WasmArray, f64, i32, scoped } from "./arena.js";
+import { type WasmArray, i32, scoped } from "./arena.js";
 import { wasm } from "./wasm.js";
 
 interface NeighborKernels {
@@ -28,43 +28,45 @@ export interface Linkage {
 }
 
 /**
- * Entries (i32) a neighbour graph may have; above, callers fall back to one query per point, which
- * needs no O(entries) memory (the graph would take 4 bytes per entry in wasm memory and in JS).
+ * Sizes that pick the neighbour-graph strategy (see epsGraph); only tests change them (to reach every path).
+ * maxEntries: entries (i32) a graph may have — above, callers fall back to one query per point, which
+ * needs no O(entries) memory (a graph takes 4 bytes per entry in wasm memory and again in JS).
+ * slotBytes: memory the one-pass lists may use for their fixed-size rows.
  */
-export const MAX_GRAPH_ENTRIES = 1 << 26;
-/** Memory (bytes) the one-pass neighbour lists may use for their fixed-size rows (see epsGraph). */
-const SLOT_BYTES = 16 << 20;
+export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20 };
 
 /**
  * The CSR ε-graph of `count` points (dimension-major, resident): row i = indices[offsets[i] …
  * offsets[i+1] − 1], ascending, i included. `offsets` and `indices` are plain copies.
  *
- * Usually one sweep instead of two: neighborLists fills rows of `cap` slots pre-set to −1 (a row never
- * runs past its end, and only its written part is sorted), so a row ends at its first −1. A full row may
- * have been truncated; it is redone exactly by the one-query kernel (`neighbors`, ascending). When many
- * rows are full, or the slots would take more than SLOT_BYTES, the exact two sweeps: neighborCounts, then
- * neighborLists on the prefix sums. Null when the graph has more than `maxEntries` entries.
+ * Usually one sweep instead of two: neighborLists fills rows of `cap` zeroed slots (a row never runs
+ * past its end, and only its written part is sorted: ascending, starting with at least the point itself),
+ * so a row ends where its entries stop increasing. A full row may have been truncated; it is redone
+ * exactly by the one-query kernel (`neighbors`, ascending). When rows look long (a probe of 32 points
+ * finds one of more than cap/2 entries), when many rows come out full, or when the slots would take more
+ * than graphLimits.slotBytes: the exact two sweeps, neighborCounts then neighborLists on the prefix
+ * sums. Null when the graph has more than graphLimits.maxEntries entries.
  */
-export function epsGraph(
-  x: WasmArray<Float64Array>, dim: number, count: number, eps: number, maxEntries = MAX_GRAPH_ENTRIES,
-): { offsets: Int32Array; indices: Int32Array } | null {
+export function epsGraph(x: WasmArray<Float64Array>, dim: number, count: number, eps: number): { offsets: Int32Array; indices: Int32Array } | null {
   const k = wasm() as unknown as NeighborKernels;
+  const { maxEntries, slotBytes } = graphLimits;
   return scoped(() => {
-    const cap = Math.min(count, Math.floor(SLOT_BYTES / 4 / Math.max(count, 1)));
-    if (cap >= 16 || cap === count) {
+    const cap = Math.min(count, Math.floor(slotBytes / 4 / Math.max(count, 1)));
+    if ((cap >= 16 || cap === count) && (cap === count || probeDegree(k, x, dim, count, eps) * 2 < cap)) {
       const capOffsets = new Int32Array(count + 1);
       for (let i = 0; i <= count; i++) capOffsets[i] = i * cap;
       const op = i32(capOffsets);
-      const slots = i32(count * cap);
-      slots.array.fill(-1);
+      const slots = i32(count * cap); // zeroed
       k.neighborLists(slots.ptr, op.ptr, x.ptr, dim, count, eps);
       const sv = slots.array;
       const lengths = new Int32Array(count);
       const fullRows: number[] = [];
       for (let i = 0; i < count; i++) {
+        // The written part is strictly increasing and the first unwritten slot is 0: the row ends
+        // where the sequence stops increasing (a row holding only 0 ends after one entry, too).
         const row = i * cap;
-        let len = 0;
-        while (len < cap && sv[row + len] >= 0) len++;
+        let len = 1;
+        while (len < cap && sv[row + len] > sv[row + len - 1]) len++;
         lengths[i] = len;
         if (len === cap && cap < count) fullRows.push(i);
       }
@@ -108,6 +110,20 @@ export function epsGraph(
     k.neighborLists(idx.ptr, op.ptr, x.ptr, dim, count, eps);
     return { offsets, indices: idx.toArray() };
   });
+}
+
+/** The largest neighbourhood size (point included) among 32 evenly spaced points (one query each). */
+function probeDegree(k: NeighborKernels, x: WasmArray<Float64Array>, dim: number, count: number, eps: number): number {
+  const samples = Math.min(32, count);
+  let most = 0;
+  scoped(() => {
+    const idx = i32(count);
+    for (let t = 0; t < samples; t++) {
+      const q = Math.floor(((t + 0.5) * count) / samples);
+      most = Math.max(most, k.neighbors(idx.ptr, x.ptr, dim, count, q, eps));
+    }
+  });
+  return most;
 }
 
 /**
@@ -267,9 +283,4 @@ export function boruvka(count: number, ei: Int32Array, ej: Int32Array, ed: Float
     edges[2 * t + 1] = ej[c];
   }
   return { heights, edges };
-}
-
-/** A resident copy of a plain point array (inside `scoped`), or the resident array itself. */
-export function resident(x: Float64Array | WasmArray<Float64Array>, length: number): WasmArray<Float64Array> {
-  return x instanceof WasmArray ? x : f64(x.length === length ? x : x.subarray(0, length));
 }

@@ -12,8 +12,9 @@
 // Dead features — norm ≤ deadTolerance × the largest norm — get D_i = 0 and superposition_i = 0,
 // never NaN; an all-zero W has every feature dead and m/‖W‖_F² = Infinity.
 import { TegumError, checkFinite, checkInt, checkLength, checkNumber } from "./errors.js";
+import { f32, scoped } from "./arena.js";
 import { gram as gram32, gram64 } from "./gram.js";
-import { matmulABt } from "./matmul.js";
+import { wasm } from "./wasm.js";
 
 /** A weight matrix W, m×n row-major: column i is feature i's direction. */
 export type Weights = Float32Array | Float64Array;
@@ -45,29 +46,34 @@ export function checkFeatureVector(name: string, v: ArrayLike<number> | undefine
   checkFinite(name, v, n);
 }
 
-/** Above this many features an f32 Gram matrix is computed as A·Aᵀ (A = Wᵀ) by the matmul kernel. */
-const GRAM_VIA_MATMUL = 512;
+/** Above this many features an f32 Gram matrix is computed by the matmul kernel (see gramOf). */
+const GRAM_VIA_MATMUL = 1024;
+/** Rows of G per matmul call in the triangular product. */
+const GRAM_BLOCK = 256;
+
+interface MatmulExports {
+  matmulABt(c: number, a: number, b: number, m: number, k: number, n: number, accumulate: number): void;
+}
 
 /**
  * G = WᵀW (n×n) in the precision of W, by the wasm kernels (requires `init`). For f32 W with many
- * features the matmul kernel on the transposed W (contiguous dot products, register-blocked) is ~2×
- * faster than the Gram kernel at n = 4096, m = 256, and gives the same bits: both compute every G_ij as
- * the sequential f32 sum over p from +0 of the rounded products W_pi·W_pj.
+ * features the matmul kernel on the transposed W (A = Wᵀ, contiguous dot products, register-blocked)
+ * is faster than the Gram kernel, and gives the same bits: both compute every G_ij as the sequential
+ * f32 sum over p from +0 of the rounded products W_pi·W_pj. G is symmetric bit for bit (the products
+ * commute, the order over p is the same), so only the upper triangle is multiplied — block rows
+ * A[i0…i1]·A[i0…n]ᵀ — and mirrored.
  */
 export function gramOf(w: Weights, m: number, n: number): Float32Array | Float64Array {
   checkWeights(w, m, n);
+  return gramUnchecked(w, m, n);
+}
+
+/** gramOf without the argument checks (callers have checked W). */
+export function gramUnchecked(w: Weights, m: number, n: number): Float32Array | Float64Array {
   if (w instanceof Float32Array) {
     const g = new Float32Array(n * n);
-    if (n >= GRAM_VIA_MATMUL) {
-      const a = new Float32Array(n * m);
-      for (let p = 0; p < m; p++) {
-        const o = p * n;
-        for (let i = 0; i < n; i++) a[i * m + p] = w[o + i];
-      }
-      matmulABt(g, a, a, n, m, n);
-    } else {
-      gram32(g, w, m, n);
-    }
+    if (n >= GRAM_VIA_MATMUL) gramTriangle(g, w, m, n);
+    else gram32(g, w, m, n);
     return g;
   }
   const g = new Float64Array(n * n);
@@ -75,9 +81,61 @@ export function gramOf(w: Weights, m: number, n: number): Float32Array | Float64
   return g;
 }
 
+/** G = WᵀW (f32) by block rows of the upper triangle with the matmul kernel, mirrored. */
+function gramTriangle(g: Float32Array, w: Float32Array, m: number, n: number): void {
+  const e = wasm() as unknown as MatmulExports;
+  scoped(() => {
+    const at = f32(n * m);
+    const a = at.array;
+    // A = Wᵀ (n×m), in 32×32 tiles.
+    for (let p0 = 0; p0 < m; p0 += 32) {
+      const p1 = Math.min(p0 + 32, m);
+      for (let i0 = 0; i0 < n; i0 += 32) {
+        const i1 = Math.min(i0 + 32, n);
+        for (let i = i0; i < i1; i++) {
+          const o = i * m;
+          for (let p = p0; p < p1; p++) a[o + p] = w[p * n + i];
+        }
+      }
+    }
+    const c = f32(Math.min(GRAM_BLOCK, n) * n);
+    for (let i0 = 0; i0 < n; i0 += GRAM_BLOCK) {
+      const bh = Math.min(GRAM_BLOCK, n - i0);
+      const nb = n - i0;
+      const ap = at.ptr + i0 * m * 4;
+      e.matmulABt(c.ptr, ap, ap, bh, m, nb, 0);
+      const cv = c.array;
+      // Row i0 + r from its diagonal on, then column i0 + r below the diagonal.
+      for (let r = 0; r < bh; r++) g.set(cv.subarray(r * nb + r, (r + 1) * nb), (i0 + r) * n + i0 + r);
+      mirrorBlock(g, cv, n, i0, bh, nb);
+    }
+  });
+}
+
+/** g[(i0+j)·n + i0+r] = c[r·nb + j] for r < min(bh, j): the block row's transpose below the diagonal, in 32×32 tiles. */
+function mirrorBlock(g: Float32Array, c: Float32Array, n: number, i0: number, bh: number, nb: number): void {
+  const T = 32;
+  for (let jt = 1; jt < nb; jt += T) {
+    const je = Math.min(jt + T, nb);
+    for (let rt = 0; rt < bh && rt < je - 1; rt += T) {
+      const re = Math.min(rt + T, bh);
+      for (let j = jt; j < je; j++) {
+        const out = (i0 + j) * n + i0;
+        const rEnd = Math.min(re, j);
+        for (let r = rt; r < rEnd; r++) g[out + r] = c[r * nb + j];
+      }
+    }
+  }
+}
+
 /** Column norms ‖W_i‖ in f64, summed sequentially over the rows. */
 export function featureNorms(w: Weights, m: number, n: number): Float64Array {
   checkWeights(w, m, n);
+  return normsUnchecked(w, m, n);
+}
+
+/** featureNorms without the argument checks (callers have checked W). */
+export function normsUnchecked(w: Weights, m: number, n: number): Float64Array {
   const sq = new Float64Array(n);
   for (let p = 0; p < m; p++) {
     const o = p * n;
@@ -136,9 +194,9 @@ export function featureMetrics(w: Weights, m: number, n: number, options: Metric
     if (!(g instanceof Float32Array) && !(g instanceof Float64Array)) throw new TegumError("gram must be a Float32Array or Float64Array (n×n)", "gram");
     checkLength("gram", g, n * n);
   } else {
-    g = gramOf(w, m, n);
+    g = gramUnchecked(w, m, n);
   }
-  const norms = featureNorms(w, m, n);
+  const norms = normsUnchecked(w, m, n);
   let maxNorm = 0;
   let frobenius2 = 0;
   for (let i = 0; i < n; i++) {
@@ -151,17 +209,15 @@ export function featureMetrics(w: Weights, m: number, n: number, options: Metric
   const dimensionality = new Float64Array(n);
   let alive = 0;
   let total = 0;
+  const offs = offDiagonalSquares(g, n);
   for (let i = 0; i < n; i++) {
     if (norms[i] <= deadThreshold) {
       dead[i] = 1;
       continue;
     }
     alive++;
-    const row = i * n;
-    const gii = g[row + i];
-    let off = 0;
-    for (let j = 0; j < i; j++) off += g[row + j] * g[row + j];
-    for (let j = i + 1; j < n; j++) off += g[row + j] * g[row + j];
+    const gii = g[i * n + i];
+    const off = offs[i];
     if (!(gii > 0)) {
       // Only possible when the f32 Gram underflows for a live but tiny feature: treat as dead.
       dead[i] = 1;
@@ -188,6 +244,53 @@ export function featureMetrics(w: Weights, m: number, n: number, options: Metric
     gram: g,
   };
   if (options.b !== undefined) out.bias = Float64Array.from({ length: n }, (_, i) => options.b![i]);
+  return out;
+}
+
+/**
+ * out[i] = Σ_{j≠i} G_ij² in f64, each sum sequential over j ascending (row i of G, as stored). Four
+ * rows at a time: four independent sums, each in the same order as alone.
+ */
+function offDiagonalSquares(g: Float32Array | Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < i; j++) {
+      const a = g[r0 + j], b = g[r1 + j], c = g[r2 + j], d = g[r3 + j];
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    // The 4×4 diagonal block: each row skips its own diagonal entry, keeping the order over j.
+    for (let j = i; j < i + 4; j++) {
+      const a = g[r0 + j], b = g[r1 + j], c = g[r2 + j], d = g[r3 + j];
+      if (j !== i) s0 += a * a;
+      if (j !== i + 1) s1 += b * b;
+      if (j !== i + 2) s2 += c * c;
+      if (j !== i + 3) s3 += d * d;
+    }
+    for (let j = i + 4; j < n; j++) {
+      const a = g[r0 + j], b = g[r1 + j], c = g[r2 + j], d = g[r3 + j];
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+  }
+  for (; i < n; i++) {
+    const row = i * n;
+    let off = 0;
+    for (let j = 0; j < i; j++) off += g[row + j] * g[row + j];
+    for (let j = i + 1; j < n; j++) off += g[row + j] * g[row + j];
+    out[i] = off;
+  }
   return out;
 }
 

@@ -10,9 +10,12 @@
 //   word(f)           mix32(rowKey + f·0x9e3779b9)               — per feature (or group leader)
 //
 // A batch at one step draws, per row r and feature f: a presence word P = word(leader(f)) from the
-// presence row key and a value word V = word(f) from the value row key. Within one step and stream the
-// words of different (row, feature) are distinct: hash2 is injective in the row and f·φ in f.
-// Uniform values are (V >>> 8)·2^-24 ∈ [0, 1), exactly representable in f32 (as torch.rand).
+// presence row key and, for features of correlated/anticorrelated sets only, a value word V = word(f)
+// from the value row key. Within one step and stream the words of different (row, feature) are
+// distinct: hash2 is injective in the row and f·φ in f.
+// An independent feature with threshold T = round(p·2^32) is present iff P <u T, and then takes its
+// value from P itself: P is uniform on [0, T) given presence, so value(P, f32(2/T)) is uniform on [0, 1)
+// (resolution ≥ 24 significant bits and 1/T absolute). Set members use value(V, 2^-31).
 import { log } from "./math.js";
 
 /** The golden-ratio increment 0x9e3779b9. */
@@ -55,6 +58,15 @@ export function rowKey(step: number, row: number): number {
 export function word(row: number, f: number): number {
   return mix32((row + Math.imul(f, PHI)) >>> 0);
 }
+
+/**
+ * The f32 value of a word u with scale s (an f32): min(f32(f32(u >>> 1)·s), 1 − 2^-24), every step
+ * correctly rounded (as the kernels' convert, mul and min).
+ */
+export function value(u: number, s: number): number {
+  return Math.min(Math.fround(Math.fround(u >>> 1) * s), ONE_MINUS);
+}
+const ONE_MINUS = 1 - 2 ** -24;
 
 /** f32-exact uniform in [0, 1) from a word: (w >>> 8)·2^-24. */
 export function unit(w: number): number {

@@ -24,7 +24,7 @@
 // matroid), so the matroid test needs a coefficient tolerance above the noise, and the Gram test a
 // cosine tolerance above the leakage between factors.
 import { TegumError, checkInt, checkLength, checkNumber } from "./errors.js";
-import { type Weights, checkWeights, featureNorms, gramOf } from "./metrics.js";
+import { type Weights, checkWeights, gramUnchecked, normsUnchecked } from "./metrics.js";
 
 class UnionFind {
   readonly parent: Int32Array;
@@ -103,9 +103,9 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     if (!(g instanceof Float32Array) && !(g instanceof Float64Array)) throw new TegumError("gram must be a Float32Array or Float64Array (n×n)", "gram");
     checkLength("gram", g, n * n);
   } else {
-    g = gramOf(w, m, n);
+    g = gramUnchecked(w, m, n);
   }
-  const norms = featureNorms(w, m, n);
+  const norms = normsUnchecked(w, m, n);
   let maxNorm = 0;
   for (let i = 0; i < n; i++) if (norms[i] > maxNorm) maxNorm = norms[i];
   const threshold = deadTolerance * maxNorm;
@@ -117,7 +117,11 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     else inv[i] = 1 / Math.sqrt(gii);
   }
   // Breadth-first search over the implicit graph: each live row is scanned once (O(n²) reads, no
-  // union-find), and the same scan records the cosines that bracket the tolerance (pairs j > q).
+  // union-find), and the same scan records the cosines that bracket the tolerance (pairs j > q). Once
+  // every live feature has a label, only the bracketing part of the scan is left (dead features, whose
+  // inv is 0, never pass the test).
+  let unlabelled = n - dead.length;
+  const bracket = new Float64Array(2);
   const labels = new Int32Array(n).fill(-1);
   const groups: number[][] = [];
   const queue = new Int32Array(n);
@@ -130,6 +134,7 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     let head = 0, tail = 0;
     queue[tail++] = start;
     labels[start] = id;
+    unlabelled--;
     while (head < tail) {
       const q = queue[head++];
       members.push(q);
@@ -137,27 +142,38 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
       const row = q * n;
       // |cos| = |G_qj|·inv_j·inv_q > tol  ⇔  |G_qj|·inv_j > tol/inv_q: one product per pair.
       const thr = tolerance / sq;
-      for (let j = 0; j < q; j++) {
-        if (labels[j] !== -1) continue;
-        const v = g[row + j] * inv[j];
-        if (v > thr || -v > thr) {
-          labels[j] = id;
-          queue[tail++] = j;
+      if (unlabelled > 0) {
+        for (let j = 0; j < q; j++) {
+          if (labels[j] !== -1) continue;
+          const v = g[row + j] * inv[j];
+          if (v > thr || -v > thr) {
+            labels[j] = id;
+            queue[tail++] = j;
+            unlabelled--;
+          }
         }
       }
       // Pairs (q, j > q): also the bracketing cosines, kept scaled by 1/inv_q within the row.
       let below = largestBelow / sq;
       let above = smallestAbove / sq;
-      for (let j = q + 1; j < n; j++) {
-        let v = g[row + j] * inv[j];
-        if (v < 0) v = -v;
-        if (v > thr) {
-          if (v < above) above = v;
-          if (labels[j] === -1) {
-            labels[j] = id;
-            queue[tail++] = j;
-          }
-        } else if (v > below) below = v;
+      if (unlabelled > 0) {
+        for (let j = q + 1; j < n; j++) {
+          const v = Math.abs(g[row + j] * inv[j]);
+          if (v > thr) {
+            if (v < above) above = v;
+            if (labels[j] === -1) {
+              labels[j] = id;
+              queue[tail++] = j;
+              unlabelled--;
+            }
+          } else if (v > below) below = v;
+        }
+      } else {
+        bracket[0] = below;
+        bracket[1] = above;
+        bracketRow(g, row, q + 1, n, inv, thr, bracket);
+        below = bracket[0];
+        above = bracket[1];
       }
       largestBelow = Math.min(tolerance, Math.max(largestBelow, below * sq));
       if (above * sq < smallestAbove) smallestAbove = Math.max(above * sq, tolerance * (1 + Number.EPSILON));
@@ -173,6 +189,25 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     largestBelow,
     smallestAbove: smallestAbove === Infinity ? null : smallestAbove,
   };
+}
+
+/**
+ * The j ≥ from part of a row scan when no feature is left to label: the largest |G_qj|·inv_j ≤ thr into
+ * out[0] and the smallest one > thr into out[1] (both start from the values given).
+ */
+function bracketRow(g: Float32Array | Float64Array, row: number, from: number, n: number, inv: Float64Array, thr: number, out: Float64Array): void {
+  let below = out[0];
+  let above = out[1];
+  for (let j = from; j < n; j++) {
+    // Math.abs, not a sign test: the signs are random, the branch would mispredict half the time.
+    // (Same outcome: abs(−0) = +0 compares as −0 does, and NaN fails every test either way.)
+    const v = Math.abs(g[row + j] * inv[j]);
+    if (v > thr) {
+      if (v < above) above = v;
+    } else if (v > below) below = v;
+  }
+  out[0] = below;
+  out[1] = above;
 }
 
 export interface BasisOptions {
@@ -341,7 +376,7 @@ export function matroidComponents(w: Weights, m: number, n: number, options: Mat
   const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? 1e-12, 0, 1);
   const pb = pivotedBasis(w, m, n, { tolerance, deadTolerance });
   const { rank, basis, coordinates } = pb;
-  const norms = featureNorms(w, m, n);
+  const norms = normsUnchecked(w, m, n);
   const isLoop = new Uint8Array(n);
   for (const l of pb.loops) isLoop[l] = 1;
   const inBasis = new Int32Array(n).fill(-1);

@@ -283,8 +283,16 @@ export interface SamplingTables {
   always: Int32Array;
   /** leader(f)·φ mod 2^32: the presence-word counter (a set's features share their leader's). */
   lead: Uint32Array;
-  /** f·φ mod 2^32: the value-word counter. */
+  /** f·φ mod 2^32: the value-word counter (features in a correlated or anticorrelated set). */
   feat: Uint32Array;
+  /**
+   * −1: an independent feature, whose value comes from its presence word P itself (P <u width_f iff
+   * present, so P is uniform on [0, width_f) given presence); 0: a feature of a set (value word V).
+   * Padding: −1 (never present).
+   */
+  own: Int32Array;
+  /** The value's scale: f32(2/width_f) for independent features (width 2^32 if always), else 2^-31. */
+  vscale: Float32Array;
 }
 
 const TWO32 = 4294967296;
@@ -306,6 +314,8 @@ export function samplingTables(cfg: NormalizedConfig, instance: number): Samplin
     always: new Int32Array(np),
     lead: new Uint32Array(np),
     feat: new Uint32Array(np),
+    own: new Int32Array(np).fill(-1),
+    vscale: new Float32Array(np),
   };
   t.lo.fill(0x80000000);
   const p = cfg.p[instance];
@@ -325,15 +335,26 @@ export function samplingTables(cfg: NormalizedConfig, instance: number): Samplin
     t.imp[f] = cfg.importance[instance][f];
     t.feat[f] = Math.imul(f, PHI) >>> 0;
     t.lead[f] = t.feat[f];
-    setInterval(f, 0, threshold(p[f]));
+    const w = threshold(p[f]);
+    setInterval(f, 0, w);
+    t.own[f] = -1;
+    t.vscale[f] = w > 0 ? 2 / w : 0;
   }
+  const inSet = (f: number) => {
+    t.own[f] = 0;
+    t.vscale[f] = 2 / TWO32;
+  };
   for (const set of cfg.correlated) {
-    for (const f of set) t.lead[f] = Math.imul(set[0], PHI) >>> 0;
+    for (const f of set) {
+      t.lead[f] = Math.imul(set[0], PHI) >>> 0;
+      inSet(f);
+    }
   }
   for (const set of cfg.anticorrelated) {
     let cum = 0;
     for (const f of set) {
       t.lead[f] = Math.imul(set[0], PHI) >>> 0;
+      inSet(f);
       setInterval(f, threshold(cum), threshold(cum + p[f]));
       cum += p[f];
     }

@@ -13,7 +13,7 @@ import { wasm, type Exports } from "./wasm.js";
 const C = {
   N: 0, M: 1, NP: 2, MP: 3, BATCH: 4, FLAGS: 5, RUNKEY: 6, ENC: 7, DEC: 8, B: 9, GENC: 10, GDEC: 11, GB: 12,
   MENC: 13, VENC: 14, MDEC: 15, VDEC: 16, MB: 17, VB: 18, DECT: 19, IMP: 20, LO: 21, WIDTH: 22, ALWAYS: 23, LEAD: 24,
-  FEAT: 25, BETA1: 26, OMB1: 27, BETA2: 28, OMB2: 29, EPS: 30, GSCALE: 31, COUNT: 32, KERNEL: 33,
+  FEAT: 25, BETA1: 26, OMB1: 27, BETA2: 28, OMB2: 29, EPS: 30, GSCALE: 31, COUNT: 32, KERNEL: 33, OWN: 34, VSCALE: 35,
 } as const;
 const CTX_BYTES = 160;
 export const F_OUT_RELU = 1, F_HID_RELU = 2, F_UNTIED = 4, F_ABS = 8, F_L2 = 16;
@@ -39,7 +39,7 @@ interface Layout {
   np: number;
   mp: number;
   untied: boolean;
-  off: Record<"ctx" | "enc" | "dec" | "b" | "genc" | "gdec" | "gb" | "menc" | "venc" | "mdec" | "vdec" | "mb" | "vb" | "decT" | "imp" | "lo" | "width" | "always" | "lead" | "feat", number>;
+  off: Record<"ctx" | "enc" | "dec" | "b" | "genc" | "gdec" | "gb" | "menc" | "venc" | "mdec" | "vdec" | "mb" | "vb" | "decT" | "imp" | "lo" | "width" | "always" | "lead" | "feat" | "own" | "vscale", number>;
   bytes: number;
 }
 
@@ -64,8 +64,8 @@ function layout(cfg: NormalizedConfig): Layout {
   const mdec = untied ? take(P) : menc, vdec = untied ? take(P) : venc;
   const mb = take(V), vb = take(V);
   const decT = take(4 * cfg.m * np);
-  const imp = take(V), lo = take(V), width = take(V), always = take(V), lead = take(V), feat = take(V);
-  return { np, mp, untied, bytes: o, off: { ctx, enc, dec, b, genc, gdec, gb, menc, venc, mdec, vdec, mb, vb, decT, imp, lo, width, always, lead, feat } };
+  const imp = take(V), lo = take(V), width = take(V), always = take(V), lead = take(V), feat = take(V), own = take(V), vscale = take(V);
+  return { np, mp, untied, bytes: o, off: { ctx, enc, dec, b, genc, gdec, gb, menc, venc, mdec, vdec, mb, vb, decT, imp, lo, width, always, lead, feat, own, vscale } };
 }
 
 /** W (m×n row-major) → padded transposed n×mp rows. */
@@ -154,7 +154,7 @@ export class RunSet {
           [C.ENC, o("enc")], [C.DEC, o("dec")], [C.B, o("b")], [C.GENC, o("genc")], [C.GDEC, o("gdec")], [C.GB, o("gb")],
           [C.MENC, o("menc")], [C.VENC, o("venc")], [C.MDEC, o("mdec")], [C.VDEC, o("vdec")], [C.MB, o("mb")], [C.VB, o("vb")],
           [C.DECT, o("decT")], [C.IMP, o("imp")], [C.LO, o("lo")], [C.WIDTH, o("width")], [C.ALWAYS, o("always")],
-          [C.LEAD, o("lead")], [C.FEAT, o("feat")],
+          [C.LEAD, o("lead")], [C.FEAT, o("feat")], [C.OWN, o("own")], [C.VSCALE, o("vscale")],
         ];
         for (const [s, v] of slots) i32[ctx + s] = v;
         i32[ctx + C.N] = n;
@@ -178,6 +178,8 @@ export class RunSet {
         i32.set(t.always, o("always") >> 2);
         u32.set(t.lead, o("lead") >> 2);
         u32.set(t.feat, o("feat") >> 2);
+        i32.set(t.own, o("own") >> 2);
+        f32.set(t.vscale, o("vscale") >> 2);
         const p = this.params[local];
         toRows(f32, o("enc") >> 2, p.W, m, n, mp);
         toRows(f32, o("menc") >> 2, p.mW, m, n, mp);

@@ -46,7 +46,7 @@
 // Snapshot digest for the cross-runtime matrix (200 steps; test/train.test.ts pins it):
 //   const r = await train({ n: 20, m: 5, instances: 4, p: sweeps.falloff(4, 20),
 //     importance: sweeps.geometric(20, 0.7), batch: 256, steps: 200, seed: 1 }, { workers: 0 });
-//   digest(...r.instances.flatMap((x) => [x.W, x.b, x.loss]))  // "7b63f5cae1d1c603"
+//   digest(...r.instances.flatMap((x) => [x.W, x.b, x.loss]))  // "077c8abc952e2be7"
 import { TegumError, checkInt } from "./errors.js";
 import { scheduleTable } from "./schedule.js";
 import { normalizeConfig, type NormalizedConfig, type TrainConfig } from "./train-config.js";

@@ -4,6 +4,8 @@ import {
   chooseEps, findBundles, sweeps, subsetEmbeddings, subsetReducedEmbeddings, TegumError, tegumFactors, factorPolytopes, train,
   type BundleOptions, type BundleResult,
 } from "../src/index.js";
+import { f64, scoped } from "../src/arena.js";
+import { epsGraph, graphLimits, radiusLinkage } from "../src/linkage.js";
 import { use } from "./backends.js";
 import * as F from "./fixtures/polytopes.js";
 
@@ -360,5 +362,108 @@ describe("findBundles — options, guard, backends", () => {
     expect(flat.method).toBe("no-gap");
     expect(flat.value).toBe(0.05);
     expect(chooseEps([0.4, 0.9]).method).toBe("separated");
+  });
+});
+
+describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linkage.ts (%s)", (backend) => {
+  beforeAll(() => use(backend));
+
+  /** Every pair with d² ≤ R·R (d² the sequential sum over d), Kruskal on (d, i, j): the all-pairs definition. */
+  function reference(x: Float64Array, dim: number, count: number, radius: number): { heights: number[]; edges: number[] } {
+    const pairs: [number, number, number][] = [];
+    for (let i = 0; i < count; i++) {
+      for (let j = i + 1; j < count; j++) {
+        let s = 0;
+        for (let d = 0; d < dim; d++) {
+          const u = x[d * count + j] - x[d * count + i];
+          s += u * u;
+        }
+        if (s <= radius * radius) pairs.push([Math.sqrt(s), i, j]);
+      }
+    }
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    const parent = Array.from({ length: count }, (_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+    const heights: number[] = [], edges: number[] = [];
+    for (const [d, i, j] of pairs) {
+      const a = find(i), b = find(j);
+      if (a === b) continue;
+      parent[Math.max(a, b)] = Math.min(a, b);
+      heights.push(d);
+      edges.push(i, j);
+    }
+    return { heights, edges };
+  }
+
+  /** Points on a coarse lattice (ties and duplicates) or in a few noisy clusters. */
+  function cloud(seed: number, count: number, dim: number, lattice: boolean): Float64Array {
+    const r = new F.Rng(seed);
+    const centres = Array.from({ length: 4 }, () => Array.from({ length: dim }, () => 2 * r.uniform()));
+    const x = new Float64Array(dim * count);
+    for (let i = 0; i < count; i++) {
+      const c = centres[Math.floor(r.uniform() * 4)];
+      for (let d = 0; d < dim; d++) x[d * count + i] = lattice ? Math.floor(r.uniform() * 4) / 4 : c[d] + 0.3 * r.normal();
+    }
+    return x;
+  }
+
+  // Each strategy of the neighbour graph: one capped sweep, capped with rows redone by single queries,
+  // the two counted sweeps, and no graph at all (one query per point).
+  const LIMITS = [
+    { maxEntries: 1 << 26, slotBytes: 8 << 20 },
+    { maxEntries: 1 << 26, slotBytes: 4 * 16 * 400 },
+    { maxEntries: 1 << 26, slotBytes: 0 },
+    { maxEntries: 0, slotBytes: 8 << 20 },
+  ];
+
+  it("redoes the rows a capped sweep truncates", () => {
+    // 2000 points: a line with spacing 1 (3 neighbours within 1.5) and 20 copies of one far point at
+    // indices 1000–1019, which the 32-point degree probe misses. Rows of 16 slots: those 20 rows come
+    // out full and are redone one by one.
+    const count = 2000;
+    const x = Float64Array.from({ length: count }, (_, i) => (i >= 1000 && i < 1020 ? -100 : i));
+    const want = reference(x, 1, count, 1.5);
+    const saved = { ...graphLimits };
+    try {
+      Object.assign(graphLimits, { slotBytes: 4 * count * 16 });
+      const got = scoped(() => radiusLinkage(f64(x), 1, count, 1.5));
+      expect(Array.from(got.heights)).toEqual(want.heights);
+      expect(Array.from(got.edges)).toEqual(want.edges);
+      const g = scoped(() => epsGraph(f64(x), 1, count, 1.5))!;
+      expect(Array.from(g.indices.subarray(g.offsets[1005], g.offsets[1006]))).toEqual(Array.from({ length: 20 }, (_, i) => 1000 + i));
+      expect(Array.from(g.indices.subarray(g.offsets[999], g.offsets[1000]))).toEqual([998, 999]);
+    } finally {
+      Object.assign(graphLimits, saved);
+    }
+  });
+
+  test.prop(
+    [fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.double({ min: 0, max: 1.5, noNaN: true })],
+    { numRuns: 25 },
+  )("equals Kruskal on all pairs, ties by point indices, with every neighbour-graph strategy", (seed, count, dim, lattice, radius) => {
+    const x = cloud(seed, count, dim, lattice);
+    const want = reference(x, dim, count, radius);
+    const saved = { ...graphLimits };
+    try {
+      for (const limits of LIMITS) {
+        Object.assign(graphLimits, limits);
+        const got = scoped(() => radiusLinkage(f64(x), dim, count, radius));
+        expect(Array.from(got.heights)).toEqual(want.heights);
+        expect(Array.from(got.edges)).toEqual(want.edges);
+        if (limits.maxEntries === 0) continue;
+        const g = scoped(() => epsGraph(f64(x), dim, count, radius))!;
+        for (const i of [0, count >> 1, count - 1]) {
+          const row: number[] = [];
+          for (let j = 0; j < count; j++) {
+            let s = 0;
+            for (let d = 0; d < dim; d++) s += (x[d * count + j] - x[d * count + i]) ** 2;
+            if (s <= radius * radius) row.push(j);
+          }
+          expect(Array.from(g.indices.subarray(g.offsets[i], g.offsets[i + 1]))).toEqual(row);
+        }
+      }
+    } finally {
+      Object.assign(graphLimits, saved);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dbscan } from "../src/index.js";
+import { graphLimits } from "../src/linkage.js";
 import { partition, randomPermutation, rng } from "./analysis-fixtures.js";
 import { BACKENDS, use } from "./backends.js";
 
@@ -105,6 +106,31 @@ describe.each(BACKENDS)("dbscan (%s)", (backend) => {
     perm.forEach((i, t) => (back[i] = rp.labels[t]));
     expect(partition(back)).toBe(partition(res.labels));
   });
+
+  test.prop([cloud, fc.boolean()], { numRuns: 30 })(
+    "matches the reference with every neighbour-graph strategy, on duplicates and equidistant points too",
+    ({ seed, n, dim, eps, minSamples }, lattice) => {
+      const r = rng(seed);
+      const count = 4 * n;
+      const pts = Array.from({ length: count }, () => Array.from({ length: dim }, () => (lattice ? Math.floor(r() * 5) / 5 : 2 * r())));
+      const { x } = layout(pts);
+      const want = reference(pts, eps, minSamples);
+      const d2 = (p: number[], q: number[]) => p.reduce((s, v, t) => s + (q[t] - v) * (q[t] - v), 0);
+      const sizes = pts.map((p) => pts.filter((q) => d2(p, q) <= eps * eps).length);
+      const saved = { ...graphLimits };
+      try {
+        for (const limits of [{ maxEntries: 1 << 26, slotBytes: 8 << 20 }, { maxEntries: 1 << 26, slotBytes: 4 * 16 * 240 }, { maxEntries: 1 << 26, slotBytes: 0 }, { maxEntries: 0, slotBytes: 0 }]) {
+          Object.assign(graphLimits, limits);
+          const res = dbscan(x, dim, count, { eps, minSamples });
+          expect(Array.from(res.labels)).toEqual(want);
+          expect(Array.from(res.neighborhoodSizes)).toEqual(sizes);
+          expect(res.clusters).toBe(Math.max(-1, ...want) + 1);
+        }
+      } finally {
+        Object.assign(graphLimits, saved);
+      }
+    },
+  );
 
   it("accepts an empty set and validates its arguments, naming the parameter", () => {
     expect(dbscan(new Float64Array(0), 2, 0, { eps: 1 }).clusters).toBe(0);

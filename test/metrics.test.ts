@@ -93,17 +93,29 @@ describe.each(BACKENDS)("featureMetrics (%s)", (backend) => {
   });
 
   it("computes large f32 Gram matrices through the matmul kernel with the Gram kernel's bits", () => {
-    const m = 7, n = 600;
-    const g = gaussian(rng(77));
-    const w = Float32Array.from({ length: m * n }, g);
-    const ref = new Float32Array(n * n);
-    gram(ref, w, m, n);
-    const got = gramOf(w, m, n) as Float32Array;
-    expect(got).toBeInstanceOf(Float32Array);
-    let same = true;
-    for (let i = 0; i < n * n; i++) if (!Object.is(got[i], ref[i])) same = false;
-    expect(same).toBe(true);
-    expect(featureMetrics(w, m, n).totalDimensionality).toBeLessThanOrEqual(m + 1e-3);
+    // 600: the Gram kernel; 1024 and above: the matmul kernel on block rows of the upper triangle,
+    // mirrored (1290 = 5 blocks of 256 + 10, ragged in both the block rows and the kernel's tiles).
+    for (const [m, n] of [[7, 600], [7, 1024], [9, 1290]]) {
+      const g = gaussian(rng(77 + n));
+      const w = Float32Array.from({ length: m * n }, g);
+      const ref = new Float32Array(n * n);
+      gram(ref, w, m, n);
+      const got = gramOf(w, m, n) as Float32Array;
+      expect(got).toBeInstanceOf(Float32Array);
+      let same = true;
+      for (let i = 0; i < n * n; i++) if (!Object.is(got[i], ref[i])) same = false;
+      expect(same).toBe(true);
+      const met = featureMetrics(w, m, n);
+      expect(met.totalDimensionality).toBeLessThanOrEqual(m + 1e-3);
+      // superposition_i = Σ_{j≠i} G_ij² / G_ii, the sum sequential over j: exactly, every row.
+      let exact = true;
+      for (let i = 0; i < n; i++) {
+        let off = 0;
+        for (let j = 0; j < n; j++) if (j !== i) off += ref[i * n + j] * ref[i * n + j];
+        if (met.superposition[i] !== off / ref[i * n + i]) exact = false;
+      }
+      expect(exact).toBe(true);
+    }
   });
 
   it("gives dead features D = 0 and never NaN", () => {

@@ -75,3 +75,50 @@ describe.each(BACKENDS)("persistence (%s)", (backend) => {
     expect(() => persistence(new Float64Array(4), 2, -1)).toThrow(expect.objectContaining({ parameter: "count" }));
   });
 });
+
+describe.each(BACKENDS)("persistence, Prim's ties (%s)", (backend) => {
+  beforeAll(() => use(backend));
+
+  /** Prim over the full distance matrix, the rules persistence documents: strict updates, ties to the lowest index. */
+  function prim(x: Float64Array, dim: number, count: number): { heights: number[]; edges: number[] } {
+    const dist = (i: number, j: number) => {
+      let s = 0;
+      for (let d = 0; d < dim; d++) {
+        const t = x[d * count + j] - x[d * count + i];
+        s += t * t;
+      }
+      return Math.sqrt(s);
+    };
+    const best = new Array(count).fill(Infinity), from = new Array(count).fill(0), inTree = new Array(count).fill(false);
+    const h: number[] = [], pairs: [number, number][] = [];
+    let q = 0;
+    inTree[0] = true;
+    for (let step = 1; step < count; step++) {
+      let next = -1;
+      for (let j = 0; j < count; j++) {
+        if (inTree[j]) continue;
+        const d = dist(q, j);
+        if (d < best[j]) { best[j] = d; from[j] = q; }
+        if (next < 0 || best[j] < best[next]) next = j;
+      }
+      inTree[next] = true;
+      h.push(best[next]);
+      pairs.push([from[next], next]);
+      q = next;
+    }
+    const order = h.map((_, i) => i).sort((a, b) => h[a] - h[b] || a - b);
+    return { heights: order.map((o) => h[o]), edges: order.flatMap((o) => [Math.min(...pairs[o]), Math.max(...pairs[o])]) };
+  }
+
+  test.prop([fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 2, max: 300 }), fc.integer({ min: 1, max: 4 }), fc.boolean()], { numRuns: 30 })(
+    "gives exactly the edges of the plain N×N Prim, on lattices full of ties and duplicates too",
+    (seed, n, dim, lattice) => {
+      const r = rng(seed);
+      const x = Float64Array.from({ length: dim * n }, () => (lattice ? Math.floor(r() * 4) : r()));
+      const p = persistence(x, dim, n);
+      const want = prim(x, dim, n);
+      expect(Array.from(p.heights)).toEqual(want.heights);
+      expect(Array.from(p.edges)).toEqual(want.edges);
+    },
+  );
+});

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TegumError, matroidComponents, pivotedBasis, tegumFactors, thomson } from "../src/index.js";
+import { TegumError, gramOf, matroidComponents, pivotedBasis, tegumFactors, thomson } from "../src/index.js";
 import {
   bipyramid, crossPolytope, digon, directSum, gaussian, partition, permute, polygon, randomPermutation, randomRotation, rng, rotate,
   simplex, toW,
@@ -64,6 +64,68 @@ describe.each(BACKENDS)("tegumFactors (%s)", (backend) => {
     expect(() => pivotedBasis(w, 2, 2, { columns: [0, 0] })).toThrow(expect.objectContaining({ parameter: "columns" }));
     expect(() => pivotedBasis(w, 2, 2, { columns: [2] })).toThrow(expect.objectContaining({ parameter: "columns[]" }));
   });
+
+  /** The plain scan: BFS over the rows, every row scanned in full, bracketing cosines from the pairs j > q. */
+  function plainScan(g: ArrayLike<number>, inv: Float64Array, n: number, tolerance: number) {
+    const labels = new Int32Array(n).fill(-1);
+    const groups: number[][] = [];
+    let largestBelow = 0, smallestAbove = Infinity;
+    for (let start = 0; start < n; start++) {
+      if (inv[start] === 0 || labels[start] !== -1) continue;
+      const id = groups.length, members: number[] = [], queue = [start];
+      labels[start] = id;
+      for (let head = 0; head < queue.length; head++) {
+        const q = queue[head];
+        members.push(q);
+        const sq = inv[q], thr = tolerance / sq;
+        for (let j = 0; j < q; j++) {
+          const v = g[q * n + j] * inv[j];
+          if (labels[j] === -1 && (v > thr || -v > thr)) { labels[j] = id; queue.push(j); }
+        }
+        let below = largestBelow / sq, above = smallestAbove / sq;
+        for (let j = q + 1; j < n; j++) {
+          let v = g[q * n + j] * inv[j];
+          if (v < 0) v = -v;
+          if (v > thr) {
+            if (v < above) above = v;
+            if (labels[j] === -1) { labels[j] = id; queue.push(j); }
+          } else if (v > below) below = v;
+        }
+        largestBelow = Math.min(tolerance, Math.max(largestBelow, below * sq));
+        if (above * sq < smallestAbove) smallestAbove = Math.max(above * sq, tolerance * (1 + Number.EPSILON));
+      }
+      groups.push(members.sort((a, b) => a - b));
+    }
+    return { factors: groups, labels, largestBelow, smallestAbove: smallestAbove === Infinity ? null : smallestAbove };
+  }
+
+  test.prop([fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 0.6, noNaN: true }), fc.boolean()], { numRuns: 40 })(
+    "gives exactly the factors and bracketing cosines of the plain row scan",
+    (seed, n, tolerance, f32) => {
+      const r = rng(seed), g = gaussian(r);
+      const m = 1 + Math.floor(r() * 8);
+      // Orthogonal blocks of random sizes, some dead columns, mixed signs.
+      const w = f32 ? new Float32Array(m * n) : new Float64Array(m * n);
+      for (let i = 0; i < n; i++) {
+        if (r() < 0.1) continue;
+        const lo = Math.floor(r() * m), hi = Math.min(m, lo + 1 + Math.floor(r() * 3));
+        for (let p = lo; p < hi; p++) w[p * n + i] = g();
+      }
+      const got = tegumFactors(w, m, n, { tolerance });
+      // The reference reads the same G as tegumFactors (the kernel's bits), so only the scan differs.
+      const kernelGram = gramOf(w, m, n);
+      let maxNorm = 0;
+      const norms = Array.from({ length: n }, (_, i) => { let s = 0; for (let p = 0; p < m; p++) s += w[p * n + i] * w[p * n + i]; return Math.sqrt(s); });
+      for (const v of norms) maxNorm = Math.max(maxNorm, v);
+      const inv = new Float64Array(n);
+      for (let i = 0; i < n; i++) if (!(norms[i] <= 1e-6 * maxNorm) && kernelGram[i * n + i] > 0) inv[i] = 1 / Math.sqrt(kernelGram[i * n + i]);
+      const want = plainScan(kernelGram, inv, n, tolerance);
+      expect(got.factors).toEqual(want.factors);
+      expect(Array.from(got.labels)).toEqual(Array.from(want.labels));
+      expect(Object.is(got.largestBelow, want.largestBelow)).toBe(true);
+      expect(got.smallestAbove === want.smallestAbove || Object.is(got.smallestAbove, want.smallestAbove)).toBe(true);
+    },
+  );
 
   test.prop([fc.integer({ min: 0, max: 1e9 }), fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: 12, maxLength: 12 })], { numRuns: 30 })(
     "gives the same factors after a rotation, a positive column scaling and a permutation",

@@ -125,6 +125,37 @@ describe("data generator", () => {
       expect(sum / x.length).toBeCloseTo((lo + 1) / 2, 1);
     }
   });
+
+  it("a sparse feature's value (drawn from its presence word) is uniform given presence", async () => {
+    await use("simd");
+    // Independent features take their value from the presence word P <u T: check [0, 1) deciles
+    // (abs: [−1, 1)) of the present values, for several p, against the binomial spread.
+    for (const model of ["relu-output", "abs"] as const) {
+      const p = [0.5, 0.1, 0.01, 0.001];
+      const cfg = normalizeConfig({ n: 4, m: 2, model, p: [p], batch: 1024 });
+      const set = new RunSet(cfg, [0], [initialParams(cfg, 0, 0)]);
+      const rows = 400_000;
+      const x = set.sample(0, 1, 0, rows, NaN);
+      for (let f = 0; f < 4; f++) {
+        const bins = new Float64Array(10);
+        let k = 0, lo = Infinity, hi = -Infinity;
+        for (let r = 0; r < rows; r++) {
+          const v = x[r * 4 + f];
+          if (Number.isNaN(v)) continue;
+          const u = model === "abs" ? (v + 1) / 2 : v;
+          lo = Math.min(lo, u);
+          hi = Math.max(hi, u);
+          bins[Math.floor(u * 10)]++;
+          k++;
+        }
+        expect(lo).toBeGreaterThanOrEqual(0);
+        expect(hi).toBeLessThan(1);
+        expect(Math.abs(k / rows - p[f])).toBeLessThan(5 * Math.sqrt(p[f] / rows) + 1e-6);
+        const sd = Math.sqrt(k * 0.1 * 0.9);
+        for (const c of bins) expect(Math.abs(c - k / 10)).toBeLessThan(5 * sd);
+      }
+    }
+  });
 });
 
 describe("determinism", () => {
@@ -195,7 +226,7 @@ describe("determinism", () => {
 });
 
 /** digest(...W, b, loss of every instance) of the 200-step run above; identical in every runtime and build. */
-const DIGEST_200 = "7b63f5cae1d1c603";
+const DIGEST_200 = "077c8abc952e2be7";
 
 describe("snapshots, best-of-N, progress, cancellation", () => {
   it("snapshots every K steps, thinned to stay under the cap, equal to training that far", async () => {

@@ -5,7 +5,7 @@
 // With precision "f32" every operation is rounded as in the kernel, in the kernel's order, so the
 // loss and gradient are the same bits as the wasm builds'. With "f64" the same algorithm runs
 // unrounded: the reference for finite differences (gradient checks) — sampling is identical in both.
-import { mix32, STREAM_PRESENCE, STREAM_VALUE, stepKey, unit } from "../rng.js";
+import { mix32, STREAM_PRESENCE, STREAM_VALUE, stepKey, value } from "../rng.js";
 import type { ModelKind, SamplingTables } from "../train-config.js";
 
 export interface TwinRun {
@@ -41,8 +41,8 @@ export function trainSampleRows(run: TwinRun, step: number, row0: number, rows: 
     for (let f = 0; f < n; f++) {
       const p = mix32((rp + t.lead[f]) >>> 0);
       if (!(((p - t.lo[f]) | 0) < t.width[f] || t.always[f] !== 0)) continue;
-      let x = unit(mix32((rv + t.feat[f]) >>> 0));
-      if (abs) x = x + x - 1; // exact in f32
+      let x = value(t.own[f] !== 0 ? p : mix32((rv + t.feat[f]) >>> 0), t.vscale[f]);
+      if (abs) x = Math.fround(x + x - 1); // 2x is exact; one rounding (f64 then f32: innocuous)
       row.idx.push(f);
       row.val.push(x);
     }
