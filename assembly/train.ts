@@ -578,7 +578,9 @@ function backwardRow(
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
       const ov = v128.load(out + o);
-      const y = outRelu ? f32x4.max(ov, zero) : ov;
+      // pmax (one instruction) instead of max: they differ only at ov = −0 (y = −0, not +0), where err,
+      // ie are ±0 either way and every accumulated term is +0 (g is masked by ov > 0): same bits.
+      const y = outRelu ? f32x4.pmax(ov, zero) : ov;
       const err = f32x4.sub(y, v128.load(xrow + o));
       const ie = f32x4.mul(v128.load(imp + o), err);
       ln = f32x4.add(ln, f32x4.mul(ie, err));
@@ -837,7 +839,7 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 ): v128 {
   const o = <usize>i << 4;
   const a = v128.load(out + o);
-  const y = outRelu ? f32x4.max(a, zero) : a;
+  const y = outRelu ? f32x4.pmax(a, zero) : a; // pmax = max here (see backwardRow)
   const err = f32x4.sub(y, v128.load(xt + o));
   const ie = f32x4.mul(v128.load32_splat(imp + (<usize>i << 2)), err);
   let g = outRelu ? v128.and(ie, f32x4.gt(a, zero)) : ie;
@@ -1034,7 +1036,8 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
     const rows = i32x4.add(i32x4.splat(r0), iota);
     const valid = i32x4.lt_s(rows, vbatch);
     const t = mix32x4k(v128.xor(rows, salt), k1, k2);
-    const rp = mix32x4k(v128.xor(vsP, t), k1, k2), rv = mix32x4k(v128.xor(vsV, t), k1, k2);
+    const rp = mix32x4k(v128.xor(vsP, t), k1, k2);
+    const rv = allOwn ? zero : mix32x4k(v128.xor(vsV, t), k1, k2); // value row keys: set members only
     const nin = abs
       ? (allOwn
         ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, true)

@@ -41,18 +41,24 @@ export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20 };
  *
  * Usually one sweep instead of two: neighborLists fills rows of `cap` zeroed slots (a row never runs
  * past its end, and only its written part is sorted: ascending, starting with at least the point itself),
- * so a row ends where its entries stop increasing. A full row may have been truncated; it is redone
- * exactly by the one-query kernel (`neighbors`, ascending). When rows look long (a probe of 32 points
- * finds one of more than cap/2 entries), when many rows come out full, or when the slots would take more
- * than graphLimits.slotBytes: the exact two sweeps, neighborCounts then neighborLists on the prefix
- * sums. Null when the graph has more than graphLimits.maxEntries entries.
+ * so a row ends where its entries stop increasing. cap is 4× the longest row among 32 probed points
+ * (one query each), within graphLimits.slotBytes. A full row may have been truncated; it is redone
+ * exactly by the one-query kernel (`neighbors`, ascending). When the rows are too long for the budget,
+ * or many come out full: the exact two sweeps, neighborCounts then neighborLists on the prefix sums.
+ * Null when the graph has more than graphLimits.maxEntries entries.
  */
 export function epsGraph(x: WasmArray<Float64Array>, dim: number, count: number, eps: number): { offsets: Int32Array; indices: Int32Array } | null {
   const k = wasm() as unknown as NeighborKernels;
   const { maxEntries, slotBytes } = graphLimits;
   return scoped(() => {
-    const cap = Math.min(count, Math.floor(slotBytes / 4 / Math.max(count, 1)));
-    if ((cap >= 16 || cap === count) && (cap === count || probeDegree(k, x, dim, count, eps) * 2 < cap)) {
+    // Slots per row: all of them for a few points; else 4× the longest row of a probe, within the budget.
+    let cap = Math.min(count, Math.floor(slotBytes / 4 / Math.max(count, 1)));
+    let probe = 0;
+    if (count > 64 && cap >= 16) {
+      probe = probeDegree(k, x, dim, count, eps);
+      cap = Math.min(cap, Math.max(32, 4 * probe));
+    }
+    if (cap === count || (cap >= 16 && probe * 2 < cap)) {
       const capOffsets = new Int32Array(count + 1);
       for (let i = 0; i <= count; i++) capOffsets[i] = i * cap;
       const op = i32(capOffsets);
@@ -213,7 +219,7 @@ function pairDistance(pts: Float64Array, io: number, jo: number, dim: number): n
  * Borůvka with the edges inside a component dropped as they appear. Returns its edges sorted by that
  * order.
  */
-export function boruvka(count: number, ei: Int32Array, ej: Int32Array, ed: Float64Array, m: number): Linkage {
+function boruvka(count: number, ei: Int32Array, ej: Int32Array, ed: Float64Array, m: number): Linkage {
   const parent = new Int32Array(count);
   for (let i = 0; i < count; i++) parent[i] = i;
   const best = new Int32Array(count).fill(-1);

@@ -69,7 +69,7 @@ export function gramOf(w: Weights, m: number, n: number): Float32Array | Float64
 }
 
 /** gramOf without the argument checks (callers have checked W). */
-export function gramUnchecked(w: Weights, m: number, n: number): Float32Array | Float64Array {
+function gramUnchecked(w: Weights, m: number, n: number): Float32Array | Float64Array {
   if (w instanceof Float32Array) {
     const g = new Float32Array(n * n);
     if (n >= GRAM_VIA_MATMUL) gramTriangle(g, w, m, n);
@@ -135,7 +135,7 @@ export function featureNorms(w: Weights, m: number, n: number): Float64Array {
 }
 
 /** featureNorms without the argument checks (callers have checked W). */
-export function normsUnchecked(w: Weights, m: number, n: number): Float64Array {
+function normsUnchecked(w: Weights, m: number, n: number): Float64Array {
   const sq = new Float64Array(n);
   for (let p = 0; p < m; p++) {
     const o = p * n;

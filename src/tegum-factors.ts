@@ -24,7 +24,7 @@
 // matroid), so the matroid test needs a coefficient tolerance above the noise, and the Gram test a
 // cosine tolerance above the leakage between factors.
 import { TegumError, checkInt, checkLength, checkNumber } from "./errors.js";
-import { type Weights, checkWeights, gramUnchecked, normsUnchecked } from "./metrics.js";
+import { type Weights, checkWeights, featureNorms, gramOf } from "./metrics.js";
 
 class UnionFind {
   readonly parent: Int32Array;
@@ -103,9 +103,9 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     if (!(g instanceof Float32Array) && !(g instanceof Float64Array)) throw new TegumError("gram must be a Float32Array or Float64Array (n×n)", "gram");
     checkLength("gram", g, n * n);
   } else {
-    g = gramUnchecked(w, m, n);
+    g = gramOf(w, m, n);
   }
-  const norms = normsUnchecked(w, m, n);
+  const norms = featureNorms(w, m, n);
   let maxNorm = 0;
   for (let i = 0; i < n; i++) if (norms[i] > maxNorm) maxNorm = norms[i];
   const threshold = deadTolerance * maxNorm;
@@ -376,7 +376,7 @@ export function matroidComponents(w: Weights, m: number, n: number, options: Mat
   const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? 1e-12, 0, 1);
   const pb = pivotedBasis(w, m, n, { tolerance, deadTolerance });
   const { rank, basis, coordinates } = pb;
-  const norms = normsUnchecked(w, m, n);
+  const norms = featureNorms(w, m, n);
   const isLoop = new Uint8Array(n);
   for (const l of pb.loops) isLoop[l] = 1;
   const inBasis = new Int32Array(n).fill(-1);
