@@ -105,6 +105,8 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
       const final = result.step >= total;
       post(snapshot(runId, result, final, trainMs, trainMs > 0 ? (1000 * result.step) / trainMs : 0));
       if (final) return;
+      // Let pause/cancel messages in: awaiting train() alone only drains microtasks, never the message queue.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       // Next chunk: about TARGET_MS of training.
       if (dt > 0) chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round(((result.step - step) * TARGET_MS) / dt / MIN_CHUNK) * MIN_CHUNK));
     }
