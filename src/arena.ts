@@ -73,10 +73,20 @@ export function scoped<R>(fn: () => R): R {
 /** An operand of a wasm-backed kernel: a plain typed array (copied) or a resident one (not). */
 export type Arg<T extends Typed> = T | WasmArray<T>;
 
-function checkArg<T extends Typed>(name: string, x: Arg<T>, type: Ctor<T>, length: number): void {
-  const actual = x instanceof WasmArray ? x.type : x.constructor;
-  if (actual !== type) throw new TegumError(`${name} must be a ${type.name}, got ${(actual as { name?: string }).name ?? typeof x}`, name);
-  if (x.length < length) throw new TegumError(`${name} needs at least ${length} elements, got ${x.length}`, name);
+/**
+ * Throws a TegumError naming `name` unless `x` is a `type` array (plain, or resident in the current
+ * instance) with at least `length` elements. Shared by every kernel wrapper.
+ */
+export function checkArg<T extends Typed>(name: string, x: unknown, type: abstract new (...args: never[]) => T, length: number): void {
+  if (x instanceof WasmArray) {
+    if (x.type !== type) throw new TegumError(`${name} must hold ${type.name} data, got a WasmArray of ${x.type.name}`, name);
+    if (x.owner !== wasm()) throw new TegumError(`${name} is a WasmArray from a previous init()`, name);
+  } else if (!(x instanceof type)) {
+    const what = x === null ? "null" : typeof x === "object" ? ((x as object).constructor?.name ?? "object") : typeof x;
+    throw new TegumError(`${name} must be a ${type.name} or a resident one (WasmArray), got ${what}`, name);
+  }
+  const n = (x as Typed | WasmArray<T>).length;
+  if (n < length) throw new TegumError(`${name} needs at least ${length} elements, got ${n}`, name);
 }
 
 /** Pointer to an input operand's first `length` elements, copying a plain array into scratch. Use inside `scoped`. */

@@ -1,7 +1,7 @@
 // Internal (not re-exported): argument checks shared by the geometry wrappers (gram, projector,
 // col-red, distance). Everything is validated before any wasm work, with a TegumError naming the
 // parameter and the allowed range.
-import { WasmArray, type Arg } from "./arena.js";
+import { checkArg, WasmArray, type Arg } from "./arena.js";
 import { TegumError, checkInt } from "./errors.js";
 import { wasm } from "./wasm.js";
 
@@ -36,11 +36,7 @@ export function view<T extends Typed>(x: Arg<T>): T {
 
 /** Type and length of an operand; with `finite`, also that its first `length` values are finite. */
 export function array<T extends Typed>(name: string, x: Arg<T>, type: Ctor<T>, length: number, finite = false): void {
-  const actual = x instanceof WasmArray ? x.type : (x as { constructor?: unknown } | null)?.constructor;
-  if (actual !== type) {
-    throw new TegumError(`${name} must be a ${type.name} (or a resident one), got ${(actual as { name?: string } | undefined)?.name ?? typeof x}`, name);
-  }
-  if (x.length < length) throw new TegumError(`${name} needs at least ${length} elements, got ${x.length}`, name);
+  checkArg(name, x, type, length);
   if (finite) {
     let at = -1;
     if (x instanceof WasmArray && type !== (Int32Array as unknown)) {

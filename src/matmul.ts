@@ -2,7 +2,7 @@
 // Plain Float32Arrays are copied through arena scratch; resident operands are used in place, so a
 // chain of calls on WasmArrays copies nothing. Results are bit-identical to `twin.matmul*` and
 // between the SIMD and scalar builds: every C[i,j] is the sequential f32 sum over p, no FMA.
-import { input, output, scoped, WasmArray, type Arg } from "./arena.js";
+import { checkArg, input, output, scoped, WasmArray, type Arg } from "./arena.js";
 import { checkInt, TegumError } from "./errors.js";
 import { wasm } from "./wasm.js";
 
@@ -10,18 +10,6 @@ type Kernel = (c: number, a: number, b: number, m: number, k: number, n: number,
 
 /** Largest element count of one operand: 2³⁰ f32 fill the 4 GiB a 32-bit wasm memory can address. */
 const MAX_ELEMENTS = 2 ** 30;
-
-/** Throws a TegumError naming `name` unless `x` is a Float32Array (or a live resident one) with ≥ `length` elements. */
-function checkF32(name: string, x: unknown, length: number): asserts x is Arg<Float32Array> {
-  if (x instanceof WasmArray) {
-    if (x.type !== Float32Array) throw new TegumError(`${name} must hold f32 (a Float32Array), got a WasmArray of ${x.type.name}`, name);
-    if (x.owner !== wasm()) throw new TegumError(`${name} is a WasmArray from a previous init()`, name);
-  } else if (!(x instanceof Float32Array)) {
-    const what = x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x;
-    throw new TegumError(`${name} must be a Float32Array or an f32 WasmArray, got ${what}`, name);
-  }
-  if (x.length < length) throw new TegumError(`${name} needs at least ${length} elements, got ${x.length}`, name);
-}
 
 /** Throws when `x` and `y` are resident arrays whose first `xn`, `yn` elements overlap. */
 function checkDisjoint(xName: string, x: Arg<Float32Array>, xn: number, yName: string, y: Arg<Float32Array>, yn: number): void {
@@ -52,9 +40,9 @@ function run(
   accumulate: boolean,
 ): void {
   checkSizes(m, k, n, accumulate);
-  checkF32("c", c, m * n);
-  checkF32("a", a, m * k);
-  checkF32("b", b, k * n);
+  checkArg("c", c, Float32Array, m * n);
+  checkArg("a", a, Float32Array, m * k);
+  checkArg("b", b, Float32Array, k * n);
   checkDisjoint("c", c, m * n, "a", a, m * k);
   checkDisjoint("c", c, m * n, "b", b, k * n);
   const fn = wasm()[kernel] as Kernel;

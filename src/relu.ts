@@ -1,21 +1,10 @@
 // ReLU with fused bias, and its backward mask, over typed arrays or resident WasmArrays
 // (assembly/relu.ts). Bit-identical to `twin.reluForward` / `twin.reluBackward` in both builds.
-import { input, output, scoped, WasmArray, type Arg } from "./arena.js";
+import { checkArg, input, output, scoped, WasmArray, type Arg } from "./arena.js";
 import { checkInt, TegumError } from "./errors.js";
 import { wasm } from "./wasm.js";
 
 const MAX_ELEMENTS = 2 ** 30;
-
-function checkF32(name: string, x: unknown, length: number): asserts x is Arg<Float32Array> {
-  if (x instanceof WasmArray) {
-    if (x.type !== Float32Array) throw new TegumError(`${name} must hold f32 (a Float32Array), got a WasmArray of ${x.type.name}`, name);
-    if (x.owner !== wasm()) throw new TegumError(`${name} is a WasmArray from a previous init()`, name);
-  } else if (!(x instanceof Float32Array)) {
-    const what = x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x;
-    throw new TegumError(`${name} must be a Float32Array or an f32 WasmArray, got ${what}`, name);
-  }
-  if (x.length < length) throw new TegumError(`${name} needs at least ${length} elements, got ${x.length}`, name);
-}
 
 /** In place (same array, or resident arrays at the same pointer) is fine; a shifted overlap is not. */
 function checkAlias(xName: string, x: Arg<Float32Array>, yName: string, y: Arg<Float32Array>, length: number): void {
@@ -40,9 +29,9 @@ export function reluForward(
   checkInt("cols", cols, 0, MAX_ELEMENTS);
   const length = rows * cols;
   if (length > MAX_ELEMENTS) throw new TegumError(`x would have rows·cols = ${length} elements, more than ${MAX_ELEMENTS}`, "rows");
-  checkF32("out", out, length);
-  checkF32("x", x, length);
-  checkF32("bias", bias, cols);
+  checkArg("out", out, Float32Array, length);
+  checkArg("x", x, Float32Array, length);
+  checkArg("bias", bias, Float32Array, cols);
   checkAlias("out", out, "x", x, length);
   if (out instanceof WasmArray && bias instanceof WasmArray && out.ptr < bias.ptr + 4 * cols && bias.ptr < out.ptr + 4 * length) {
     throw new TegumError("out must not overlap bias in wasm memory", "out");
@@ -69,9 +58,9 @@ export function reluBackward(
   length: number,
 ): void {
   checkInt("length", length, 0, MAX_ELEMENTS);
-  checkF32("gradIn", gradIn, length);
-  checkF32("gradOut", gradOut, length);
-  checkF32("pre", pre, length);
+  checkArg("gradIn", gradIn, Float32Array, length);
+  checkArg("gradOut", gradOut, Float32Array, length);
+  checkArg("pre", pre, Float32Array, length);
   checkAlias("gradIn", gradIn, "gradOut", gradOut, length);
   checkAlias("gradIn", gradIn, "pre", pre, length);
   const fn = wasm().reluBackward as (gradIn: number, gradOut: number, pre: number, length: number) => void;
