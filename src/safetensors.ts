@@ -151,11 +151,11 @@ function checkEntry(file: string, name: string, raw: unknown, bufferSize: number
   return { name, dtype, shape: (shape as number[]).slice(), dataOffsets: [b0, b1] };
 }
 
-/** A tensor to write: C-order values with a shape, stored as F32 (default) or F64. */
+/** A tensor to write: C-order values with a shape, stored as F32 (default), F64, or U8 (raw bytes). */
 export interface SafetensorsInput {
   shape: readonly number[];
   data: ArrayLike<number>;
-  dtype?: "F32" | "F64";
+  dtype?: "F32" | "F64" | "U8";
 }
 
 /** A `.safetensors` file holding `tensors` (in the given order) and string `metadata`. */
@@ -175,9 +175,10 @@ export function writeSafetensors(
     if (name === "__metadata__") throw new TegumError(`"__metadata__" is reserved and cannot name a tensor`, "tensors");
     if (name in header) throw new TegumError(`tensor name ${JSON.stringify(name)} given twice`, "tensors");
     const dtype = t.dtype ?? "F32";
-    if (dtype !== "F32" && dtype !== "F64") throw new TegumError(`tensor ${JSON.stringify(name)}: dtype must be "F32" or "F64", got ${JSON.stringify(dtype)}`, "dtype");
+    if (dtype !== "F32" && dtype !== "F64" && dtype !== "U8") throw new TegumError(`tensor ${JSON.stringify(name)}: dtype must be "F32", "F64" or "U8", got ${JSON.stringify(dtype)}`, "dtype");
     checkWritable(`tensor ${JSON.stringify(name)}`, t.shape, t.data);
-    const body = encodeFloats(t.data, dtype === "F32" ? 4 : 8);
+    if (dtype === "U8" && !(t.data instanceof Uint8Array)) throw new TegumError(`tensor ${JSON.stringify(name)}: U8 data must be a Uint8Array`, "data");
+    const body = dtype === "U8" ? (t.data as Uint8Array) : encodeFloats(t.data, dtype === "F32" ? 4 : 8);
     header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + body.length] };
     bodies.push(body);
     offset += body.length;

@@ -62,6 +62,12 @@ describe("readSafetensors", () => {
     expect(() => writeSafetensors({ __metadata__: { shape: [1], data: [1] } })).toThrow(TegumError);
     expect(() => writeSafetensors({ x: { shape: [2], data: [1] } })).toThrow(/needs 2 values/);
     expect(() => writeSafetensors({ x: { shape: [1], data: [1], dtype: "F16" as "F32" } })).toThrow(/dtype/);
+    // U8 tensors carry raw bytes (the model file's serialised training state).
+    const raw = Uint8Array.of(0, 1, 254, 255, 7);
+    const u8 = readSafetensors(writeSafetensors({ state: { shape: [5], data: raw, dtype: "U8" } }), "u.safetensors");
+    expect(u8.entries.get("state")!.dtype).toBe("U8");
+    expect(Array.from(u8.tensor("state").data)).toEqual([0, 1, 254, 255, 7]);
+    expect(() => writeSafetensors({ x: { shape: [1], data: [1], dtype: "U8" } })).toThrow(/Uint8Array/);
   });
 
   const good = { a: { dtype: "F32" as const, shape: [2, 2], values: [1, 2, 3, 4] }, b: { dtype: "F32" as const, shape: [2], values: [5, 6] } };

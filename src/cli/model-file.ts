@@ -21,7 +21,7 @@
 // (instance·seeds + replica, instances [lo, hi)) the parameters, Adam moments and losses as
 // `runs.W`, `runs.b`, `runs.mW` … `runs.loss`, and the config, shard and instance range in metadata.
 import { TegumError } from "../errors.js";
-import { readSafetensors, type SafetensorsFile } from "../safetensors.js";
+import { readSafetensors, writeSafetensors, type SafetensorsFile } from "../safetensors.js";
 import { byteSource, formatShape, type ByteSource } from "../tensor.js";
 import type { NormalizedConfig } from "../train-config.js";
 import { deserializeState, serializeState, type RunParams, type TrainState } from "../train-state.js";
@@ -31,53 +31,11 @@ export const MODEL_FORMAT = "tegum-model";
 export const SHARD_FORMAT = "tegum-shard";
 export const MODEL_FORMAT_VERSION = "1";
 
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-// ————— a minimal safetensors writer for F32 and U8 (the library's writer has F32/F64 only) —————
-
+/** A tensor of the model file: F32 values or U8 bytes (the serialised training state). */
 export interface RawTensor {
   dtype: "F32" | "U8";
   shape: number[];
   data: Float32Array | Uint8Array;
-}
-
-function bytesOf(t: RawTensor): Uint8Array {
-  if (t.dtype === "U8") return t.data as Uint8Array;
-  const a = t.data as Float32Array;
-  if (littleEndian) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const out = new Uint8Array(a.length * 4);
-  const dv = new DataView(out.buffer);
-  for (let i = 0; i < a.length; i++) dv.setFloat32(4 * i, a[i], true);
-  return out;
-}
-
-/** A `.safetensors` file of F32/U8 tensors (in the given order) with string metadata; bits are copied, never converted. */
-export function encodeSafetensors(tensors: [string, RawTensor][], metadata: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: metadata };
-  const bodies: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, t] of tensors) {
-    const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new Error(`internal: tensor ${name} has ${t.data.length} values for shape ${formatShape(t.shape)}`);
-    const body = bytesOf(t);
-    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + body.length] };
-    bodies.push(body);
-    offset += body.length;
-  }
-  const encoded = new TextEncoder().encode(JSON.stringify(header));
-  const padded = Math.ceil(encoded.length / 8) * 8;
-  const out = new Uint8Array(8 + padded + offset);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, padded, true);
-  view.setUint32(4, 0, true);
-  out.set(encoded, 8);
-  out.fill(0x20, 8 + encoded.length, 8 + padded);
-  let at = 8 + padded;
-  for (const body of bodies) {
-    out.set(body, at);
-    at += body.length;
-  }
-  return out;
 }
 
 /** Concatenated copies of equally long arrays. */
@@ -106,7 +64,7 @@ export function encodeModel(result: TrainResult, tegumVersion: string): Uint8Arr
   const state = serializeState(result.state);
   tensors.push(["training_state", { dtype: "U8", shape: [state.length], data: state }]);
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
-  return encodeSafetensors(tensors, {
+  return writeSafetensors(tensors, {
     format: MODEL_FORMAT,
     format_version: MODEL_FORMAT_VERSION,
     layout: "hidden-by-features",
@@ -169,7 +127,6 @@ export function openTegumFile(input: Uint8Array | ByteSource, label: string): Te
       if (!e) throw new TegumError(`${label}: the ${format} file has no tensor ${JSON.stringify(name)}`, "file");
       if (e.dtype !== "F32") throw new TegumError(`${label}: tensor ${JSON.stringify(name)} is ${e.dtype}, expected F32`, "file");
       const bytes = src.read(start + e.dataOffsets[0], e.dataOffsets[1] - e.dataOffsets[0]);
-      if (littleEndian) return new Float32Array(bytes.slice().buffer);
       const out = new Float32Array(bytes.length / 4);
       const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       for (let i = 0; i < out.length; i++) out[i] = dv.getFloat32(4 * i, true);
@@ -225,7 +182,7 @@ export function encodeShard(info: Omit<ShardInfo, "configJson">, runs: RunParams
     const bytes = serializeState(state);
     tensors.push(["training_state", { dtype: "U8", shape: [bytes.length], data: bytes }]);
   }
-  return encodeSafetensors(tensors, {
+  return writeSafetensors(tensors, {
     format: SHARD_FORMAT,
     format_version: MODEL_FORMAT_VERSION,
     config: JSON.stringify(cfg),
