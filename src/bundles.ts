@@ -49,7 +49,9 @@ import { polytope, type FeatureDimensionality, type Polytope, type PolytopeKind,
 import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js";
 import { checkWork, combinations, connectedSubsets, estimateWork, type WorkEstimate } from "./subsets.js";
 import { radiusLinkage } from "./linkage.js";
-import { matroidComponents, tegumFactors } from "./tegum-factors.js";
+import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
+
+export { chooseGramTol, type GramTolChoice } from "./tegum-factors.js";
 import { wasm } from "./wasm.js";
 
 export type BundleMode = "hardened" | "faithful";
@@ -239,47 +241,6 @@ export function chooseEps(heights: ArrayLike<number>, gapRatio = 4, maxEps = 0.2
     }
   }
   return { value: known[0] / 2, method: "no-gap", below: null, above: known[0], ratio: null };
-}
-
-/** How the Gram tolerance was chosen. */
-export interface GramTolChoice {
-  value: number;
-  /** `given`, `gap` (highest |cos| gap), `default` (no gap: 1e-3), `unused` (faithful mode). */
-  method: "given" | "gap" | "default" | "unused";
-  /** The largest |cos| ≤ value and the smallest above it (null if none). */
-  below: number | null;
-  above: number | null;
-}
-
-/**
- * The Gram tolerance from the |cos| of the live pairs (`cos`: n×n, e.g. the Gram matrix of unit
- * columns): scanning from the top, the first consecutive pair (lo, hi) of sorted values with lo ≤ 0.1
- * and hi ≥ 8·max(lo, 1e-15); tol = √(max(lo, 1e-15)·hi), at most 0.1. Without such a gap 1e-3 (a
- * connected factor is never wrong, only slower).
- */
-export function chooseGramTol(cos: ArrayLike<number>, n: number, live: ArrayLike<number>): GramTolChoice {
-  const l = live.length;
-  const values = new Float64Array((l * (l - 1)) / 2);
-  let t = 0;
-  for (let a = 0; a < l; a++) for (let b = a + 1; b < l; b++) values[t++] = Math.abs(cos[live[a] * n + live[b]]);
-  values.sort();
-  const MAX = 0.1;
-  const RATIO = 8;
-  for (let i = values.length - 2; i >= 0; i--) {
-    const lo = values[i];
-    const hi = values[i + 1];
-    if (lo > MAX) continue;
-    const base = Math.max(lo, 1e-15);
-    if (hi >= RATIO * base) return { value: Math.max(lo, Math.min(Math.sqrt(base * hi), MAX)), method: "gap", below: lo, above: hi };
-  }
-  const value = 1e-3;
-  let below: number | null = null;
-  let above: number | null = null;
-  for (const c of values) {
-    if (c <= value) below = c;
-    else if (above === null) above = c;
-  }
-  return { value, method: "default", below, above };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import { TegumError, checkInt, checkNumber } from "./errors.js";
 import { type Fraction, closestFraction } from "./fraction.js";
 import { cos } from "./math.js";
 import { type FeatureMetrics, type Weights, checkWeights, featureMetrics } from "./metrics.js";
-import { type TegumFactors, type TegumOptions, pivotedBasis, tegumFactors } from "./tegum-factors.js";
+import { DEFAULT_DEAD_TOLERANCE, type TegumFactors, type TegumOptions, pivotedBasis, tegumFactors } from "./tegum-factors.js";
 
 export type PolytopeKind =
   | "dedicated"
@@ -75,16 +75,37 @@ export interface Polytope {
   antiprism?: { height2: number; tight: boolean };
 }
 
+/**
+ * Default shape tolerance (largest |cos − reference| accepted for a name, and the frame-defect bound
+ * of "tight frame"): trained regular polygons are a few degrees off (a trained pentagon's gaps are
+ * 70–74°), which 0.02 names "tight frame". Still separates the Thomson-8 square antiprism
+ * (h² ≈ 0.3744) from the tight one (h² = 1/3).
+ */
+export const DEFAULT_SHAPE_TOLERANCE = 0.05;
+
+/**
+ * Default rank tolerance (relative residual of the pivoted basis): a trained antipodal pair
+ * (cos ≈ −0.999) is never exactly rank 1, and with 1e-6 it is named "irregular" instead of "digon".
+ */
+export const DEFAULT_RANK_TOLERANCE = 0.05;
+
+/**
+ * A square antiprism is "tight" (D = 3/8, h² = 1/3) when |h² − 1/3| ≤ min(tolerance, this). Kept
+ * tighter than the shape tolerance: the Thomson-8 antiprism (h² ≈ 0.3141, D ≈ 0.3744) is 0.019 from
+ * h² = 1/3, inside DEFAULT_SHAPE_TOLERANCE (and the former default 0.02) but not tight.
+ */
+export const TIGHT_ANTIPRISM_TOLERANCE = 0.005;
+
 export interface PolytopeOptions {
-  /** Largest |cos − reference| accepted for a name. Default 0.02. */
+  /** Largest |cos − reference| accepted for a name. Default `DEFAULT_SHAPE_TOLERANCE` (0.05). */
   tolerance?: number;
-  /** Rank tolerance (relative residual of the pivoted basis). Default 1e-6. */
+  /** Rank tolerance (relative residual of the pivoted basis). Default `DEFAULT_RANK_TOLERANCE` (0.05). */
   rankTolerance?: number;
   /** D_i is named by the closest p/q (p ≤ rank, q ≤ maxDenominator) when within this distance. Default 0.01. */
   fractionTolerance?: number;
   /** Largest denominator for D_i fractions. Default 24. */
   maxDenominator?: number;
-  /** Dead features (norm ≤ deadTolerance × max norm in the set) are left out. Default 1e-6. */
+  /** Dead features (norm ≤ deadTolerance × max norm in the set) are left out. Default `DEFAULT_DEAD_TOLERANCE` (0.05). */
   deadTolerance?: number;
   /** Metrics of the whole W, for the global D_i. */
   metrics?: FeatureMetrics;
@@ -139,11 +160,11 @@ function rowDeviation(sortedRows: Float64Array[], ref: number[]): number {
 /** Names the shape of the features `features` of W (m×n row-major). */
 export function polytope(w: Weights, m: number, n: number, features: ArrayLike<number>, options: PolytopeOptions = {}): Polytope {
   checkWeights(w, m, n);
-  const tolerance = checkNumber("tolerance", options.tolerance ?? 0.02, 0, 2);
-  const rankTolerance = checkNumber("rankTolerance", options.rankTolerance ?? 1e-6, 0, 1);
+  const tolerance = checkNumber("tolerance", options.tolerance ?? DEFAULT_SHAPE_TOLERANCE, 0, 2);
+  const rankTolerance = checkNumber("rankTolerance", options.rankTolerance ?? DEFAULT_RANK_TOLERANCE, 0, 1);
   const fractionTolerance = checkNumber("fractionTolerance", options.fractionTolerance ?? 0.01, 0, 1);
   const maxDenominator = checkInt("maxDenominator", options.maxDenominator ?? 24, 1, 1 << 20);
-  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? 1e-6, 0, 1);
+  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? DEFAULT_DEAD_TOLERANCE, 0, 1);
   if (features === null || typeof features !== "object" || typeof features.length !== "number") {
     throw new TegumError("features must be an array of feature indices", "features");
   }
@@ -234,7 +255,7 @@ export function polytope(w: Weights, m: number, n: number, features: ArrayLike<n
           kind = "square-antiprism";
           name = "square antiprism";
           deviation = found.deviation;
-          antiprism = { height2: found.height2, tight: Math.abs(found.height2 - 1 / 3) <= tolerance };
+          antiprism = { height2: found.height2, tight: Math.abs(found.height2 - 1 / 3) <= Math.min(tolerance, TIGHT_ANTIPRISM_TOLERANCE) };
         }
       }
     } else if (k === 12) tryShape(s.icosahedron, "icosahedron", "icosahedron");

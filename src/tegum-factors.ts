@@ -69,10 +69,97 @@ function components(uf: UnionFind, live: (i: number) => boolean, n: number): { g
   return { groups, labels };
 }
 
+/**
+ * Default dead-feature cut for factors, polytopes and the CLI: a feature with ‖W_i‖ ≤ 0.05 × the
+ * largest norm belongs to no factor. Trained models leave dropped features at norm ~0.01, which a tight
+ * cut (1e-6) would keep — and their noise cosines would join every factor into one.
+ */
+export const DEFAULT_DEAD_TOLERANCE = 0.05;
+
+/** How the Gram tolerance was chosen. */
+export interface GramTolChoice {
+  value: number;
+  /** `given`, `gap` (highest |cos| gap), `default` (no gap: 1e-3), `unused` (faithful mode). */
+  method: "given" | "gap" | "default" | "unused";
+  /** The largest |cos| ≤ value and the smallest above it (null if none). */
+  below: number | null;
+  above: number | null;
+}
+
+/**
+ * The Gram tolerance from the |cos| of the live pairs (`cos`: n×n, e.g. the Gram matrix of unit
+ * columns): scanning from the top, the first consecutive pair (lo, hi) of sorted values with lo ≤ 0.1
+ * and hi ≥ 8·max(lo, 1e-15); tol = √(max(lo, 1e-15)·hi), at most 0.1. Without such a gap 1e-3 (a
+ * connected factor is never wrong, only slower).
+ */
+export function chooseGramTol(cos: ArrayLike<number>, n: number, live: ArrayLike<number>): GramTolChoice {
+  const gaps = new GapFinder();
+  const l = live.length;
+  for (let a = 0; a < l; a++) for (let b = a + 1; b < l; b++) gaps.add(Math.abs(cos[live[a] * n + live[b]]));
+  return gaps.choose();
+}
+
+/**
+ * `chooseGramTol`'s rule — the highest consecutive pair (lo, hi) of the ascending |cos| with lo ≤ 0.1
+ * and hi ≥ 8·max(lo, 1e-15), else 1e-3 — in one pass without sorting. A ratio ≥ 8 needs
+ * ⌊log₂ hi⌋ ≥ ⌊log₂ lo⌋ + 3, so such pairs can only be (max of one binary-exponent bucket, min of the
+ * next non-empty one); buckets come from the exact f64 exponent bits, so the answer equals the sort's.
+ */
+class GapFinder {
+  static readonly MAX = 0.1;
+  static readonly RATIO = 8;
+  static readonly DEFAULT = 1e-3;
+  // Bucket e + 1100 holds values in [2^e, 2^(e+1)); bucket 0 holds zeros.
+  readonly min = new Float64Array(1200).fill(Infinity);
+  readonly max = new Float64Array(1200).fill(-Infinity);
+  readonly bits = new DataView(new ArrayBuffer(8));
+  below: number | null = null; // largest value ≤ DEFAULT
+  above: number | null = null; // smallest value > DEFAULT
+
+  add(v: number): void {
+    if (v <= GapFinder.DEFAULT) {
+      if (this.below === null || v > this.below) this.below = v;
+    } else if (this.above === null || v < this.above) this.above = v;
+    const b = this.bucket(v);
+    if (v < this.min[b]) this.min[b] = v;
+    if (v > this.max[b]) this.max[b] = v;
+  }
+
+  bucket(v: number): number {
+    if (v === 0) return 0;
+    this.bits.setFloat64(0, v);
+    const biased = (this.bits.getUint16(0) >>> 4) & 0x7ff;
+    if (biased !== 0) return biased - 1023 + 1100;
+    this.bits.setFloat64(0, v * 2 ** 64); // subnormal: scale into the normal range
+    return ((this.bits.getUint16(0) >>> 4) & 0x7ff) - 1023 - 64 + 1100;
+  }
+
+  choose(): GramTolChoice {
+    let upper = -1; // the next non-empty bucket above the one being looked at
+    for (let b = this.min.length - 1; b >= 0; b--) {
+      if (this.max[b] === -Infinity) continue;
+      if (upper >= 0) {
+        const lo = this.max[b];
+        const hi = this.min[upper];
+        const base = Math.max(lo, 1e-15);
+        if (lo <= GapFinder.MAX && hi >= GapFinder.RATIO * base) {
+          return { value: Math.max(lo, Math.min(Math.sqrt(base * hi), GapFinder.MAX)), method: "gap", below: lo, above: hi };
+        }
+      }
+      upper = b;
+    }
+    return { value: GapFinder.DEFAULT, method: "default", below: this.below, above: this.above };
+  }
+}
+
 export interface TegumOptions {
-  /** Join i and j when |cos(W_i, W_j)| > tolerance. Default 1e-3. */
-  tolerance?: number;
-  /** Dead features (‖W_i‖ ≤ deadTolerance × max norm) belong to no factor. Default 1e-6. */
+  /**
+   * Join i and j when |cos(W_i, W_j)| > tolerance. Default "auto": `chooseGramTol` over the live pairs
+   * (the highest gap in the sorted |cos|, as the bundle finder; 1e-3 without a gap). Exact fixtures
+   * whose factors must split at a given cosine pass a number.
+   */
+  tolerance?: number | "auto";
+  /** Dead features (‖W_i‖ ≤ deadTolerance × max norm) belong to no factor. Default `DEFAULT_DEAD_TOLERANCE` (0.05). */
   deadTolerance?: number;
   /** A precomputed G = WᵀW (n×n), e.g. `featureMetrics(...).gram`. */
   gram?: Float32Array | Float64Array;
@@ -85,7 +172,7 @@ export interface TegumFactors {
   labels: Int32Array;
   /** Dead features (in no factor). */
   dead: number[];
-  /** The cosine tolerance used. */
+  /** The cosine tolerance used (the chosen value when "auto"). */
   tolerance: number;
   /** The largest |cos| between live features that is ≤ tolerance (0 if none). */
   largestBelow: number;
@@ -96,8 +183,9 @@ export interface TegumFactors {
 /** Tegum factors of W (m×n row-major): components of the graph |cos(W_i, W_j)| > tolerance. */
 export function tegumFactors(w: Weights, m: number, n: number, options: TegumOptions = {}): TegumFactors {
   checkWeights(w, m, n);
-  const tolerance = checkNumber("tolerance", options.tolerance ?? 1e-3, 0, 1);
-  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? 1e-6, 0, 1);
+  const tolOption = options.tolerance ?? "auto";
+  if (tolOption !== "auto") checkNumber("tolerance", tolOption, 0, 1);
+  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? DEFAULT_DEAD_TOLERANCE, 0, 1);
   let g = options.gram;
   if (g !== undefined) {
     if (!(g instanceof Float32Array) && !(g instanceof Float64Array)) throw new TegumError("gram must be a Float32Array or Float64Array (n×n)", "gram");
@@ -116,6 +204,7 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     if (norms[i] <= threshold || !(gii > 0)) dead.push(i);
     else inv[i] = 1 / Math.sqrt(gii);
   }
+  const tolerance = tolOption === "auto" ? autoTolerance(g, norms, inv, n) : tolOption;
   // Breadth-first search over the implicit graph: each live row is scanned once (O(n²) reads, no
   // union-find), and the same scan records the cosines that bracket the tolerance (pairs j > q). Once
   // every live feature has a label, only the bracketing part of the scan is left (dead features, whose
@@ -189,6 +278,21 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     largestBelow,
     smallestAbove: smallestAbove === Infinity ? null : smallestAbove,
   };
+}
+
+/** `chooseGramTol` over the live pairs (inv_i > 0), with |cos_ij| = |G_ij| / (‖W_i‖‖W_j‖). */
+function autoTolerance(g: Float32Array | Float64Array, norms: Float64Array, inv: Float64Array, n: number): number {
+  const live: number[] = [];
+  for (let i = 0; i < n; i++) if (inv[i] > 0) live.push(i);
+  const gaps = new GapFinder();
+  for (let a = 0; a < live.length; a++) {
+    const i = live[a];
+    for (let b = a + 1; b < live.length; b++) {
+      const j = live[b];
+      gaps.add(Math.abs(g[i * n + j] / (norms[i] * norms[j])));
+    }
+  }
+  return gaps.choose().value;
 }
 
 /**

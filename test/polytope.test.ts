@@ -146,3 +146,46 @@ describe("fractions", () => {
     expect(() => simplestFraction(0.5, -1)).toThrow(expect.objectContaining({ parameter: "tolerance" }));
   });
 });
+
+describe("defaults suit trained weights", () => {
+  beforeAll(() => use("simd"));
+  const deg = Math.PI / 180;
+
+  it("names the Thomson-8 antiprism (h² ≈ 0.314, D ≈ 0.3744) a square antiprism but not tight at the default shape tolerance", () => {
+    const t8 = thomson(8, 3, { seed: 2, starts: 4 });
+    const p = polytope(t8.points, 3, 8, all(8));
+    expect(p.name).toBe("square antiprism");
+    expect(p.antiprism!.tight).toBe(false);
+    expect(Math.abs(p.antiprism!.height2 - 1 / 3)).toBeGreaterThan(0.015);
+    expect(nameOf(squareAntiprism(1 / 3), { tolerance: undefined }).antiprism?.tight).toBe(true);
+  });
+
+  it("names a noisy antipodal pair a digon and a pentagon with 70–74° gaps a pentagon", () => {
+    // cos ≈ −0.999 with a little off-axis leakage (rank 2 at 1e-6).
+    const pair = new Float64Array([1, -0.999, 0, 0.0447]); // 2×2, columns are the features
+    expect(polytope(pair, 2, 2, [0, 1]).name).toBe("digon");
+    const gaps = [70, 74, 70, 74, 72];
+    let a = 0;
+    const angles = gaps.map((g) => ((a += g), a - g));
+    const pent = new Float64Array(10);
+    angles.forEach((t, i) => ((pent[i] = Math.cos(t * deg)), (pent[5 + i] = Math.sin(t * deg))));
+    expect(polytope(pent, 2, 5, all(5)).name).toBe("pentagon");
+  });
+
+  it("leaves dropped features (norm ~0.01) out of the factors", () => {
+    // A pentagon ⊕ a digon in R⁴ plus three dropped features of norm 0.01 pointing anywhere.
+    const cfg = directSum(polygon(5), digon());
+    const m = 4, n = cfg.length + 3;
+    const base = toW(cfg, m);
+    const w = new Float64Array(m * n);
+    const g = gaussian(rng(7));
+    for (let p = 0; p < m; p++) {
+      for (let i = 0; i < cfg.length; i++) w[p * n + i] = base[p * cfg.length + i] + 0.003 * g();
+      for (let i = cfg.length; i < n; i++) w[p * n + i] = 0.005 * g();
+    }
+    const fp = factorPolytopes(w, m, n);
+    expect(fp.factors.factors).toEqual([[0, 1, 2, 3, 4], [5, 6]]);
+    expect(fp.factors.dead).toEqual([7, 8, 9]);
+    expect(fp.polytopes.map((p) => p.name)).toEqual(["pentagon", "digon"]);
+  });
+});

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TegumError, gramOf, matroidComponents, pivotedBasis, tegumFactors, thomson } from "../src/index.js";
+import { TegumError, chooseGramTol, gramOf, matroidComponents, pivotedBasis, tegumFactors, thomson } from "../src/index.js";
 import {
   bipyramid, crossPolytope, digon, directSum, gaussian, partition, permute, polygon, randomPermutation, randomRotation, rng, rotate,
   simplex, toW,
@@ -111,7 +111,7 @@ describe.each(BACKENDS)("tegumFactors (%s)", (backend) => {
         const lo = Math.floor(r() * m), hi = Math.min(m, lo + 1 + Math.floor(r() * 3));
         for (let p = lo; p < hi; p++) w[p * n + i] = g();
       }
-      const got = tegumFactors(w, m, n, { tolerance });
+      const got = tegumFactors(w, m, n, { tolerance, deadTolerance: 1e-6 });
       // The reference reads the same G as tegumFactors (the kernel's bits), so only the scan differs.
       const kernelGram = gramOf(w, m, n);
       let maxNorm = 0;
@@ -136,8 +136,10 @@ describe.each(BACKENDS)("tegumFactors (%s)", (backend) => {
       const perm = randomPermutation(n, seed);
       const w = permute(rotate(randomRotation(m, seed), base, m, n), m, n, perm);
       for (let p = 0; p < m; p++) for (let i = 0; i < n; i++) w[p * n + i] *= scales[i];
-      const want = partition(perm.map((i) => tegumFactors(base, m, n).labels[i]));
-      expect(partition(tegumFactors(w, m, n).labels)).toBe(want);
+      // Exact fixture, columns scaled by up to 100×: the tight dead cut (the default 0.05 is relative to the largest norm).
+      const exact = { tolerance: 1e-3, deadTolerance: 1e-6 };
+      const want = partition(perm.map((i) => tegumFactors(base, m, n, exact).labels[i]));
+      expect(partition(tegumFactors(w, m, n, exact).labels)).toBe(want);
       expect(partition(matroidComponents(w, m, n, { tolerance: 1e-9 }).labels)).toBe(want);
     },
   );
@@ -191,5 +193,41 @@ describe("matroidComponents", () => {
       for (let l = 0; l < 2; l++) s += pb.q[p * 2 + l] * pb.coordinates[l * 4 + c];
       expect(s).toBeCloseTo(w[p * 4 + c], 14);
     }
+  });
+});
+
+describe("chooseGramTol", () => {
+  // The rule as first written: sort every |cos|, take the highest consecutive (lo ≤ 0.1, hi ≥ 8·max(lo, 1e-15)).
+  function bySorting(values: number[]) {
+    const v = Float64Array.from(values).sort();
+    for (let i = v.length - 2; i >= 0; i--) {
+      const lo = v[i], hi = v[i + 1];
+      if (lo > 0.1) continue;
+      const base = Math.max(lo, 1e-15);
+      if (hi >= 8 * base) return { value: Math.max(lo, Math.min(Math.sqrt(base * hi), 0.1)), method: "gap", below: lo, above: hi };
+    }
+    let below: number | null = null, above: number | null = null;
+    for (const c of v) if (c <= 1e-3) below = c; else if (above === null) above = c;
+    return { value: 1e-3, method: "default", below, above };
+  }
+  const magnitude = fc.oneof(
+    fc.constant(0),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.integer({ min: -1074, max: 0 }).map((e) => 2 ** e),
+    fc.tuple(fc.integer({ min: -60, max: -1 }), fc.double({ min: 1, max: 2, noNaN: true })).map(([e, f]) => f * 2 ** e),
+  );
+  test.prop([fc.array(magnitude, { minLength: 1, maxLength: 40 })], { numRuns: 500 })("equals the sort-based rule exactly", (cos) => {
+    // A symmetric n×n matrix whose upper triangle over `live` = all features is `cos` (padded with 0.5).
+    let n = 2;
+    while ((n * (n - 1)) / 2 < cos.length) n++;
+    const g = new Float64Array(n * n).fill(0.5);
+    const vals: number[] = [];
+    let t = 0;
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
+      const v = t < cos.length ? cos[t++] : 0.5;
+      g[a * n + b] = g[b * n + a] = v;
+      vals.push(v);
+    }
+    expect(chooseGramTol(g, n, Array.from({ length: n }, (_, i) => i))).toEqual(bySorting(vals));
   });
 });

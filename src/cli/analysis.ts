@@ -2,10 +2,11 @@
 // tegum factors and polytopes (with a dead-feature cut and a Gram tolerance suited to trained weights),
 // and the bundle finder; mapped into the report schema. Plus the trained-model report and the short
 // text summaries the commands print.
-import { chooseGramTol, findBundles, type BundleOptions, type BundleResult } from "../bundles.js";
+import { findBundles, type BundleOptions, type BundleResult } from "../bundles.js";
 import { TegumError } from "../errors.js";
-import { featureMetrics, type FeatureMetrics } from "../metrics.js";
-import { factorPolytopes } from "../polytope.js";
+import { featureMetrics } from "../metrics.js";
+import { DEFAULT_RANK_TOLERANCE, DEFAULT_SHAPE_TOLERANCE, factorPolytopes } from "../polytope.js";
+import { DEFAULT_DEAD_TOLERANCE } from "../tegum-factors.js";
 import { instanceReport, modelReport, type InstanceInput } from "../report/build.js";
 import { bundlesText, dPattern, geometryText, REPRESENTED_NORM } from "../report/summary.js";
 
@@ -30,9 +31,10 @@ export interface AnalysisSettings {
   bundleOptions: Omit<BundleOptions, "gramTol" | "deadTol" | "rankTol" | "polytope">;
 }
 
-export const DEFAULT_DEAD_TOL = 0.05;
-export const DEFAULT_SHAPE_TOL = 0.05;
-export const DEFAULT_RANK_TOL = 0.05;
+// The library's defaults (suited to trained weights), under the CLI's option names.
+export const DEFAULT_DEAD_TOL = DEFAULT_DEAD_TOLERANCE;
+export const DEFAULT_SHAPE_TOL = DEFAULT_SHAPE_TOLERANCE;
+export const DEFAULT_RANK_TOL = DEFAULT_RANK_TOLERANCE;
 
 export const defaultSettings = (): AnalysisSettings => ({
   factorTol: "auto", deadTol: DEFAULT_DEAD_TOL, shapeTol: DEFAULT_SHAPE_TOL, rankTol: DEFAULT_RANK_TOL, bundles: "if-cheap", bundleOptions: {},
@@ -46,25 +48,14 @@ export interface AnalyzedInstance {
   factorTol: number;
 }
 
-/** The Gram tolerance the bundle finder would pick for these weights (features above the dead cut). */
-export function autoFactorTol(metrics: FeatureMetrics, deadTol: number): number {
-  const { n, norms, gram } = metrics;
-  let max = 0;
-  for (let i = 0; i < n; i++) max = Math.max(max, norms[i]);
-  const live: number[] = [];
-  for (let i = 0; i < n; i++) if (norms[i] > deadTol * max && gram[i * n + i] > 0) live.push(i);
-  const cos = new Float64Array(n * n);
-  for (const i of live) for (const j of live) cos[i * n + j] = gram[i * n + j] / (norms[i] * norms[j]);
-  return chooseGramTol(cos, n, live).value;
-}
-
 /** Analyses one instance's W (m×n row-major) into the report schema. Requires `init`. */
 export function analyzeInstance(input: InstanceInput & { W: Float32Array | Float64Array }, s: AnalysisSettings): AnalyzedInstance {
   const { W, m, n } = input;
   const metrics = featureMetrics(W, m, n);
-  const factorTol = s.factorTol === "auto" ? autoFactorTol(metrics, s.deadTol) : s.factorTol;
   const shapes = { tolerance: s.shapeTol, rankTolerance: s.rankTol, deadTolerance: s.deadTol };
-  const analysis = factorPolytopes(W, m, n, { ...shapes, metrics, factorTolerance: factorTol });
+  // "auto": tegumFactors picks the tolerance with the bundle finder's gap rule (`chooseGramTol`).
+  const analysis = factorPolytopes(W, m, n, { ...shapes, metrics, factorTolerance: s.factorTol });
+  const factorTol = analysis.factors.tolerance;
   let bundles: BundleResult | "not-run" = "not-run";
   let skipped: string | null = null;
   if (s.bundles !== "off" && m >= 2) {

@@ -91,14 +91,11 @@ export type FromWorker =
 export const WEAK = 0.5;
 
 /**
- * Two features are in one tegum factor when |cos| exceeds this. Looser than the library's default 1e-3
- * (`tegum analyze --factor-tol 0.01` gives the same factors): trained weights leak ~1e-3 between
- * orthogonal summands for thousands of steps, and the page shows weights mid-training.
+ * Two features are in one tegum factor when |cos| exceeds this. A fixed value rather than the library's
+ * default "auto" (the gap rule of `chooseGramTol`): the page re-analyses weights mid-training, where the
+ * gap moves from snapshot to snapshot, and a fixed cut keeps the factors from flickering; trained weights
+ * leak ~1e-3 between orthogonal summands for thousands of steps (`tegum analyze --factor-tol 0.01` gives
+ * the same factors). Shape and rank tolerances are the library's defaults (DEFAULT_SHAPE_TOLERANCE,
+ * DEFAULT_RANK_TOLERANCE), which suit trained weights.
  */
 export const FACTOR_TOL = 0.01;
-
-/**
- * Rank tolerance (relative residual) when naming polytopes: a trained antipodal pair is never exactly
- * rank 1, and with the library's default 1e-6 it is named "irregular" instead of "digon".
- */
-export const RANK_TOL = 0.01;

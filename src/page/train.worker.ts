@@ -16,7 +16,7 @@ import {
   TegumError, weightsDigest, type TrainResult, type TrainState,
 } from "../entry/browser.js";
 import { normalizeConfig, type TrainConfig } from "../train-config.js";
-import { FACTOR_TOL, RANK_TOL, WEAK, type FromWorker, type InstanceAnalysis, type Snapshot, type ToWorker } from "./protocol.js";
+import { FACTOR_TOL, WEAK, type FromWorker, type InstanceAnalysis, type Snapshot, type ToWorker } from "./protocol.js";
 
 const ctx = self as unknown as { postMessage(m: FromWorker): void; addEventListener(t: "message", f: (e: MessageEvent<ToWorker>) => void): void };
 const post = (m: FromWorker) => ctx.postMessage(m);
@@ -151,7 +151,7 @@ function analyse(W: Float32Array, m: number, n: number, withBundles: boolean): I
   const metrics = featureMetrics(W, m, n);
   // The geometry ignores dropped features (‖W_i‖ ≤ WEAK × the largest): a nearly-zero column points
   // anywhere and would join every factor.
-  const geo = factorPolytopes(W, m, n, { deadTolerance: WEAK, factorTolerance: FACTOR_TOL, rankTolerance: RANK_TOL, metrics });
+  const geo = factorPolytopes(W, m, n, { deadTolerance: WEAK, factorTolerance: FACTOR_TOL, metrics });
   const out: InstanceAnalysis = {
     norms: metrics.norms,
     superposition: metrics.superposition,
