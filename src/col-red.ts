@@ -2,15 +2,11 @@
 // the faithful-mode batch embedding built on it (wrappers of assembly/col-red.ts). The RCEF basis is
 // discontinuous under perturbation (REFERENCE §6) — use it to reproduce the talk, not for robust work.
 import { input, output, scoped, type Arg } from "./arena.js";
-import { array, cells, checkSubsetArgs, relTolerance, size } from "./geometry-args.js";
+import { array, cells, relTolerance, runSubsetKernel, size } from "./geometry-args.js";
 import { wasm } from "./wasm.js";
 
 interface ColRedExports {
   columnReduce(out: number, w: number, m: number, k: number, relTol: number): number;
-  subsetReducedEmbeddings(
-    out: number, ranks: number, w: number, m: number, n: number, subsets: number, k: number, count: number,
-    relTol: number, ld: number,
-  ): void;
 }
 const x = () => wasm() as unknown as ColRedExports;
 
@@ -50,15 +46,5 @@ export function subsetReducedEmbeddings(
   out: Arg<Float64Array>, ranks: Arg<Int32Array>, w: Arg<Float64Array>, m: number, n: number,
   subsets: Arg<Int32Array>, k: number, count: number, relTol: number, ld: number = count,
 ): void {
-  const { mn, kc, span } = checkSubsetArgs(out, ranks, w, m, n, subsets, k, count, relTol, ld);
-  const e = x();
-  scoped(() => {
-    const wp = input("w", w, Float64Array, mn);
-    const sp = input("subsets", subsets, Int32Array, kc);
-    const o = output("out", out, Float64Array, span, ld > count);
-    const r = output("ranks", ranks, Int32Array, count);
-    e.subsetReducedEmbeddings(o.ptr, r.ptr, wp, m, n, sp, k, count, relTol, ld);
-    o.finish();
-    r.finish();
-  });
+  runSubsetKernel("subsetReducedEmbeddings", out, ranks, w, m, n, subsets, k, count, relTol, ld);
 }

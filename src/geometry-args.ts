@@ -1,7 +1,7 @@
 // Internal (not re-exported): argument checks shared by the geometry wrappers (gram, projector,
 // col-red, distance). Everything is validated before any wasm work, with a TegumError naming the
 // parameter and the allowed range.
-import { checkArg, WasmArray, type Arg } from "./arena.js";
+import { checkArg, input, output, scoped, WasmArray, type Arg } from "./arena.js";
 import { TegumError, checkInt } from "./errors.js";
 import { wasm } from "./wasm.js";
 
@@ -100,3 +100,24 @@ export function checkSubsetArgs(
   return { mn, kc, span };
 }
 
+
+type SubsetKernel = (out: number, ranks: number, w: number, m: number, n: number, subsets: number, k: number, count: number, relTol: number, ld: number) => void;
+
+/** Validates, then runs subsetEmbeddings or subsetReducedEmbeddings (same arguments, same layout). */
+export function runSubsetKernel(
+  kernel: "subsetEmbeddings" | "subsetReducedEmbeddings",
+  out: Arg<Float64Array>, ranks: Arg<Int32Array>, w: Arg<Float64Array>, m: number, n: number,
+  subsets: Arg<Int32Array>, k: number, count: number, relTol: number, ld: number,
+): void {
+  const { mn, kc, span } = checkSubsetArgs(out, ranks, w, m, n, subsets, k, count, relTol, ld);
+  const fn = wasm()[kernel] as SubsetKernel;
+  scoped(() => {
+    const wp = input("w", w, Float64Array, mn);
+    const sp = input("subsets", subsets, Int32Array, kc);
+    const o = output("out", out, Float64Array, span, ld > count);
+    const r = output("ranks", ranks, Int32Array, count);
+    fn(o.ptr, r.ptr, wp, m, n, sp, k, count, relTol, ld);
+    o.finish();
+    r.finish();
+  });
+}

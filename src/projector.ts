@@ -2,7 +2,7 @@
 // assembly/projector.ts; why Jacobi: see there). All results are the same bits with the simd and scalar
 // builds and the twin (src/twin/projector.ts).
 import { input, output, scoped, type Arg } from "./arena.js";
-import { array, cells, checkSubsetArgs, relTolerance, size } from "./geometry-args.js";
+import { array, cells, relTolerance, runSubsetKernel, size } from "./geometry-args.js";
 import { checkInt } from "./errors.js";
 import { wasm } from "./wasm.js";
 
@@ -10,10 +10,6 @@ interface ProjectorExports {
   orthonormalBasis(basis: number, sigma: number, w: number, m: number, k: number, relTol: number): number;
   projector(p: number, basis: number, m: number, k: number, rank: number): void;
   chordalEmbedding(out: number, p: number, m: number): void;
-  subsetEmbeddings(
-    out: number, ranks: number, w: number, m: number, n: number, subsets: number, k: number, count: number,
-    relTol: number, ld: number,
-  ): void;
 }
 const x = () => wasm() as unknown as ProjectorExports;
 
@@ -105,15 +101,5 @@ export function subsetEmbeddings(
   out: Arg<Float64Array>, ranks: Arg<Int32Array>, w: Arg<Float64Array>, m: number, n: number,
   subsets: Arg<Int32Array>, k: number, count: number, relTol: number, ld: number = count,
 ): void {
-  const { mn, kc, span } = checkSubsetArgs(out, ranks, w, m, n, subsets, k, count, relTol, ld);
-  const e = x();
-  scoped(() => {
-    const wp = input("w", w, Float64Array, mn);
-    const sp = input("subsets", subsets, Int32Array, kc);
-    const o = output("out", out, Float64Array, span, ld > count);
-    const r = output("ranks", ranks, Int32Array, count);
-    e.subsetEmbeddings(o.ptr, r.ptr, wp, m, n, sp, k, count, relTol, ld);
-    o.finish();
-    r.finish();
-  });
+  runSubsetKernel("subsetEmbeddings", out, ranks, w, m, n, subsets, k, count, relTol, ld);
 }

@@ -4,12 +4,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { CHROMIUM, launch, watch } from "./chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateReport, type Report } from "../src/report/schema.js";
 import { built, tegumBin, type Ran } from "./cli-helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = new URL("./artifacts/", import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), "tegum-cli-demo-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,17 +74,10 @@ describe.skipIf(!built)("tegum demo (built binary)", () => {
   });
 
   it.skipIf(!existsSync(CHROMIUM))("renders in Chromium: no console errors or requests, every figure visible; keeps screenshots", async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await launch();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const problems: string[] = [];
-      page.on("console", (msg) => { if (msg.type() === "error" || msg.type() === "warning") problems.push(`${msg.type()}: ${msg.text()}`); });
-      page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-      const requests: string[] = [];
-      page.on("request", (req) => requests.push(req.url()));
+      const { problems, requests } = watch(page);
       await page.goto(new URL(`file://${join(dir, "demo-out", "index.html")}`).href);
       await page.waitForLoadState("load");
       expect(problems).toEqual([]);

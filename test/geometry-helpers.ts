@@ -1,22 +1,8 @@
 // Helpers shared by the geometry kernel tests (gram, projector, col-red, distance).
 import { expect } from "vitest";
 
-/** A small deterministic PRNG (mulberry32) → uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal via Box–Muller (test data only; bits need not be portable here). */
-export function gauss(r: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
+export { rng, gaussian as gauss } from "./analysis-fixtures.js";
+import { gaussian as gauss, rng } from "./analysis-fixtures.js";
 
 /**
  * A random matrix with edge cases mixed in: mostly uniform in [−1, 1), some exact zeros, some

@@ -2,6 +2,7 @@ import { describe, expect, it, beforeEach } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { f32, f64, mark, matmul, matmulABt, matmulAtB, reluBackward, reluForward, TegumError, twin, WasmArray } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
+import { expectSameBits, rng } from "./geometry-helpers.js";
 
 type Mm = typeof twin.matmul;
 const KERNELS = [
@@ -12,15 +13,7 @@ const KERNELS = [
 
 /** Deterministic f32 values from a seed: exact ±0, small integers, and a wide spread of magnitudes and signs. */
 function values(length: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = rng(seed);
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) {
     const r = next();
@@ -30,16 +23,6 @@ function values(length: number, seed: number): Float32Array {
     else out[i] = (next() * 2 - 1) * 2 ** Math.floor(next() * 17 - 10);
   }
   return out;
-}
-
-/** Fails at the first element whose bits differ (+0 and −0 differ; exact, `Object.is`-level). */
-function expectSameBits(actual: Float32Array, expected: Float32Array, what = ""): void {
-  expect(actual.length).toBe(expected.length);
-  const x = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const y = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] !== y[i]) expect.fail(`${what} element ${i}: ${actual[i]} (0x${x[i].toString(16)}) ≠ ${expected[i]} (0x${y[i].toString(16)})`);
-  }
 }
 
 /** Operand lengths for m, k, n. */

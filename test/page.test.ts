@@ -9,7 +9,8 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
+import { CHROMIUM, launch } from "./chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digest, sweeps, train } from "../src/index.js";
 import {
@@ -23,8 +24,6 @@ import { buildPage } from "../scripts/build-page.js";
 // @ts-expect-error -- JS module without declarations
 import { startServer } from "../scripts/serve.js";
 
-const CHROMIUM = process.env.TEGUM_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const ARTIFACTS = new URL("./artifacts/", import.meta.url);
 
 describe("page settings", () => {
@@ -125,7 +124,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
   beforeAll(async () => {
     buildPage();
     server = await startServer({ port: 0 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on("console", (msg) => {
       if (msg.type() === "error" || msg.type() === "warning") problems.push(`${msg.type()}: ${msg.text()}`);

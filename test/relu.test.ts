@@ -2,17 +2,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { f32, f64, reluBackward, reluForward, TegumError, twin, WasmArray } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
+import { expectSameBits, rng } from "./geometry-helpers.js";
 
 /** Deterministic f32 values: exact ±0 (often, ReLU's edge), small integers, and spread magnitudes of both signs. */
 function values(length: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = rng(seed);
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) {
     const r = next();
@@ -22,15 +16,6 @@ function values(length: number, seed: number): Float32Array {
     else out[i] = (next() * 2 - 1) * 2 ** Math.floor(next() * 17 - 10);
   }
   return out;
-}
-
-function expectSameBits(actual: Float32Array, expected: Float32Array, what = ""): void {
-  expect(actual.length).toBe(expected.length);
-  const x = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const y = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] !== y[i]) expect.fail(`${what} element ${i}: ${actual[i]} (0x${x[i].toString(16)}) ≠ ${expected[i]} (0x${y[i].toString(16)})`);
-  }
 }
 
 function param(fn: () => void): string | undefined {

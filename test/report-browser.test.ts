@@ -1,23 +1,19 @@
 // The report opened in headless Chromium (Debian's, driven by playwright-core): no console errors, no
 // network requests, every figure laid out with a visible size; screenshots kept in test/artifacts/.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
+import { CHROMIUM, launch, watch } from "./chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderReport } from "../src/report/html.js";
 import { fullReport } from "./report-fixtures.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = new URL("./artifacts/", import.meta.url);
 
 describe.skipIf(!existsSync(CHROMIUM))("report in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
     // playwright-core gives the browser a fresh temporary profile itself.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launch();
   });
   afterAll(async () => {
     await browser?.close();
@@ -31,11 +27,7 @@ describe.skipIf(!existsSync(CHROMIUM))("report in Chromium", () => {
     writeFileSync(file, html);
 
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    page.on("console", (msg) => { if (msg.type() === "error" || msg.type() === "warning") problems.push(`${msg.type()}: ${msg.text()}`); });
-    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-    const requests: string[] = [];
-    page.on("request", (req) => requests.push(req.url()));
+    const { problems, requests } = watch(page);
     await page.goto(file.href);
     await page.waitForLoadState("load");
 

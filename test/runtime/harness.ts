@@ -11,17 +11,8 @@ import { binary } from "./bins.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const HERE = fileURLToPath(new URL(".", import.meta.url));
-export const CHROMIUM = process.env.TEGUM_CHROMIUM ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+export { CHROMIUM, CHROMIUM_ARGS } from "../chromium.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "../chromium.js";
 /** Per-runtime limit; a healthy run takes well under a second (Chromium ≈ 1–2 s). */
 export const TIMEOUT_MS = 30_000;
 
