@@ -11,7 +11,8 @@
 //
 // * `hardened` (default): the same question asked robustly.
 //   - Features are normalised (directions only: bundles are invariant under positive column scaling)
-//     and dead ones (norm ≤ deadTol × max norm) are left out.
+//     and dead ones (norm ≤ deadTol × the largest selected norm; deadTol from the gap in the norms
+//     unless given) are left out.
 //   - Each subset gets the orthonormal basis of its dominant singular subspace (one-sided Jacobi) with
 //     an application tolerance rankTol relative to σ_max. A subset of numerical rank < k is not
 //     projected at full rank — its span is already a point of a lower level (deduplicated) — and
@@ -42,12 +43,14 @@
 // antipodal pairs of a hexagon are lines, but the summand is the hexagon).
 import { type WasmArray, f64, i32, scoped } from "./arena.js";
 import { subsetReducedEmbeddings } from "./col-red.js";
+import { chooseDeadTol, type DeadTolChoice } from "./dead-features.js";
 import { dbscan } from "./dbscan.js";
 import { TegumError, checkFinite, checkInt, checkNumber } from "./errors.js";
 import { featureMetrics, gramOf, type FeatureMetrics } from "./metrics.js";
 import { polytope, type FeatureDimensionality, type Polytope, type PolytopeKind, type PolytopeOptions } from "./polytope.js";
 import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js";
-import { checkWork, combinations, connectedSubsets, estimateWork, type WorkEstimate } from "./subsets.js";
+import { checkWork, combinations, connectedSubsets, estimateWork, levelFlops, screeningWork, type WorkEstimate } from "./subsets.js";
+import { screenSubsets } from "./span-screen.js";
 import { radiusLinkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
@@ -82,8 +85,12 @@ export interface BundleOptions {
    * leakage between factors is noise-sized, cosines inside a factor are not), else 1e-3 (see `chooseGramTol`).
    */
   gramTol?: number | "auto";
-  /** Dead features: norm ≤ deadTol × the largest norm (hardened mode only). Default 1e-2. */
-  deadTol?: number;
+  /**
+   * Dead features: norm ≤ deadTol × the largest selected norm (hardened mode only). Default "auto":
+   * the gap in the norms (`chooseDeadTol`: trained models leave dropped features at 0.01–0.2 of the
+   * represented ones), else 0.05.
+   */
+  deadTol?: number | "auto";
   /** Faithful mode: col-red treats entries ≤ colRedTol·max|W_S| as zero. Default 1e-12. */
   colRedTol?: number;
   /** Only look at these columns (default all). */
@@ -168,6 +175,12 @@ export interface LevelReport {
   k: number;
   /** Subsets enumerated at this level. */
   enumerated: number;
+  /**
+   * Hardened (without reportSingletons): enumerated subsets screened out before embedding — no other
+   * column of their factor lies within the linkage radius of their span, so no subset's plane can be
+   * within it (span-screen.ts): singletons at every eps, counted here and not in points or singletons.
+   */
+  isolated: number;
   /** Points clustered (hardened: the subsets of numerical rank k). */
   points: number;
   /** Subsets of rank < k: hardened drops them (their span is a lower level's point); faithful keeps them. */
@@ -191,15 +204,22 @@ export interface BundleResult {
   bundles: Bundle[];
   levels: LevelReport[];
   /** The resolved options. */
-  options: Required<Omit<BundleOptions, "features" | "polytope" | "eps" | "gramTol">> & { eps: number | "auto"; gramTol: number | "auto"; features: number[] };
-  /** The work estimate checked against maxWork before starting. */
+  options: Required<Omit<BundleOptions, "features" | "polytope" | "eps" | "gramTol" | "deadTol">> & { eps: number | "auto"; gramTol: number | "auto"; deadTol: number | "auto"; features: number[] };
+  /**
+   * The work estimate checked against maxWork before starting: hardened mode without reportSingletons
+   * — enumeration and screening (the clustering worst case is `screened`); otherwise the whole run.
+   */
   work: WorkEstimate;
+  /** Hardened with screening: the clustering estimate on the subsets left, checked before embedding them. */
+  screened: WorkEstimate | null;
   /** The Gram tolerance used for factors and connectivity, and how it was chosen. */
   gram: GramTolChoice;
   /** The factors enumeration was split by (hardened), or all selected live columns as one (faithful). */
   factors: number[][];
   /** Selected features left out as dead (hardened). */
   dead: number[];
+  /** The dead cut used (hardened; faithful: given 0), and how it was chosen. */
+  deadTol: DeadTolChoice;
   /** Milliseconds: preparation (normalisation, factors, estimate), per level (see levels), total. */
   timings: { prepare: number; total: number };
 }
@@ -343,6 +363,17 @@ function rowDistance(pts: Float64Array, io: number, jo: number, dim: number): nu
 }
 
 /** Whether every pair of `items` is joined in the n×n adjacency. */
+/** The subsets (k columns each) whose keep flag is set. */
+function keepSubsets(subsets: Int32Array, k: number, keep: Uint8Array): Int32Array {
+  let count = 0;
+  for (let s = 0; s < keep.length; s++) count += keep[s];
+  if (count === keep.length) return subsets;
+  const out = new Int32Array(count * k);
+  let at = 0;
+  for (let s = 0; s < keep.length; s++) if (keep[s]) out.set(subsets.subarray(s * k, s * k + k), (at++) * k);
+  return out;
+}
+
 function isComplete(adjacency: Uint8Array, n: number, items: number[]): boolean {
   for (let a = 0; a < items.length; a++) {
     const row = items[a] * n;
@@ -376,7 +407,7 @@ interface Resolved {
   minSamples: number;
   rankTol: number;
   gramTol: number | "auto";
-  deadTol: number;
+  deadTol: number | "auto";
   colRedTol: number;
   features: number[];
   maxWork: number;
@@ -421,7 +452,7 @@ function resolve(m: number, n: number, o: BundleOptions): Resolved {
     minSamples: checkInt("minSamples", o.minSamples ?? 1, 1),
     rankTol: openUnit("rankTol", o.rankTol ?? 0.05),
     gramTol: o.gramTol === undefined || o.gramTol === "auto" ? "auto" : checkNumber("gramTol", o.gramTol, 0, 0.999999),
-    deadTol: checkNumber("deadTol", o.deadTol ?? 1e-2, 0, 0.999999),
+    deadTol: o.deadTol === undefined || o.deadTol === "auto" ? "auto" : chooseDeadTol([], o.deadTol, "deadTol").value,
     colRedTol: openUnit("colRedTol", o.colRedTol ?? 1e-12),
     features,
     maxWork: checkNumber("maxWork", o.maxWork ?? 2e10, 0),
@@ -452,15 +483,14 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   // Norms; dead and unselected columns; directions.
   const norms = new Float64Array(n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) norms[j] += w64[i * n + j] * w64[i * n + j];
-  let maxNorm = 0;
-  for (let j = 0; j < n; j++) {
-    norms[j] = Math.sqrt(norms[j]);
-    if (norms[j] > maxNorm) maxNorm = norms[j];
-  }
+  for (let j = 0; j < n; j++) norms[j] = Math.sqrt(norms[j]);
+  const deadTol = faithful ? chooseDeadTol([], 0) : chooseDeadTol(o.features.map((f) => norms[f]), o.deadTol, "deadTol");
+  let maxSelected = 0;
+  for (const f of o.features) maxSelected = Math.max(maxSelected, norms[f]);
   const dead: number[] = [];
   const live: number[] = [];
   for (const f of o.features) {
-    if (norms[f] === 0 || (!faithful && norms[f] <= o.deadTol * maxNorm)) dead.push(f);
+    if (norms[f] === 0 || norms[f] <= deadTol.value * maxSelected) dead.push(f);
     else live.push(f);
   }
   const wn = new Float64Array(m * n); // unit columns for live features, 0 elsewhere
@@ -469,11 +499,12 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   // Factors, Gram graph, work estimate.
   let factors: number[][];
   let adjacency: Uint8Array | null = null;
+  let cosines: Float32Array | Float64Array | null = null;
   let gram: GramTolChoice = { value: 0, method: "unused", below: null, above: null };
   if (faithful) {
     factors = o.features.length > 0 ? [o.features.slice()] : [];
   } else {
-    const g = gramOf(wn, m, n); // cosines: wn has unit (or zero) columns
+    const g = (cosines = gramOf(wn, m, n)); // wn has unit (or zero) columns
     gram = o.gramTol === "auto" ? chooseGramTol(g, n, live) : { value: o.gramTol, method: "given", below: null, above: null };
     adjacency = new Uint8Array(n * n);
     for (let a = 0; a < live.length; a++) {
@@ -485,9 +516,45 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     }
     factors = live.length > 0 ? tegumFactors(wn, m, n, { gram: g, tolerance: gram.value, deadTolerance: 0.5 }).factors : [];
   }
-  const work = estimateWork(factors, m, o.minK, o.maxK, adjacency, n, o.maxWork);
+  // Hardened mode screens the subsets (span-screen.ts) unless every singleton is to be listed.
+  const radius = o.eps === "auto" ? o.maxEps : Math.max(o.eps, o.maxEps);
+  const screen = cosines !== null && !o.reportSingletons;
+  const full = estimateWork(factors, m, o.minK, o.maxK, adjacency, n, o.maxWork);
+  const work = screen ? screeningWork(full) : full;
   checkWork(work, o.maxWork);
   const tPrepared = now();
+
+  // Enumerate (and screen) every level first: the clustering estimate is checked on what is left.
+  const plan: { k: number; subsets: Int32Array; enumerated: number; isolated: number; ms: number }[] = [];
+  for (let k = o.minK; k <= o.maxK; k++) {
+    const t = now();
+    let parts: Int32Array[];
+    let enumerated = 0;
+    if (faithful) parts = factors.length > 0 ? [combinations(factors[0], k)] : [];
+    else {
+      // Inside a factor whose Gram graph is complete every subset is connected: connectedSubsets would
+      // walk the combinations and keep them all, in the same (lexicographic) order.
+      parts = factors.map((f) => {
+        const all = isComplete(adjacency!, n, f) ? combinations(f, k) : connectedSubsets(adjacency!, n, f, k);
+        enumerated += all.length / k;
+        return screen ? keepSubsets(all, k, screenSubsets(cosines!, n, f, all, k, radius)) : all;
+      });
+    }
+    const subsets = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      subsets.set(p, at);
+      at += p.length;
+    }
+    if (faithful) enumerated = subsets.length / k;
+    plan.push({ k, subsets, enumerated, isolated: enumerated - subsets.length / k, ms: now() - t });
+  }
+  let screened: WorkEstimate | null = null;
+  if (screen) {
+    const levels = plan.map((p) => ({ k: p.k, points: p.subsets.length / p.k, exact: true, dim: embeddingDim(m), flops: levelFlops(p.subsets.length / p.k, m, p.k) }));
+    screened = { levels, points: levels.reduce((a, l) => a + l.points, 0), flops: levels.reduce((a, l) => a + l.flops, 0), factorSizes: full.factorSizes };
+    checkWork(screened, o.maxWork, "left after screening");
+  }
 
   const bundles: Bundle[] = [];
   const levels: LevelReport[] = [];
@@ -495,48 +562,34 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   const wEmbed = faithful ? w64 : wn;
   let metrics: FeatureMetrics | null = null;
 
-  for (let k = o.minK; k <= o.maxK; k++) {
-    const tl0 = now();
-    // Enumerate.
-    let subsets: Int32Array;
-    if (faithful) subsets = factors.length > 0 ? combinations(factors[0], k) : new Int32Array(0);
-    else {
-      // Inside a factor whose Gram graph is complete every subset is connected: connectedSubsets would
-      // walk the combinations and keep them all, in the same (lexicographic) order.
-      const parts = factors.map((f) => (isComplete(adjacency!, n, f) ? combinations(f, k) : connectedSubsets(adjacency!, n, f, k)));
-      subsets = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        subsets.set(p, at);
-        at += p.length;
-      }
-    }
-    const enumerated = subsets.length / k;
+  for (const { k, subsets, enumerated, isolated, ms } of plan) {
+    const tl0 = now() - ms;
+    const embedded = subsets.length / k;
     const tl1 = now();
 
     const level = scoped(() => {
       // Embed.
-      const all = f64(enumerated * dim);
-      const ranks = i32(enumerated);
-      if (enumerated > 0) {
-        if (faithful) subsetReducedEmbeddings(all, ranks, wEmbed, m, n, subsets, k, enumerated, o.colRedTol);
-        else subsetEmbeddings(all, ranks, wEmbed, m, n, subsets, k, enumerated, o.rankTol);
+      const all = f64(embedded * dim);
+      const ranks = i32(embedded);
+      if (embedded > 0) {
+        if (faithful) subsetReducedEmbeddings(all, ranks, wEmbed, m, n, subsets, k, embedded, o.colRedTol);
+        else subsetEmbeddings(all, ranks, wEmbed, m, n, subsets, k, embedded, o.rankTol);
       }
       const r = ranks.array;
       const keep: number[] = [];
       let deficient = 0;
-      for (let s = 0; s < enumerated; s++) {
+      for (let s = 0; s < embedded; s++) {
         if (r[s] < k) deficient++;
         if (faithful || r[s] === k) keep.push(s);
       }
       const count = keep.length;
       let x = all;
-      if (count !== enumerated) {
+      if (count !== embedded) {
         x = f64(count * dim);
         const src = all.array;
         const dst = x.array;
         for (let d = 0; d < dim; d++) {
-          const so = d * enumerated;
+          const so = d * embedded;
           const dO = d * count;
           for (let c = 0; c < count; c++) dst[dO + c] = src[so + keep[c]];
         }
@@ -544,8 +597,9 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       const tl2 = now();
 
       // eps, from the H0 persistence (single-linkage merge heights) up to the radius that matters.
-      const radius = o.eps === "auto" ? o.maxEps : Math.max(o.eps, o.maxEps);
-      const link = count > 1 ? radiusLinkage(x, dim, count, radius) : null;
+      // Screened-out subsets are (isolated) points too: with them, a level of < 2 embedded points is
+      // "separated", not "trivial".
+      const link = count + isolated > 1 ? radiusLinkage(x, dim, count, radius) : null;
       let eps: LevelEps;
       const givenMethod = options.eps === undefined ? "fixed" : "given";
       if (link === null) eps = { value: o.eps === "auto" ? o.maxEps : o.eps, method: o.eps === "auto" ? "trivial" : givenMethod, below: null, above: null, ratio: null };
@@ -640,6 +694,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         report: {
           k,
           enumerated,
+          isolated,
           points: count,
           deficient,
           eps,
@@ -701,9 +756,11 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       reportSingletons: o.reportSingletons,
     },
     work,
+    screened,
     gram,
     factors,
     dead,
+    deadTol,
     timings: { prepare: tPrepared - t0, total: now() - t0 },
   };
 }

@@ -16,6 +16,7 @@ export * from "./distance.js";
 export * from "./fraction.js";
 export * from "./metrics.js";
 export * from "./tegum-factors.js";
+export { chooseDeadTol, type DeadTolChoice } from "./dead-features.js";
 export * from "./polytope.js";
 export * from "./thomson.js";
 export * from "./loss-decomposition.js";

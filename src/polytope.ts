@@ -420,10 +420,12 @@ export function factorPolytopes(
   w: Weights,
   m: number,
   n: number,
-  options: PolytopeOptions & { factorTolerance?: TegumOptions["tolerance"] } = {},
+  options: Omit<PolytopeOptions, "deadTolerance"> & { factorTolerance?: TegumOptions["tolerance"]; deadTolerance?: TegumOptions["deadTolerance"] } = {},
 ): FactorPolytopes {
-  const metrics = options.metrics ?? featureMetrics(w, m, n, { deadTolerance: options.deadTolerance });
+  const given = typeof options.deadTolerance === "number" ? options.deadTolerance : undefined;
+  const metrics = options.metrics ?? featureMetrics(w, m, n, { deadTolerance: given });
   const factors = tegumFactors(w, m, n, { gram: metrics.gram, tolerance: options.factorTolerance, deadTolerance: options.deadTolerance });
-  const polytopes = factors.factors.map((f) => polytope(w, m, n, f, { ...options, metrics }));
+  // Each factor's features are live under the factors' cut; the same relative cut inside the factor.
+  const polytopes = factors.factors.map((f) => polytope(w, m, n, f, { ...options, deadTolerance: factors.deadTolerance.value, metrics }));
   return { metrics, factors, polytopes };
 }

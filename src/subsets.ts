@@ -322,6 +322,17 @@ export function estimateWork(
   };
 }
 
+/**
+ * The estimate of the bundle finder's first pass when it screens subsets (span-screen.ts): enumeration
+ * plus (k + 2) flops per column of the largest factor per subset; the clustering worst case
+ * (`estimate`'s flops) is checked later, on the subsets the screening leaves.
+ */
+export function screeningWork(estimate: WorkEstimate): WorkEstimate {
+  const widest = estimate.factorSizes[0] ?? 0;
+  const levels = estimate.levels.map((l) => ({ ...l, flops: l.points * (widest * (l.k + 2) + l.k) }));
+  return { ...estimate, levels, flops: levels.reduce((a, l) => a + l.flops, 0) };
+}
+
 /** Human-readable number: 1.2e9. */
 const fmt = (x: number) => (x < 1e4 ? String(Math.round(x)) : x.toExponential(1));
 
@@ -329,9 +340,9 @@ const fmt = (x: number) => (x < 1e4 ? String(Math.round(x)) : x.toExponential(1)
  * Throws a TegumError, before any numerical work, when the estimate is above `maxWork` flops: the
  * message gives the estimate per level and the options that reduce it.
  */
-export function checkWork(estimate: WorkEstimate, maxWork: number): void {
+export function checkWork(estimate: WorkEstimate, maxWork: number, what = "subsets"): void {
   if (estimate.flops <= maxWork) return;
-  const per = estimate.levels.map((l) => `k=${l.k}: ${fmt(l.points)} subsets${l.exact ? "" : " (bound)"}`).join(", ");
+  const per = estimate.levels.map((l) => `k=${l.k}: ${fmt(l.points)} ${what}${l.exact ? "" : " (bound)"}`).join(", ");
   const worst = estimate.levels.reduce((a, l) => (l.flops > a.flops ? l : a), estimate.levels[0]);
   throw new TegumError(
     `estimated work ${fmt(estimate.flops)} flops exceeds maxWork = ${fmt(maxWork)} (${per}; ` +

@@ -23,6 +23,7 @@
 // tolerances: generic vectors are all dependent-connected (n > m generic columns form one uniform
 // matroid), so the matroid test needs a coefficient tolerance above the noise, and the Gram test a
 // cosine tolerance above the leakage between factors.
+import { chooseDeadTol, type DeadTolChoice } from "./dead-features.js";
 import { TegumError, checkInt, checkLength, checkNumber } from "./errors.js";
 import { type Weights, checkWeights, featureNorms, gramOf } from "./metrics.js";
 
@@ -69,12 +70,7 @@ function components(uf: UnionFind, live: (i: number) => boolean, n: number): { g
   return { groups, labels };
 }
 
-/**
- * Default dead-feature cut for factors, polytopes and the CLI: a feature with ‖W_i‖ ≤ 0.05 × the
- * largest norm belongs to no factor. Trained models leave dropped features at norm ~0.01, which a tight
- * cut (1e-6) would keep — and their noise cosines would join every factor into one.
- */
-export const DEFAULT_DEAD_TOLERANCE = 0.05;
+export { DEFAULT_DEAD_TOLERANCE } from "./dead-features.js";
 
 /** How the Gram tolerance was chosen. */
 export interface GramTolChoice {
@@ -159,8 +155,11 @@ export interface TegumOptions {
    * whose factors must split at a given cosine pass a number.
    */
   tolerance?: number | "auto";
-  /** Dead features (‖W_i‖ ≤ deadTolerance × max norm) belong to no factor. Default `DEFAULT_DEAD_TOLERANCE` (0.05). */
-  deadTolerance?: number;
+  /**
+   * Dead features (‖W_i‖ ≤ deadTolerance × max norm) belong to no factor. Default "auto": the gap in
+   * the norms (`chooseDeadTol`; DEFAULT_DEAD_TOLERANCE = 0.05 without one).
+   */
+  deadTolerance?: number | "auto";
   /** A precomputed G = WᵀW (n×n), e.g. `featureMetrics(...).gram`. */
   gram?: Float32Array | Float64Array;
 }
@@ -174,6 +173,8 @@ export interface TegumFactors {
   dead: number[];
   /** The cosine tolerance used (the chosen value when "auto"). */
   tolerance: number;
+  /** The dead-feature cut used, and how it was chosen. */
+  deadTolerance: DeadTolChoice;
   /** The largest |cos| between live features that is ≤ tolerance (0 if none). */
   largestBelow: number;
   /** The smallest |cos| that is > tolerance (null if no pair is joined). */
@@ -185,7 +186,6 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
   checkWeights(w, m, n);
   const tolOption = options.tolerance ?? "auto";
   if (tolOption !== "auto") checkNumber("tolerance", tolOption, 0, 1);
-  const deadTolerance = checkNumber("deadTolerance", options.deadTolerance ?? DEFAULT_DEAD_TOLERANCE, 0, 1);
   let g = options.gram;
   if (g !== undefined) {
     if (!(g instanceof Float32Array) && !(g instanceof Float64Array)) throw new TegumError("gram must be a Float32Array or Float64Array (n×n)", "gram");
@@ -194,9 +194,10 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     g = gramOf(w, m, n);
   }
   const norms = featureNorms(w, m, n);
+  const deadTolerance = chooseDeadTol(norms, options.deadTolerance);
   let maxNorm = 0;
   for (let i = 0; i < n; i++) if (norms[i] > maxNorm) maxNorm = norms[i];
-  const threshold = deadTolerance * maxNorm;
+  const threshold = deadTolerance.value * maxNorm;
   const inv = new Float64Array(n);
   const dead: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -275,6 +276,7 @@ export function tegumFactors(w: Weights, m: number, n: number, options: TegumOpt
     labels,
     dead,
     tolerance,
+    deadTolerance,
     largestBelow,
     smallestAbove: smallestAbove === Infinity ? null : smallestAbove,
   };

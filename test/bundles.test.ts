@@ -232,10 +232,22 @@ describe("findBundles — invariances (fast-check)", () => {
     },
   );
 
+  // The bundles depend on directions only; the dead cut is by definition a cut on norms. With a fixed
+  // cut any positive scaling (here a 16× spread) changes nothing; the default automatic cut reads a
+  // norm gap of ratio ≥ 4 as dropped features (dead-features.ts), so it is scaled within that ratio.
   test.prop([fc.integer({ min: 0, max: fixtures.length - 1 }), fc.array(fc.double({ min: 0.25, max: 4, noNaN: true }), { minLength: 14, maxLength: 14 })], { numRuns: 15 })(
-    "positive column scaling does not change the bundles",
+    "positive column scaling does not change the bundles (fixed dead cut)",
     (i, scales) => {
-      expect(found(run(F.scaleColumns(base[i], scales)))).toEqual(expected[i]);
+      expect(found(run(F.scaleColumns(base[i], scales), { deadTol: 0.01 }))).toEqual(expected[i]);
+    },
+  );
+
+  test.prop([fc.integer({ min: 0, max: fixtures.length - 1 }), fc.array(fc.double({ min: 1, max: 3.999, noNaN: true }), { minLength: 14, maxLength: 14 })], { numRuns: 15 })(
+    "positive column scaling within a ratio of 4 does not change the bundles (default automatic dead cut)",
+    (i, scales) => {
+      const r = run(F.scaleColumns(base[i], scales));
+      expect(r.deadTol.method).toBe("default");
+      expect(found(r)).toEqual(expected[i]);
     },
   );
 
@@ -288,7 +300,23 @@ describe("findBundles — a trained toy model", () => {
     // antipodal pairs: digons at k = 1
     expect(r.bundles.every((b) => b.rank === 1 && b.shape === "digon")).toBe(true);
   }, 120_000);
+  it("n=200, m=20, p=0.3 (the plateau at D = 1/2): weak features cut at the norm gap, the bundles are its digon factors", async () => {
+    const result = await train({ n: 200, m: 20, p: 0.3, importance: 1, steps: 4000, seed: 1 }, { workers: 1 });
+    const w = Float64Array.from(result.instances[0].W);
+    const r = findBundles(w, 20, 200);
+    // the dropped features sit at ~0.1–0.2 of the represented ones: the automatic cut finds that gap
+    expect(r.deadTol.method).toBe("gap");
+    const fp = factorPolytopes(w, 20, 200, { factorTolerance: r.gram.value });
+    expect(fp.factors.deadTolerance.value).toBe(r.deadTol.value);
+    expect(fp.factors.dead).toEqual(r.dead);
+    const digons = fp.factors.factors.filter((_, i) => fp.polytopes[i].name === "digon");
+    expect(digons.length).toBeGreaterThanOrEqual(15); // REFERENCE §4: ~38 features at D = 1/2
+    expect(digons.length).toBe(fp.factors.factors.length);
+    expect(r.bundles.map((b) => `${b.shape}:${b.features.join(",")}`)).toEqual(digons.map((f) => `digon:${f.join(",")}`));
+    expect(r.bundles.every((b) => b.rank === 1)).toBe(true);
+  }, 120_000);
 });
+
 
 // ---------------------------------------------------------------------------------------------------
 

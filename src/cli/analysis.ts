@@ -20,8 +20,8 @@ import { perInstanceSparsity } from "./model-file.js";
 export interface AnalysisSettings {
   /** |cos| above which features share a tegum factor; "auto": the gap rule of the bundle finder. */
   factorTol: number | "auto";
-  /** Features with ‖W_i‖ ≤ deadTol × max norm are in no factor (and left out by the bundle finder). */
-  deadTol: number;
+  /** Features with ‖W_i‖ ≤ deadTol × max norm are in no factor (and left out by the bundle finder); "auto": the norm gap. */
+  deadTol: number | "auto";
   /** Largest |cos − reference| for a polytope's name (trained weights are a few degrees off). */
   shapeTol: number;
   /** Relative singular-value tolerance for the rank of a set of features (polytopes and bundles). */
@@ -37,7 +37,7 @@ export const DEFAULT_SHAPE_TOL = DEFAULT_SHAPE_TOLERANCE;
 export const DEFAULT_RANK_TOL = DEFAULT_RANK_TOLERANCE;
 
 export const defaultSettings = (): AnalysisSettings => ({
-  factorTol: "auto", deadTol: DEFAULT_DEAD_TOL, shapeTol: DEFAULT_SHAPE_TOL, rankTol: DEFAULT_RANK_TOL, bundles: "if-cheap", bundleOptions: {},
+  factorTol: "auto", deadTol: "auto", shapeTol: DEFAULT_SHAPE_TOL, rankTol: DEFAULT_RANK_TOL, bundles: "if-cheap", bundleOptions: {},
 });
 
 export interface AnalyzedInstance {

@@ -47,7 +47,7 @@ const weightsFlags = {
 
 const bundleFlags = {
   "factor-tol": { type: "string", placeholder: "X|auto", default: "auto", description: "features are in one tegum factor (and Gram-connected for the bundle finder) when |cos| exceeds this; auto: the largest gap among the small |cos| (else 1e-3)" },
-  "dead-tol": { type: "number", min: 0, max: 1, default: DEFAULT_DEAD_TOL, description: "features with ‖W_i‖ ≤ this × the largest norm are dropped: in no tegum factor, left out of bundles (metrics are exact regardless)" },
+  "dead-tol": { type: "string", placeholder: "X|auto", default: "auto", description: `features with ‖W_i‖ ≤ this × the largest norm are dropped: in no tegum factor, left out of bundles (metrics are exact regardless); auto: the largest gap (ratio ≥ 4) among the norms up to half the largest, else ${DEFAULT_DEAD_TOL}` },
   "k-max": { type: "int", min: 1, max: 64, description: "largest bundle rank k (default min(4, m − 1))" },
   eps: { type: "string", placeholder: "X|auto", description: "DBSCAN radius on the chordal distance, or auto (the persistence gap; default for hardened)" },
   "min-samples": { type: "int", min: 1, max: 1_000_000, description: "DBSCAN min_samples (the point itself counts; default 1)" },
@@ -171,11 +171,14 @@ async function helpCommand(argv: string[], io: Io): Promise<number> {
 
 // ————— analyze / bundles —————
 
-/** --factor-tol: a number in (0, 1) or auto. */
-function parseFactorTol(raw: string): number | "auto" {
+/** --factor-tol (a number in (0, 1)) or --dead-tol (in [0, 1)), or auto. */
+function parseTol(raw: string, flag: "factor-tol" | "dead-tol"): number | "auto" {
   if (raw === "auto") return "auto";
   const v = Number(raw);
-  if (!/^\d*\.?\d+(e-?\d+)?$/i.test(raw) || !(v > 0 && v < 1)) throw new TegumError(`--factor-tol must be a number in (0, 1) or auto, got ${JSON.stringify(raw)}`, "factor-tol");
+  const low = flag === "dead-tol" ? 0 : Number.MIN_VALUE;
+  if (!/^\d*\.?\d+(e-?\d+)?$/i.test(raw) || !(v >= low && v < 1)) {
+    throw new TegumError(`--${flag} must be a number in ${low === 0 ? "[0" : "(0"}, 1) or auto, got ${JSON.stringify(raw)}`, flag);
+  }
   return v;
 }
 
@@ -199,7 +202,8 @@ async function analyzeCommand(argv: string[], io: Io, which: "analyze" | "bundle
     else if (/^\d*\.?\d+(e-?\d+)?$/i.test(f.eps) && Number(f.eps) > 0) eps = Number(f.eps);
     else throw new TegumError(`--eps must be a positive number or auto, got ${JSON.stringify(f.eps)}`, "eps");
   }
-  const factorTol = parseFactorTol(f["factor-tol"]);
+  const factorTol = parseTol(f["factor-tol"], "factor-tol");
+  const deadTol = parseTol(f["dead-tol"], "dead-tol");
   if (f.bias !== undefined && f["no-bias"]) throw new TegumError("--bias and --no-bias contradict each other; give one", "bias");
   if (f.sparsity?.some((s) => s >= 1)) throw new TegumError("--sparsity values must be in [0, 1) (S = 1 means no feature is ever present)", "sparsity");
   const runBundles = which === "bundles" || !f["no-bundles"];
@@ -230,7 +234,7 @@ async function analyzeCommand(argv: string[], io: Io, which: "analyze" | "bundle
   await init();
   const settings: AnalysisSettings = {
     factorTol,
-    deadTol: f["dead-tol"],
+    deadTol,
     shapeTol: f["shape-tol"],
     rankTol: f["rank-tol"],
     bundles: !runBundles ? "off" : explicitBundles ? "run" : "if-cheap",

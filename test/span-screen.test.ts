@@ -1,0 +1,89 @@
+import { fc, test } from "@fast-check/vitest";
+import { beforeAll, describe, expect } from "vitest";
+import { combinations, embeddingDim, findBundles, gramOf, subsetEmbeddings, type BundleResult } from "../src/index.js";
+import { screenSubsets } from "../src/span-screen.js";
+import { use } from "./backends.js";
+import * as F from "./fixtures/polytopes.js";
+
+/**
+ * Unit columns where some columns are noisy combinations of a few others: planes that many subsets
+ * share (bundles), near misses and generic subsets, so both sides of the screen are exercised.
+ */
+function mixedColumns(m: number, n: number, noise: number, seed: number): Float64Array {
+  const rng = new F.Rng(seed);
+  const cols: number[][] = [];
+  for (let j = 0; j < n; j++) {
+    let v: number[];
+    if (j >= 2 && rng.uniform() < 0.6) {
+      const a = cols[Math.floor(rng.uniform() * j)], b = cols[Math.floor(rng.uniform() * j)];
+      const s = rng.normal(), t = rng.normal();
+      v = a.map((x, i) => s * x + t * b[i] + noise * rng.normal());
+    } else v = Array.from({ length: m }, () => rng.normal());
+    const norm = Math.hypot(...v) || 1;
+    cols.push(v.map((x) => x / norm));
+  }
+  const w = new Float64Array(m * n);
+  cols.forEach((c, j) => c.forEach((x, i) => (w[i * n + j] = x)));
+  return w;
+}
+
+describe("span screen (span-screen.ts)", () => {
+  beforeAll(() => use("simd"));
+
+  test.prop(
+    [fc.integer({ min: 2, max: 6 }), fc.integer({ min: 3, max: 10 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom(0, 1e-3, 0.05, 0.3), fc.double({ min: 0.02, max: 0.6, noNaN: true }), fc.integer({ min: 0, max: 2 ** 31 })],
+    { numRuns: 60 },
+  )("never drops a subset of rank k that has another rank-k subset within the radius", (m, n, kk, noise, radius, seed) => {
+    const k = Math.min(kk, m, n);
+    const w = mixedColumns(m, n, noise, seed);
+    const items = Array.from({ length: n }, (_, i) => i);
+    const subsets = combinations(items, k);
+    const count = subsets.length / k;
+    const keep = screenSubsets(gramOf(w, m, n), n, items, subsets, k, radius);
+    const dim = embeddingDim(m);
+    const x = new Float64Array(count * dim);
+    const ranks = new Int32Array(count);
+    subsetEmbeddings(x, ranks, w, m, n, subsets, k, count, 0.05);
+    let dropped = 0;
+    for (let s = 0; s < count; s++) {
+      if (keep[s] || ranks[s] < k) continue;
+      dropped++;
+      for (let t = 0; t < count; t++) {
+        if (t === s || ranks[t] < k) continue;
+        let d2 = 0;
+        for (let d = 0; d < dim; d++) d2 += (x[d * count + s] - x[d * count + t]) ** 2;
+        expect(Math.sqrt(d2), `subset ${s} dropped with subset ${t} in reach`).toBeGreaterThan(radius);
+      }
+    }
+    expect(dropped).toBeLessThanOrEqual(count);
+  });
+
+  // Screening is on by default in hardened mode; reportSingletons lists every singleton, so it turns
+  // the screen off: both runs must agree on everything the screen may not change.
+  const sameOutcome = (a: BundleResult, b: BundleResult) => {
+    expect(a.bundles).toEqual(b.bundles);
+    expect(a.levels.map((l) => [l.k, l.eps, l.bundles, l.clusters - l.singletons, l.discarded.filter((d) => d.reason !== "singleton")])).toEqual(
+      b.levels.map((l) => [l.k, l.eps, l.bundles, l.clusters - l.singletons, l.discarded.filter((d) => d.reason !== "singleton")]),
+    );
+    // every enumerated subset is accounted for: screened out, embedded or rank deficient
+    for (const l of a.levels) expect(l.isolated + l.points + l.deficient).toBe(l.enumerated);
+  };
+
+  test.prop([fc.constantFrom(0, 1, 2, 3), fc.constantFrom(1e-6, 1e-3, 1e-2), fc.integer({ min: 0, max: 2 ** 31 })], { numRuns: 12 })(
+    "findBundles gives the same bundles, eps and clusters with and without the screen (planted fixtures)",
+    (which, sigma, seed) => {
+      const c = F.rotateAndPerturb([F.pentagonTriangle(), F.gonGonDigon(7, 5), F.pentagonTetrahedron(), F.thomson7()][which], sigma, seed);
+      const screened = findBundles(c.w, c.m, c.n);
+      sameOutcome(screened, findBundles(c.w, c.m, c.n, { reportSingletons: true }));
+    },
+  );
+
+  test.prop([fc.integer({ min: 3, max: 6 }), fc.integer({ min: 5, max: 14 }), fc.constantFrom(1e-3, 0.05), fc.integer({ min: 0, max: 2 ** 31 })], { numRuns: 20 })(
+    "… and on random columns with noisy dependencies (one factor, many near misses)",
+    (m, n, noise, seed) => {
+      const w = mixedColumns(m, n, noise, seed);
+      const screened = findBundles(w, m, n, { gramTol: 1e-3 });
+      sameOutcome(screened, findBundles(w, m, n, { gramTol: 1e-3, reportSingletons: true }));
+    },
+  );
+});
