@@ -49,9 +49,9 @@ import { TegumError, checkFinite, checkInt, checkNumber } from "./errors.js";
 import { featureMetrics, gramOf, type FeatureMetrics } from "./metrics.js";
 import { polytope, type FeatureDimensionality, type Polytope, type PolytopeKind, type PolytopeOptions } from "./polytope.js";
 import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js";
-import { checkWork, combinations, connectedSubsets, estimateWork, levelFlops, screeningWork, type WorkEstimate } from "./subsets.js";
-import { screenSubsets } from "./span-screen.js";
-import { radiusLinkage } from "./linkage.js";
+import { binomial, checkWork, combinations, connectedSubsets, estimateWork, candidateLevelFlops, levelFlops, screeningWork, type WorkEstimate } from "./subsets.js";
+import { nearColumns, screenSubsets } from "./span-screen.js";
+import { candidateLinkage, radiusLinkage, type Linkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
 export { chooseGramTol, type GramTolChoice } from "./tegum-factors.js";
@@ -363,6 +363,70 @@ function rowDistance(pts: Float64Array, io: number, jo: number, dim: number): nu
 }
 
 /** Whether every pair of `items` is joined in the n×n adjacency. */
+/** Near columns per subset (CSR over a level's subsets). */
+interface Near {
+  offsets: Int32Array;
+  columns: Int32Array;
+}
+
+/** nearColumns of every subset of a level, its groups (factor, subsets) concatenated. */
+function nearOfLevel(cos: ArrayLike<number>, n: number, groups: { items: number[]; subsets: Int32Array }[], k: number, radius: number): Near {
+  const lists = groups.map((g) => nearColumns(cos, n, g.items, g.subsets, k, radius));
+  const total = lists.reduce((a, l) => a + l.offsets.length - 1, 0);
+  const offsets = new Int32Array(total + 1);
+  const columns = new Int32Array(lists.reduce((a, l) => a + l.columns.length, 0));
+  let s = 0;
+  for (const l of lists) {
+    columns.set(l.columns, offsets[s]);
+    for (let t = 1; t < l.offsets.length; t++) offsets[s + t] = offsets[s] + l.offsets[t];
+    s += l.offsets.length - 1;
+  }
+  return { offsets, columns };
+}
+
+/**
+ * Candidate neighbours of point c (the subset subsets[point[c]]): the points among the k-subsets of
+ * S ∪ near(S). Null when they would outnumber the pairs (the sweep is then no worse).
+ */
+function spanCandidates(near: Near, subsets: Int32Array, k: number, n: number, point: number[]): ((c: number) => number[]) | null {
+  const count = point.length;
+  if (candidatePairs(near, k, count, point) > sweepPairs(count)) return null;
+  const numeric = n ** k < 2 ** 53;
+  const key = (cols: ArrayLike<number>, at: number) => {
+    if (!numeric) return Array.prototype.slice.call(cols, at, at + k).join(",");
+    let v = 0;
+    for (let i = 0; i < k; i++) v = v * n + cols[at + i];
+    return v;
+  };
+  const index = new Map<number | string, number>();
+  for (let c = 0; c < count; c++) index.set(key(subsets, point[c] * k), c);
+  return (c) => {
+    const s = point[c];
+    const own = subsets.subarray(s * k, s * k + k);
+    const union = Int32Array.from([...own, ...near.columns.subarray(near.offsets[s], near.offsets[s + 1])]).sort();
+    const out: number[] = [];
+    const t = combinations(union, k);
+    for (let a = 0; a < t.length; a += k) {
+      const j = index.get(key(t, a));
+      if (j !== undefined && j !== c) out.push(j);
+    }
+    return out;
+  };
+}
+
+/** Σ over the points (subsets point[c], default all) of the k-subsets of S ∪ near(S) other than S. */
+function candidatePairs(near: Near, k: number, count: number, point?: number[]): number {
+  let total = 0;
+  for (let c = 0; c < count; c++) {
+    const s = point === undefined ? c : point[c];
+    total += binomial(k + near.offsets[s + 1] - near.offsets[s], k) - 1;
+  }
+  return total;
+}
+
+/** Candidates are tested in JS at every coordinate, the sweep in wasm with early exits: worth it below this. */
+const sweepPairs = (count: number) => (count * (count - 1)) / 32;
+
 /** The subsets (k columns each) whose keep flag is set. */
 function keepSubsets(subsets: Int32Array, k: number, keep: Uint8Array): Int32Array {
   let count = 0;
@@ -525,21 +589,22 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   const tPrepared = now();
 
   // Enumerate (and screen) every level first: the clustering estimate is checked on what is left.
-  const plan: { k: number; subsets: Int32Array; enumerated: number; isolated: number; ms: number }[] = [];
+  const plan: { k: number; subsets: Int32Array; near: Near | null; flops: number; enumerated: number; isolated: number; ms: number }[] = [];
   for (let k = o.minK; k <= o.maxK; k++) {
     const t = now();
-    let parts: Int32Array[];
+    let groups: { items: number[]; subsets: Int32Array }[];
     let enumerated = 0;
-    if (faithful) parts = factors.length > 0 ? [combinations(factors[0], k)] : [];
+    if (faithful) groups = factors.length > 0 ? [{ items: factors[0], subsets: combinations(factors[0], k) }] : [];
     else {
       // Inside a factor whose Gram graph is complete every subset is connected: connectedSubsets would
       // walk the combinations and keep them all, in the same (lexicographic) order.
-      parts = factors.map((f) => {
+      groups = factors.map((f) => {
         const all = isComplete(adjacency!, n, f) ? combinations(f, k) : connectedSubsets(adjacency!, n, f, k);
         enumerated += all.length / k;
-        return screen ? keepSubsets(all, k, screenSubsets(cosines!, n, f, all, k, radius)) : all;
+        return { items: f, subsets: screen ? keepSubsets(all, k, screenSubsets(cosines!, n, f, all, k, radius)) : all };
       });
     }
+    const parts = groups.map((g) => g.subsets);
     const subsets = new Int32Array(parts.reduce((a, p) => a + p.length, 0));
     let at = 0;
     for (const p of parts) {
@@ -547,11 +612,16 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       at += p.length;
     }
     if (faithful) enumerated = subsets.length / k;
-    plan.push({ k, subsets, enumerated, isolated: enumerated - subsets.length / k, ms: now() - t });
+    // The screen's near columns give the linkage's candidate pairs (spanCandidates) and their count.
+    const count = subsets.length / k;
+    const near = screen ? nearOfLevel(cosines!, n, groups, k, radius) : null;
+    const pairs = near === null ? Infinity : candidatePairs(near, k, count);
+    const flops = pairs <= sweepPairs(count) ? candidateLevelFlops(count, m, k, pairs) : levelFlops(count, m, k);
+    plan.push({ k, subsets, near, flops, enumerated, isolated: enumerated - count, ms: now() - t });
   }
   let screened: WorkEstimate | null = null;
   if (screen) {
-    const levels = plan.map((p) => ({ k: p.k, points: p.subsets.length / p.k, exact: true, dim: embeddingDim(m), flops: levelFlops(p.subsets.length / p.k, m, p.k) }));
+    const levels = plan.map((p) => ({ k: p.k, points: p.subsets.length / p.k, exact: true, dim: embeddingDim(m), flops: p.flops }));
     screened = { levels, points: levels.reduce((a, l) => a + l.points, 0), flops: levels.reduce((a, l) => a + l.flops, 0), factorSizes: full.factorSizes };
     checkWork(screened, o.maxWork, "left after screening");
   }
@@ -562,7 +632,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   const wEmbed = faithful ? w64 : wn;
   let metrics: FeatureMetrics | null = null;
 
-  for (const { k, subsets, enumerated, isolated, ms } of plan) {
+  for (const { k, subsets, near, enumerated, isolated, ms } of plan) {
     const tl0 = now() - ms;
     const embedded = subsets.length / k;
     const tl1 = now();
@@ -599,7 +669,13 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       // eps, from the H0 persistence (single-linkage merge heights) up to the radius that matters.
       // Screened-out subsets are (isolated) points too: with them, a level of < 2 embedded points is
       // "separated", not "trivial".
-      const link = count + isolated > 1 ? radiusLinkage(x, dim, count, radius) : null;
+      let link: Linkage | null = null;
+      if (count + isolated > 1) {
+        // With the screen's near columns the pairs within the radius are among the k-subsets of
+        // S ∪ near(S) (span-screen.ts): candidates instead of the sweep when they are fewer.
+        const cand = near !== null ? spanCandidates(near, subsets, k, n, keep) : null;
+        link = cand !== null ? candidateLinkage(x, dim, count, radius, cand) : radiusLinkage(x, dim, count, radius);
+      }
       let eps: LevelEps;
       const givenMethod = options.eps === undefined ? "fixed" : "given";
       if (link === null) eps = { value: o.eps === "auto" ? o.maxEps : o.eps, method: o.eps === "auto" ? "trivial" : givenMethod, below: null, above: null, ratio: null };

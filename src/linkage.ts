@@ -181,6 +181,35 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
   return boruvka(count, ei, ej, ed, edgeCount, best, bestD);
 }
 
+/**
+ * radiusLinkage when the pairs within the radius are known to be among candidate pairs: `candidates(i)`
+ * returns indices j (any order; duplicates and j ≤ i are ignored) that include every j > i within the
+ * radius. Each candidate is tested as the neighbour kernels test (d² ≤ radius·radius, d² summed
+ * sequentially over the dimensions from +0), so the edges, their order and the result are radiusLinkage's.
+ */
+export function candidateLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, candidates: (i: number) => ArrayLike<number>): Linkage {
+  const xa = x.array;
+  const pts = new Float64Array(count * dim);
+  for (let d = 0; d < dim; d++) for (let i = 0; i < count; i++) pts[i * dim + d] = xa[d * count + i];
+  const r2 = radius * radius;
+  const ei: number[] = [];
+  const ej: number[] = [];
+  const ed: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const js = Int32Array.from(candidates(i)).sort();
+    for (let t = 0; t < js.length; t++) {
+      const j = js[t];
+      if (j <= i || (t > 0 && js[t - 1] === j)) continue;
+      const d2 = pairSum(pts, i * dim, j * dim, dim);
+      if (!(d2 <= r2)) continue;
+      ei.push(i);
+      ej.push(j);
+      ed.push(Math.sqrt(d2));
+    }
+  }
+  return boruvka(count, Int32Array.from(ei), Int32Array.from(ej), Float64Array.from(ed), ei.length);
+}
+
 /** radiusLinkage for graphs too large to hold as CSR: each row by its own query, edges j > i kept. */
 function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: number, count: number, radius: number): Linkage {
   const k = wasm() as unknown as NeighborKernels;
@@ -219,12 +248,17 @@ function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: numbe
 
 /** √(Σ_d (p_jd − p_id)²), sequential over d from +0. */
 function pairDistance(pts: Float64Array, io: number, jo: number, dim: number): number {
+  return Math.sqrt(pairSum(pts, io, jo, dim));
+}
+
+/** Σ_d (p_jd − p_id)², sequential over d from +0. */
+function pairSum(pts: Float64Array, io: number, jo: number, dim: number): number {
   let s = 0;
   for (let d = 0; d < dim; d++) {
     const u = pts[jo + d] - pts[io + d];
     s += u * u;
   }
-  return Math.sqrt(s);
+  return s;
 }
 
 /**

@@ -29,8 +29,41 @@ const MARGIN = 1e-6;
  * columns (cos[i·n + j]). Flops ≈ count·|items|·(k + 2).
  */
 export function screenSubsets(cos: ArrayLike<number>, n: number, items: ArrayLike<number>, subsets: Int32Array, k: number, radius: number): Uint8Array {
+  const keep = new Uint8Array(subsets.length / k);
+  walk(cos, n, items, subsets, k, radius, (s) => ((keep[s] = 1), true), (s) => (keep[s] = 1));
+  return keep;
+}
+
+/**
+ * Per subset, the columns of `items` outside it within `radius` of its span (CSR: subset s has
+ * columns[offsets[s] … offsets[s+1]), ascending in `items` order) — every column of `items` outside it
+ * where the Gram arithmetic is not trusted. By the bound above, every subset of `items` within
+ * `radius` of S is a k-subset of S ∪ near(S).
+ */
+export function nearColumns(cos: ArrayLike<number>, n: number, items: ArrayLike<number>, subsets: Int32Array, k: number, radius: number): { offsets: Int32Array; columns: Int32Array } {
+  const offsets = new Int32Array(subsets.length / k + 1);
+  const out: number[] = [];
+  const add = (s: number, f: number) => {
+    offsets[s + 1]++;
+    out.push(f);
+  };
+  walk(cos, n, items, subsets, k, radius, (s, f) => (add(s, f), false), (s, inS) => {
+    for (let a = 0; a < items.length; a++) if (!inS[items[a]]) add(s, items[a]);
+  });
+  for (let s = 1; s < offsets.length; s++) offsets[s] += offsets[s - 1];
+  return { offsets, columns: Int32Array.from(out) };
+}
+
+/**
+ * The residual walk: onNear(s, f) for each column f outside subset s within the radius of its span (in
+ * `items` order; returning true skips the rest of s), onUnknown(s, inS) for a subset whose residuals are
+ * not trusted (inS marks its columns).
+ */
+function walk(
+  cos: ArrayLike<number>, n: number, items: ArrayLike<number>, subsets: Int32Array, k: number, radius: number,
+  onNear: (s: number, f: number) => boolean, onUnknown: (s: number, inS: Uint8Array) => void,
+): void {
   const count = subsets.length / k;
-  const keep = new Uint8Array(count);
   const limit = radius * radius * (1 + 1e-6) + MARGIN;
   const t = k - 1;
   const nf = items.length;
@@ -65,25 +98,20 @@ export function screenSubsets(cos: ArrayLike<number>, n: number, items: ArrayLik
     }
     const last = subsets[base + t];
     const as = slot[last];
-    if (!prefixOk || as < 0 || q[as] < PIVOT) {
-      keep[s] = 1;
-      continue;
-    }
-    const qs = q[as];
     inS[last] = 1;
-    for (let a = 0; a < nf; a++) {
-      const f = items[a];
-      if (inS[f]) continue;
-      let inner = cos[f * n + last];
-      for (let i = 0; i < t; i++) inner -= c[a * t + i] * c[as * t + i];
-      if (q[a] - (inner * inner) / qs <= limit) {
-        keep[s] = 1;
-        break;
+    if (!prefixOk || as < 0 || q[as] < PIVOT) onUnknown(s, inS);
+    else {
+      const qs = q[as];
+      for (let a = 0; a < nf; a++) {
+        const f = items[a];
+        if (inS[f]) continue;
+        let inner = cos[f * n + last];
+        for (let i = 0; i < t; i++) inner -= c[a * t + i] * c[as * t + i];
+        if (q[a] - (inner * inner) / qs <= limit && onNear(s, f)) break;
       }
     }
     inS[last] = 0;
   }
-  return keep;
 }
 
 function samePrefix(subsets: Int32Array, a: number, b: number, t: number): boolean {

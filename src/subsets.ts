@@ -271,6 +271,12 @@ export function levelFlops(points: number, m: number, k: number): number {
   return points * perPoint + points * points * Math.min(dim, 16) * 3;
 }
 
+/** levelFlops when the linkage tests `pairs` candidate pairs at every coordinate instead of sweeping. */
+export function candidateLevelFlops(points: number, m: number, k: number, pairs: number): number {
+  const dim = (m * (m + 1)) / 2;
+  return levelFlops(points, m, k) - points * points * Math.min(dim, 16) * 3 + pairs * (3 * dim + 20);
+}
+
 /**
  * Estimates the work of levels k = minK..maxK over the given factors (lists of column indices). With
  * an adjacency, connected subsets are counted exactly (ESU, no numerical work), but never past the

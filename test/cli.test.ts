@@ -38,6 +38,8 @@ writeFileSync(join(dir, "ragged.json"), "[[1, 0, 0.5], [0, 1]]");
   let seed = 7;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
   writeFileSync(join(dir, "r40.npy"), makeNpy({ dtype: "f4", shape: [8, 40], values: Array.from({ length: 320 }, () => Math.fround(rand())) }));
+  // One Gram factor of 200: even the screening pass of the bundle finder is above its default budget.
+  writeFileSync(join(dir, "r200.npy"), makeNpy({ dtype: "f4", shape: [20, 200], values: Array.from({ length: 4000 }, () => Math.fround(rand() - 0.5)) }));
 }
 writeFileSync(join(dir, "model.pt"), Uint8Array.from([0x80, 2, 0x8a, 0x0a, 0x6c, 0xfc]));
 
@@ -122,15 +124,15 @@ describe("tegum analyze", () => {
   }
 
   it("skips the bundle finder with a note when its default budget would be exceeded, but refuses when asked for bundles", async () => {
-    const r = await tegum("analyze", "r40.npy", "--json");
+    const r = await tegum("analyze", "r200.npy", "--json");
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^tegum analyze: bundles skipped — estimated work .* exceeds --max-work = 2\.0e\+10 .*--k-max/);
     const report = validateReport(JSON.parse(r.stdout));
     expect(report.models[0].instances[0].bundlesStatus).toBe("not-run");
-    const b = await tegum("bundles", "r40.npy");
+    const b = await tegum("bundles", "r200.npy");
     expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/^tegum: r40\.npy: instance 0: estimated work/);
-    expect((await tegum("analyze", "r40.npy", "--k-max", "4")).code).toBe(2);
+    expect(b.stderr).toMatch(/^tegum: r200\.npy: instance 0: estimated work/);
+    expect((await tegum("analyze", "r200.npy", "--k-max", "4")).code).toBe(2);
     const small = await tegum("bundles", "r40.npy", "--k-max", "2", "--json");
     expect(small.code).toBe(0);
     expect(validateReport(JSON.parse(small.stdout)).models[0].instances[0].bundlesStatus).not.toBe("not-run");
