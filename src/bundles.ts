@@ -391,23 +391,30 @@ function nearOfLevel(cos: ArrayLike<number>, n: number, groups: { items: number[
 function spanCandidates(near: Near, subsets: Int32Array, k: number, n: number, point: number[]): ((c: number) => number[]) | null {
   const count = point.length;
   if (candidatePairs(near, k, count, point) > sweepPairs(count)) return null;
+  // Keys: the sorted k-tuple as a number in base n (exact below 2^53), else as text.
   const numeric = n ** k < 2 ** 53;
-  const key = (cols: ArrayLike<number>, at: number) => {
-    if (!numeric) return Array.prototype.slice.call(cols, at, at + k).join(",");
+  const key = (at: (i: number) => number): number | string => {
+    if (!numeric) return Array.from({ length: k }, (_, i) => at(i)).join(",");
     let v = 0;
-    for (let i = 0; i < k; i++) v = v * n + cols[at + i];
+    for (let i = 0; i < k; i++) v = v * n + at(i);
     return v;
   };
   const index = new Map<number | string, number>();
-  for (let c = 0; c < count; c++) index.set(key(subsets, point[c] * k), c);
+  for (let c = 0; c < count; c++) index.set(key((i) => subsets[point[c] * k + i]), c);
+  const patterns = new Map<number, Int32Array>(); // u → the k-subsets of 0…u−1, lexicographic
+  let union = new Int32Array(0);
   return (c) => {
     const s = point[c];
-    const own = subsets.subarray(s * k, s * k + k);
-    const union = Int32Array.from([...own, ...near.columns.subarray(near.offsets[s], near.offsets[s + 1])]).sort();
+    const lo = near.offsets[s], u = k + near.offsets[s + 1] - lo;
+    if (union.length < u) union = new Int32Array(2 * u);
+    union.set(subsets.subarray(s * k, s * k + k));
+    union.set(near.columns.subarray(lo, lo + u - k), k);
+    union.subarray(0, u).sort();
+    let pattern = patterns.get(u);
+    if (pattern === undefined) patterns.set(u, (pattern = combinations(Array.from({ length: u }, (_, i) => i), k)));
     const out: number[] = [];
-    const t = combinations(union, k);
-    for (let a = 0; a < t.length; a += k) {
-      const j = index.get(key(t, a));
+    for (let a = 0; a < pattern.length; a += k) {
+      const j = index.get(key((i) => union[pattern![a + i]]));
       if (j !== undefined && j !== c) out.push(j);
     }
     return out;

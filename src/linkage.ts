@@ -200,7 +200,14 @@ export function candidateLinkage(x: WasmArray<Float64Array>, dim: number, count:
     for (let t = 0; t < js.length; t++) {
       const j = js[t];
       if (j <= i || (t > 0 && js[t - 1] === j)) continue;
-      const d2 = pairSum(pts, i * dim, j * dim, dim);
+      // The sum grows term by term (each term ≥ 0, so every rounded partial sum is ≥ the previous):
+      // once past r², the pair is out.
+      const io = i * dim, jo = j * dim;
+      let d2 = 0;
+      for (let d = 0; d < dim && d2 <= r2; d++) {
+        const u = pts[jo + d] - pts[io + d];
+        d2 += u * u;
+      }
       if (!(d2 <= r2)) continue;
       ei.push(i);
       ej.push(j);
@@ -248,17 +255,12 @@ function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: numbe
 
 /** √(Σ_d (p_jd − p_id)²), sequential over d from +0. */
 function pairDistance(pts: Float64Array, io: number, jo: number, dim: number): number {
-  return Math.sqrt(pairSum(pts, io, jo, dim));
-}
-
-/** Σ_d (p_jd − p_id)², sequential over d from +0. */
-function pairSum(pts: Float64Array, io: number, jo: number, dim: number): number {
   let s = 0;
   for (let d = 0; d < dim; d++) {
     const u = pts[jo + d] - pts[io + d];
     s += u * u;
   }
-  return s;
+  return Math.sqrt(s);
 }
 
 /**
