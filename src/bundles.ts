@@ -421,6 +421,9 @@ function spanCandidates(near: Near, subsets: Int32Array, k: number, n: number, p
   };
 }
 
+/** Memory one level's points may take (embedding + linkage copy): within what every runtime gives wasm. */
+const MAX_LEVEL_BYTES = 2 ** 30;
+
 /** Σ over the points (subsets point[c], default all) of the k-subsets of S ∪ near(S) other than S. */
 function candidatePairs(near: Near, k: number, count: number, point?: number[]): number {
   let total = 0;
@@ -631,6 +634,17 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     const levels = plan.map((p) => ({ k: p.k, points: p.subsets.length / p.k, exact: true, dim: embeddingDim(m), flops: p.flops }));
     screened = { levels, points: levels.reduce((a, l) => a + l.points, 0), flops: levels.reduce((a, l) => a + l.flops, 0), factorSizes: full.factorSizes };
     checkWork(screened, o.maxWork, "left after screening");
+  }
+  // Memory: a level's embedding (in wasm memory) and its point-major copy for the linkage.
+  for (const p of plan) {
+    const bytes = (p.subsets.length / p.k) * embeddingDim(m) * 16;
+    if (bytes > MAX_LEVEL_BYTES) {
+      throw new TegumError(
+        `level k=${p.k} would embed ${p.subsets.length / p.k} subsets in ${embeddingDim(m)} dimensions: ${(bytes / 2 ** 20).toFixed(0)} MiB, above ${MAX_LEVEL_BYTES / 2 ** 20} MiB. ` +
+          `Reduce it with: maxK < ${p.k}, a larger gramTol, features: a subset of the columns, or deadTol to drop weak features.`,
+        "maxK",
+      );
+    }
   }
 
   const bundles: Bundle[] = [];
