@@ -194,7 +194,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 export function trainScratchBytes(ctx: usize): usize {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
   const rows = slotBytes(np, mp) * R + <usize>(np * 8 + mp * 4 + 32 + m * np * 4);
-  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64);
+  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64 + np * 4);
   return accBytes(n, np, mp) + max(rows, lanes);
 }
 
@@ -714,12 +714,13 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 /**
  * Samples the features of rows r0 … r0+3 into xin (signed inputs) and, for the abs model, xt
  * (targets |x|); `ft` is the interleaved per-feature table {lead, loB, widthB, always, feat} (32 bytes
- * a feature). Appends features present in any lane to liveIn; returns their count; `any` lanes out.
+ * a feature). Unless `dense`, appends features present in any lane to liveIn and returns their count
+ * (dense: 0); `any` lanes out.
  */
 // @ts-ignore: decorator
 @inline function lanesSample(
   n: i32, ft: usize, rp: v128, rv: v128, valid: v128, k1: v128, k2: v128, onem: v128, one: v128,
-  xin: usize, xt: usize, liveIn: usize, anyOut: usize, abs: bool, allOwn: bool,
+  xin: usize, xt: usize, liveIn: usize, anyOut: usize, abs: bool, allOwn: bool, dense: bool,
 ): i32 {
   let any = i32x4.sub(k1, k1);
   let nin = 0;
@@ -744,8 +745,10 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
     }
     v128.store(xin + o, v128.and(x, pres));
     any = v128.or(any, pres);
-    store<i32>(liveIn + (<usize>nin << 2), f);
-    nin += <i32>(i32x4.bitmask(pres) != 0);
+    if (!dense) {
+      store<i32>(liveIn + (<usize>nin << 2), f);
+      nin += <i32>(i32x4.bitmask(pres) != 0);
+    }
   }
   v128.store(anyOut, any);
   return nin;
@@ -945,7 +948,7 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 @inline function lanesGroup(
   n: i32, m: i32, nk: i32, enc: usize, dec: usize, b: usize, imp: usize, mpb: usize, xin: usize, xt: usize,
   liveIn: usize, nin: i32, liveOut: usize, hpre: usize, h: usize, out: usize, gbuf: usize, gbAcc: usize,
-  gd: usize, ge: usize, any: v128, zero: v128, lAcc4: usize, outRelu: bool, hidRelu: bool, upto: i32,
+  gd: usize, ge: usize, any: v128, zero: v128, lAcc4: usize, outRelu: bool, hidRelu: bool, dense: bool, upto: i32,
 ): void {
   // nk = 8 means "blocks of 8, then the remainder" (m > 8, only when the lane kernel is forced).
   let kb = 0;
@@ -976,10 +979,13 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   v128.store(lAcc4, l2, 32);
   v128.store(lAcc4, l3, 48);
   if (upto < 3) return;
-  let nout = 0;
-  for (i = 0; i < n; i++) {
-    store<i32>(liveOut + (<usize>nout << 2), i);
-    nout += <i32>(i32x4.bitmask(f32x4.ne(v128.load(gbuf + (<usize>i << 4)), zero)) != 0);
+  let nout = n; // dense: liveOut is the identity
+  if (!dense) {
+    nout = 0;
+    for (i = 0; i < n; i++) {
+      store<i32>(liveOut + (<usize>nout << 2), i);
+      nout += <i32>(i32x4.bitmask(f32x4.ne(v128.load(gbuf + (<usize>i << 4)), zero)) != 0);
+    }
   }
   if (nk < 8) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, 0, nk, hidRelu);
   else {
@@ -989,8 +995,32 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 }
 
 /**
- * All rows of a step with the lane kernel: rows 4g … 4g+3 in the lanes, dense over features but
- * skipping inputs absent from all four rows and outputs inactive in all four (exact, see header).
+ * Whether the lane kernel runs dense (every input and output of every group, fixed trip counts) rather
+ * than over live lists. Skipping saves work on sparse data but its data-dependent loop lengths cost
+ * branch mispredictions, which dominate for small n or when most features are live anyway (expected
+ * live fraction of inputs, present in any of 4 rows, ≥ DENSE_LIVE). Same bits either way.
+ */
+function lanesDense(n: i32, width: usize, always: usize): bool {
+  if (n <= DENSE_N) return true;
+  let live: f64 = 0;
+  for (let f = 0; f < n; f++) {
+    const o = <usize>f << 2;
+    // widthB = width − 2^31 (see samplingTables); always-present features have p = 1.
+    const p = load<i32>(always + o) != 0 ? 1.0 : <f64>(load<u32>(width + o) ^ 0x80000000) / 4294967296.0;
+    const a = 1 - p;
+    live += 1 - a * a * a * a;
+  }
+  return live >= DENSE_LIVE * <f64>n;
+}
+// @ts-ignore: decorator
+@inline const DENSE_N = 8;
+// @ts-ignore: decorator
+@inline const DENSE_LIVE: f64 = 0.6;
+
+/**
+ * All rows of a step with the lane kernel: rows 4g … 4g+3 in the lanes, over every feature (dense
+ * mode, see lanesDense) or skipping inputs absent from all four rows and outputs inactive in all four
+ * (exact, see header).
  * Accumulators interleaved: element e's lane q at acc + 16e + 4q. L is kept c-major here
  * (l_c = v128 over q) and stored q-major at the end.
  */
@@ -1025,12 +1055,16 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   const onem = v128.load(LANE_CONST, 80), one = v128.load(LANE_CONST, 16), salt = v128.load(LANE_CONST, 32), iota = v128.load(LANE_CONST, 48);
   const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
   const lAcc4 = ft + (<usize>n << 5); // c-major loss lanes during the loop
+  const ident = lAcc4 + 64; // the identity list 0 … n−1 (dense mode's liveIn and liveOut)
   v128.store(lAcc4, zero);
   v128.store(lAcc4, zero, 16);
   v128.store(lAcc4, zero, 32);
   v128.store(lAcc4, zero, 48);
   let empty = zero;
   const allOwn = allOwnOf(own, np);
+  const dense = lanesDense(n, width, always);
+  const lin = dense ? ident : liveIn, lout = dense ? ident : liveOut;
+  for (let f = 0; f < n; f++) store<i32>(ident + (<usize>f << 2), f);
   const nkSel = m < 8 ? m : 8;
   for (let r0 = 0; r0 < batch; r0 += 4) {
     const rows = i32x4.add(i32x4.splat(r0), iota);
@@ -1038,27 +1072,33 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
     const t = mix32x4k(v128.xor(rows, salt), k1, k2);
     const rp = mix32x4k(v128.xor(vsP, t), k1, k2);
     const rv = allOwn ? zero : mix32x4k(v128.xor(vsV, t), k1, k2); // value row keys: set members only
-    const nin = abs
-      ? (allOwn
-        ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, true)
-        : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, false))
-      : (allOwn
-        ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, true)
-        : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, false));
+    // Specialised for abs × allOwn × dense (none of the flags tested per feature).
+    const ns = dense
+      ? (abs
+        ? (allOwn ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, true, true)
+          : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, false, true))
+        : (allOwn ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, true, true)
+          : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, false, true)))
+      : (abs
+        ? (allOwn ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, true, false)
+          : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, false, false))
+        : (allOwn ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, true, false)
+          : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, false, false)));
     const any = v128.load(anyAt);
     // any ⊆ valid; empty rows are the valid lanes with nothing present.
     empty = i32x4.sub(empty, v128.andnot(valid, any));
-    if (upto < 2 || nin == 0) continue;
+    if (upto < 2 || !v128.any_true(any)) continue;
+    const nin = dense ? n : ns;
     // One specialised copy per hidden width m ≤ 7; 8 = blocks of 8 (+ single units) for any larger m.
     switch (nkSel) {
-      case 1: lanesGroup(n, m, 1, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 2: lanesGroup(n, m, 2, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 3: lanesGroup(n, m, 3, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 4: lanesGroup(n, m, 4, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 5: lanesGroup(n, m, 5, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 6: lanesGroup(n, m, 6, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 7: lanesGroup(n, m, 7, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      default: lanesGroup(n, m, 8, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto);
+      case 1: lanesGroup(n, m, 1, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
+      case 2: lanesGroup(n, m, 2, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
+      case 3: lanesGroup(n, m, 3, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
+      case 4: lanesGroup(n, m, 4, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
+      case 5: lanesGroup(n, m, 5, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
+      case 6: lanesGroup(n, m, 6, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
+      case 7: lanesGroup(n, m, 7, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
+      default: lanesGroup(n, m, 8, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto);
     }
   }
   const l0 = v128.load(lAcc4), l1 = v128.load(lAcc4, 16), l2 = v128.load(lAcc4, 32), l3 = v128.load(lAcc4, 48);
