@@ -194,7 +194,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 export function trainScratchBytes(ctx: usize): usize {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
   const rows = slotBytes(np, mp) * R + <usize>(np * 8 + mp * 4 + 32 + m * np * 4);
-  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64 + np * 4);
+  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64 + np * 4 + mp * 16);
   return accBytes(n, np, mp) + max(rows, lanes);
 }
 
@@ -943,15 +943,142 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   }
 }
 
+/**
+ * Dense mode, m ≤ 7: decode, outputs and the output side of the backward pass (gh over every output,
+ * GD) in one pass over the outputs; gh is stored to `gh` (unmasked). Same operations in the same order
+ * as lanesDecode, lanesOutput and lanesBackward. The dec splats are reloaded for gh and the loss lanes
+ * kept in memory: held in registers they spilled (x64 has 16 vector registers).
+ */
+// @ts-ignore: decorator
+@inline function lanesFused(
+  n: i32, nk: i32, dec: usize, mpb: usize, b: usize, imp: usize, h: usize, xt: usize, gbAcc: usize, gd: usize,
+  any: v128, zero: v128, lAcc4: usize, gh: usize, outRelu: bool, upto: i32,
+): void {
+  const h0 = v128.load(h);
+  const h1 = nk > 1 ? v128.load(h, 16) : h0;
+  const h2 = nk > 2 ? v128.load(h, 32) : h0;
+  const h3 = nk > 3 ? v128.load(h, 48) : h0;
+  const h4 = nk > 4 ? v128.load(h, 64) : h0;
+  const h5 = nk > 5 ? v128.load(h, 80) : h0;
+  const h6 = nk > 6 ? v128.load(h, 96) : h0;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero;
+  const back = upto >= 3;
+  const accRow = mpb << 2;
+  let d = dec;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const w0 = v128.load32_splat(d);
+    const w1 = nk > 1 ? v128.load32_splat(d, 4) : w0;
+    const w2 = nk > 2 ? v128.load32_splat(d, 8) : w0;
+    const w3 = nk > 3 ? v128.load32_splat(d, 12) : w0;
+    const w4 = nk > 4 ? v128.load32_splat(d, 16) : w0;
+    const w5 = nk > 5 ? v128.load32_splat(d, 20) : w0;
+    const w6 = nk > 6 ? v128.load32_splat(d, 24) : w0;
+    let a = f32x4.add(v128.load32_splat(b + (<usize>i << 2)), f32x4.mul(h0, w0));
+    if (nk > 1) a = f32x4.add(a, f32x4.mul(h1, w1));
+    if (nk > 2) a = f32x4.add(a, f32x4.mul(h2, w2));
+    if (nk > 3) a = f32x4.add(a, f32x4.mul(h3, w3));
+    if (nk > 4) a = f32x4.add(a, f32x4.mul(h4, w4));
+    if (nk > 5) a = f32x4.add(a, f32x4.mul(h5, w5));
+    if (nk > 6) a = f32x4.add(a, f32x4.mul(h6, w6));
+    const y = outRelu ? f32x4.pmax(a, zero) : a; // pmax = max here (see backwardRow)
+    const err = f32x4.sub(y, v128.load(xt + o));
+    const ie = f32x4.mul(v128.load32_splat(imp + (<usize>i << 2)), err);
+    let g = outRelu ? v128.and(ie, f32x4.gt(a, zero)) : ie;
+    g = v128.and(g, any);
+    const gbp = gbAcc + o;
+    v128.store(gbp, f32x4.add(v128.load(gbp), g));
+    const lp = lAcc4 + (<usize>(i & 3) << 4);
+    v128.store(lp, f32x4.add(v128.load(lp), v128.and(f32x4.mul(ie, err), any)));
+    if (back) {
+      const acc = gd + <usize>i * accRow;
+      a0 = f32x4.add(a0, f32x4.mul(g, v128.load32_splat(d)));
+      rmw(acc, 0, g, h0);
+      if (nk > 1) {
+        a1 = f32x4.add(a1, f32x4.mul(g, v128.load32_splat(d, 4)));
+        rmw(acc, 16, g, h1);
+      }
+      if (nk > 2) {
+        a2 = f32x4.add(a2, f32x4.mul(g, v128.load32_splat(d, 8)));
+        rmw(acc, 32, g, h2);
+      }
+      if (nk > 3) {
+        a3 = f32x4.add(a3, f32x4.mul(g, v128.load32_splat(d, 12)));
+        rmw(acc, 48, g, h3);
+      }
+      if (nk > 4) {
+        a4 = f32x4.add(a4, f32x4.mul(g, v128.load32_splat(d, 16)));
+        rmw(acc, 64, g, h4);
+      }
+      if (nk > 5) {
+        a5 = f32x4.add(a5, f32x4.mul(g, v128.load32_splat(d, 20)));
+        rmw(acc, 80, g, h5);
+      }
+      if (nk > 6) {
+        a6 = f32x4.add(a6, f32x4.mul(g, v128.load32_splat(d, 24)));
+        rmw(acc, 96, g, h6);
+      }
+    }
+    d += mpb;
+  }
+  if (!back) return;
+  v128.store(gh, a0);
+  if (nk > 1) v128.store(gh, a1, 16);
+  if (nk > 2) v128.store(gh, a2, 32);
+  if (nk > 3) v128.store(gh, a3, 48);
+  if (nk > 4) v128.store(gh, a4, 64);
+  if (nk > 5) v128.store(gh, a5, 80);
+  if (nk > 6) v128.store(gh, a6, 96);
+}
+
+/** Dense mode, m ≤ 7: the hidden-ReLU mask of gh, then GE over every input (as lanesBackward). */
+// @ts-ignore: decorator
+@inline function lanesDenseGE(n: i32, nk: i32, mpb: usize, xin: usize, hpre: usize, gh: usize, ge: usize, zero: v128, hidRelu: bool): void {
+  let a0 = v128.load(gh);
+  let a1 = nk > 1 ? v128.load(gh, 16) : zero;
+  let a2 = nk > 2 ? v128.load(gh, 32) : zero;
+  let a3 = nk > 3 ? v128.load(gh, 48) : zero;
+  let a4 = nk > 4 ? v128.load(gh, 64) : zero;
+  let a5 = nk > 5 ? v128.load(gh, 80) : zero;
+  let a6 = nk > 6 ? v128.load(gh, 96) : zero;
+  if (hidRelu) {
+    a0 = v128.and(a0, f32x4.gt(v128.load(hpre), zero));
+    if (nk > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hpre, 16), zero));
+    if (nk > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hpre, 32), zero));
+    if (nk > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hpre, 48), zero));
+    if (nk > 4) a4 = v128.and(a4, f32x4.gt(v128.load(hpre, 64), zero));
+    if (nk > 5) a5 = v128.and(a5, f32x4.gt(v128.load(hpre, 80), zero));
+    if (nk > 6) a6 = v128.and(a6, f32x4.gt(v128.load(hpre, 96), zero));
+  }
+  const accRow = mpb << 2;
+  for (let f = 0; f < n; f++) {
+    const x = v128.load(xin + (<usize>f << 4));
+    const acc = ge + <usize>f * accRow;
+    rmw(acc, 0, x, a0);
+    if (nk > 1) rmw(acc, 16, x, a1);
+    if (nk > 2) rmw(acc, 32, x, a2);
+    if (nk > 3) rmw(acc, 48, x, a3);
+    if (nk > 4) rmw(acc, 64, x, a4);
+    if (nk > 5) rmw(acc, 80, x, a5);
+    if (nk > 6) rmw(acc, 96, x, a6);
+  }
+}
+
 /** Encode, decode, outputs and backward of one group for hidden units in blocks of ≤ 8 (nk = m ≤ 8: one pass). */
 // @ts-ignore: decorator
 @inline function lanesGroup(
   n: i32, m: i32, nk: i32, enc: usize, dec: usize, b: usize, imp: usize, mpb: usize, xin: usize, xt: usize,
   liveIn: usize, nin: i32, liveOut: usize, hpre: usize, h: usize, out: usize, gbuf: usize, gbAcc: usize,
-  gd: usize, ge: usize, any: v128, zero: v128, lAcc4: usize, outRelu: bool, hidRelu: bool, dense: bool, upto: i32,
+  gd: usize, ge: usize, any: v128, zero: v128, lAcc4: usize, gh: usize, outRelu: bool, hidRelu: bool, dense: bool, upto: i32,
 ): void {
   // nk = 8 means "blocks of 8, then the remainder" (m > 8, only when the lane kernel is forced).
   let kb = 0;
+  if (dense && nk < 8) {
+    lanesEncode(enc, mpb, xin, liveIn, n, hpre, h, 0, nk, hidRelu);
+    lanesFused(n, nk, dec, mpb, b, imp, h, xt, gbAcc, gd, any, zero, lAcc4, gh, outRelu, upto);
+    if (upto >= 3) lanesDenseGE(n, nk, mpb, xin, hpre, gh, ge, zero, hidRelu);
+    return;
+  }
   if (nk < 8) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, 0, nk, hidRelu);
   else {
     for (; kb + 8 <= m; kb += 8) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 8, hidRelu);
@@ -1056,6 +1183,7 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
   const lAcc4 = ft + (<usize>n << 5); // c-major loss lanes during the loop
   const ident = lAcc4 + 64; // the identity list 0 … n−1 (dense mode's liveIn and liveOut)
+  const ghb = ident + (<usize>np << 2); // dense mode's gh (mp v128)
   v128.store(lAcc4, zero);
   v128.store(lAcc4, zero, 16);
   v128.store(lAcc4, zero, 32);
@@ -1091,14 +1219,14 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
     const nin = dense ? n : ns;
     // One specialised copy per hidden width m ≤ 7; 8 = blocks of 8 (+ single units) for any larger m.
     switch (nkSel) {
-      case 1: lanesGroup(n, m, 1, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
-      case 2: lanesGroup(n, m, 2, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
-      case 3: lanesGroup(n, m, 3, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
-      case 4: lanesGroup(n, m, 4, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
-      case 5: lanesGroup(n, m, 5, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
-      case 6: lanesGroup(n, m, 6, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
-      case 7: lanesGroup(n, m, 7, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto); break;
-      default: lanesGroup(n, m, 8, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, dense, upto);
+      case 1: lanesGroup(n, m, 1, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 2: lanesGroup(n, m, 2, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 3: lanesGroup(n, m, 3, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 4: lanesGroup(n, m, 4, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 5: lanesGroup(n, m, 5, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 6: lanesGroup(n, m, 6, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 7: lanesGroup(n, m, 7, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      default: lanesGroup(n, m, 8, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto);
     }
   }
   const l0 = v128.load(lAcc4), l1 = v128.load(lAcc4, 16), l2 = v128.load(lAcc4, 32), l3 = v128.load(lAcc4, 48);
