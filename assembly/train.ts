@@ -1075,7 +1075,9 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   let kb = 0;
   if (dense && nk < 8) {
     lanesEncode(enc, mpb, xin, liveIn, n, hpre, h, 0, nk, hidRelu);
-    lanesFused(n, nk, dec, mpb, b, imp, h, xt, gbAcc, gd, any, zero, lAcc4, gh, outRelu, upto);
+    // outRelu as a constant: tested per output it cost ~8 instructions there.
+    if (outRelu) lanesFused(n, nk, dec, mpb, b, imp, h, xt, gbAcc, gd, any, zero, lAcc4, gh, true, upto);
+    else lanesFused(n, nk, dec, mpb, b, imp, h, xt, gbAcc, gd, any, zero, lAcc4, gh, false, upto);
     if (upto >= 3) lanesDenseGE(n, nk, mpb, xin, hpre, gh, ge, zero, hidRelu);
     return;
   }
