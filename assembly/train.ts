@@ -153,8 +153,10 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 // gE (np f32). The row kernel keeps lane copies q-major (copy q at offset q·size); the lane kernel
 // keeps them interleaved (element e's four lanes at 16·e) — only the final reduction differs.
 // Then the kernel's own scratch:
-//   row kernel: R slots of xrow (np), idx (np i32), val (np), hpre (mp), h (mp), hs (mp v128),
+//   row kernel: R slots of xrow (np), idx (np i32), xs (np), hpre (mp), h (mp), hs (mp v128),
 //   out (np); act (np i32), gact (np f32), gh (mp, scalar build), cnt (R i32), row (R i32), decT (m×np).
+//   xrow is the dense target row, xs the dense signed inputs (abs model only; otherwise xs = xrow),
+//   idx the present features; gact the dense output gradient, act its nonzero entries.
 //   lane kernel: xin, xt, out, g (np v128 each), hpre, h (mp v128 each), live lists (2·np i32).
 
 // @ts-ignore: decorator
@@ -170,7 +172,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
   return <usize>np << 2;
 }
 // @ts-ignore: decorator
-@inline function offVal(np: i32): usize {
+@inline function offXs(np: i32): usize {
   return <usize>np << 3;
 }
 // @ts-ignore: decorator
@@ -234,13 +236,14 @@ const LANE_CONST = memory.data<u32>([
 // ---- sampling (row kernel) ----------------------------------------------------------------------
 
 /**
- * Samples one row: dense target row `xrow` (np, zero where absent), the present features' indices
- * `idx` and (signed) values `val` in ascending order. Returns how many are present.
+ * Samples one row: dense target row `xrow` (np, zero where absent), for the abs model the dense signed
+ * inputs `xs` (otherwise they equal xrow), and the present features' indices `idx` in ascending order.
+ * Returns how many are present.
  */
 // @ts-ignore: decorator
 @inline function sampleRow(
   np: i32, abs: bool, allOwn: bool, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
   let cnt = 0;
   if (ASC_FEATURE_SIMD) {
@@ -261,13 +264,11 @@ const LANE_CONST = memory.data<u32>([
       if (abs) {
         x = f32x4.sub(f32x4.add(x, x), one);
         t = f32x4.abs(x);
+        v128.store(xs + o, v128.and(x, pres));
       }
       v128.store(xrow + o, v128.and(t, pres));
       const mask = i32x4.bitmask(pres);
-      const sh = v128.load(COMPACT + (<usize>mask << 4));
-      const at = <usize>cnt << 2;
-      v128.store(idx + at, i8x16.swizzle(cv, sh));
-      v128.store(val + at, i8x16.swizzle(x, sh));
+      v128.store(idx + (<usize>cnt << 2), i8x16.swizzle(cv, v128.load(COMPACT + (<usize>mask << 4))));
       cnt += popcnt(mask);
       cv = i32x4.add(cv, four);
     }
@@ -284,10 +285,10 @@ const LANE_CONST = memory.data<u32>([
       if (abs) {
         x = (x + x) - <f32>1;
         t = Mathf.abs(x);
+        store<f32>(xs + o, present ? x : 0);
       }
       store<f32>(xrow + o, present ? t : 0);
       store<i32>(idx + (<usize>cnt << 2), f);
-      store<f32>(val + (<usize>cnt << 2), x);
       cnt += <i32>present;
     }
   }
@@ -299,27 +300,27 @@ const LANE_CONST = memory.data<u32>([
 // caller they measured ~10% slower.)
 function sampleRowPlain(
   np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
-  return sampleRow(np, false, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+  return sampleRow(np, false, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
 }
 function sampleRowSets(
   np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
-  return sampleRow(np, false, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+  return sampleRow(np, false, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
 }
 function sampleRowAbsPlain(
   np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
-  return sampleRow(np, true, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+  return sampleRow(np, true, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
 }
 function sampleRowAbsSets(
   np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
-  return sampleRow(np, true, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+  return sampleRow(np, true, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
 }
 
 /** Whether every feature (padding included) is independent: no value hash at all (one specialised loop). */
@@ -342,15 +343,16 @@ function allOwnOf(own: usize, np: i32): bool {
 /** hpre/h/hs for hidden columns kb … kb + 4·nv − 1 (nv ≤ 5 vectors kept in registers). */
 // @ts-ignore: decorator
 @inline function encodeBlock(
-  enc: usize, rowBytes: usize, idx: usize, val: usize, cnt: i32, slot: usize, np: i32, mp: i32, kb: i32, nv: i32, hidRelu: bool,
+  enc: usize, rowBytes: usize, idx: usize, xs: usize, cnt: i32, slot: usize, np: i32, mp: i32, kb: i32, nv: i32, hidRelu: bool,
 ): void {
   const off = <usize>kb << 2;
   const zero = f32x4.splat(0);
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
   const base = enc + off;
   for (let t = 0; t < cnt; t++) {
-    const e = base + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-    const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
+    const j = <usize>load<i32>(idx + (<usize>t << 2));
+    const e = base + j * rowBytes;
+    const xv = v128.load32_splat(xs + (j << 2));
     a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(e)));
     if (nv > 1) a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(e, 16)));
     if (nv > 2) a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(e, 32)));
@@ -388,24 +390,25 @@ function allOwnOf(own: usize, np: i32): bool {
   }
 }
 
-/** hpre = Σ_t val_t·enc[idx_t] (ascending t, from +0); h = relu(hpre) or hpre; hs = splats of h. */
-function encodeRow(enc: usize, np: i32, mp: i32, hidRelu: bool, slot: usize, cnt: i32): void {
-  const idx = slot + offIdx(np), val = slot + offVal(np);
+/** hpre = Σ_t xs[idx_t]·enc[idx_t] (ascending t, from +0); h = relu(hpre) or hpre; hs = splats of h. */
+function encodeRow(enc: usize, np: i32, mp: i32, hidRelu: bool, abs: bool, slot: usize, cnt: i32): void {
+  const idx = slot + offIdx(np), xs = abs ? slot + offXs(np) : slot;
   const hpre = slot + offHpre(np), h = slot + offH(np, mp);
   const rowBytes = <usize>mp << 2;
   if (ASC_FEATURE_SIMD) {
     let kb = 0;
-    for (; kb + 20 <= mp; kb += 20) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 5, hidRelu);
+    for (; kb + 20 <= mp; kb += 20) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 5, hidRelu);
     const rest = (mp - kb) >> 2;
-    if (rest == 4) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 4, hidRelu);
-    else if (rest == 1) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 1, hidRelu);
-    else if (rest == 2) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 2, hidRelu);
-    else if (rest == 3) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 3, hidRelu);
+    if (rest == 4) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 4, hidRelu);
+    else if (rest == 1) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 1, hidRelu);
+    else if (rest == 2) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 2, hidRelu);
+    else if (rest == 3) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 3, hidRelu);
   } else {
     for (let k = 0; k < mp; k++) store<f32>(hpre + (<usize>k << 2), 0);
     for (let t = 0; t < cnt; t++) {
-      const e = enc + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-      const xv = load<f32>(val + (<usize>t << 2));
+      const j = <usize>load<i32>(idx + (<usize>t << 2));
+      const e = enc + j * rowBytes;
+      const xv = load<f32>(xs + (j << 2));
       for (let k = 0; k < mp; k++) {
         const o = <usize>k << 2;
         store<f32>(hpre + o, load<f32>(hpre + o) + xv * load<f32>(e + o));
@@ -502,7 +505,7 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
 // @ts-ignore: decorator
 @inline function backwardBlock(
   dec: usize, gdec: usize, genc: usize, rowBytes: usize, act: usize, gact: usize, na: i32,
-  idx: usize, val: usize, cnt: i32, h: usize, hpre: usize, kb: i32, nv: i32, hidRelu: bool,
+  idx: usize, xs: usize, cnt: i32, h: usize, hpre: usize, kb: i32, nv: i32, hidRelu: bool,
 ): void {
   const off = <usize>kb << 2;
   const zero = f32x4.splat(0);
@@ -515,8 +518,9 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
   const dbase = dec + off, gbase = gdec + off;
   for (let t = 0; t < na; t++) {
-    const row = <usize>load<i32>(act + (<usize>t << 2)) * rowBytes;
-    const gi = f32x4.splat(load<f32>(gact + (<usize>t << 2)));
+    const i = <usize>load<i32>(act + (<usize>t << 2));
+    const gi = v128.load32_splat(gact + (i << 2));
+    const row = i * rowBytes;
     const d = dbase + row, gd = gbase + row;
     a0 = f32x4.add(a0, f32x4.mul(gi, v128.load(d)));
     v128.store(gd, f32x4.add(v128.load(gd), f32x4.mul(gi, h0)));
@@ -547,8 +551,9 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
   }
   const ebase = genc + off;
   for (let t = 0; t < cnt; t++) {
-    const ge = ebase + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-    const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
+    const j = <usize>load<i32>(idx + (<usize>t << 2));
+    const ge = ebase + j * rowBytes;
+    const xv = v128.load32_splat(xs + (j << 2));
     v128.store(ge, f32x4.add(v128.load(ge), f32x4.mul(xv, a0)));
     if (nv > 1) v128.store(ge, f32x4.add(v128.load(ge, 16), f32x4.mul(xv, a1)), 16);
     if (nv > 2) v128.store(ge, f32x4.add(v128.load(ge, 32), f32x4.mul(xv, a2)), 32);
@@ -561,11 +566,12 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
  * Loss lanes, output gradient, bias gradient and the sparse weight-gradient accumulation of one row,
  * into the lane-q copies gdec, genc, gb, lq (the row's L[q]).
  */
-function backwardRow(
-  np: i32, mp: i32, outRelu: bool, hidRelu: bool, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize,
+// @ts-ignore: decorator
+@inline function backwardRow(
+  np: i32, mp: i32, outRelu: bool, hidRelu: bool, abs: bool, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize,
   slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
 ): void {
-  const xrow = slot, idx = slot + offIdx(np), val = slot + offVal(np);
+  const xrow = slot, idx = slot + offIdx(np), xs = abs ? slot + offXs(np) : slot;
   const hpre = slot + offHpre(np), h = slot + offH(np, mp), out = slot + offOut(np, mp);
   const gact = act + (<usize>np << 2);
   const rowBytes = <usize>mp << 2;
@@ -586,23 +592,21 @@ function backwardRow(
       ln = f32x4.add(ln, f32x4.mul(ie, err));
       const g = outRelu ? v128.and(ie, f32x4.gt(ov, zero)) : ie;
       v128.store(gb + o, f32x4.add(v128.load(gb + o), g));
+      v128.store(gact + o, g);
       const mask = i32x4.bitmask(f32x4.ne(g, zero));
-      const sh = v128.load(COMPACT + (<usize>mask << 4));
-      const at = <usize>na << 2;
-      v128.store(act + at, i8x16.swizzle(cv, sh));
-      v128.store(gact + at, i8x16.swizzle(g, sh));
+      v128.store(act + (<usize>na << 2), i8x16.swizzle(cv, v128.load(COMPACT + (<usize>mask << 4))));
       na += popcnt(mask);
       cv = i32x4.add(cv, four);
     }
     v128.store(lq, ln);
     if (upto < 3) return;
     let kb = 0;
-    for (; kb + 20 <= mp; kb += 20) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 5, hidRelu);
+    for (; kb + 20 <= mp; kb += 20) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 5, hidRelu);
     const rest = (mp - kb) >> 2;
-    if (rest == 4) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 4, hidRelu);
-    else if (rest == 1) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 1, hidRelu);
-    else if (rest == 2) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 2, hidRelu);
-    else if (rest == 3) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 3, hidRelu);
+    if (rest == 4) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 4, hidRelu);
+    else if (rest == 1) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 1, hidRelu);
+    else if (rest == 2) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 2, hidRelu);
+    else if (rest == 3) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 3, hidRelu);
   } else {
     for (let i = 0; i < np; i++) {
       const o = <usize>i << 2;
@@ -614,17 +618,17 @@ function backwardRow(
       store<f32>(lo, load<f32>(lo) + ie * err);
       const g: f32 = outRelu ? (ov > 0 ? ie : 0) : ie;
       store<f32>(gb + o, load<f32>(gb + o) + g);
+      store<f32>(gact + o, g);
       store<i32>(act + (<usize>na << 2), i);
-      store<f32>(gact + (<usize>na << 2), g);
       na += <i32>(g != 0);
     }
     if (upto < 3) return;
     const gh = gact + (<usize>np << 2); // scalar build: gh (mp floats) after gact
     for (let k = 0; k < mp; k++) store<f32>(gh + (<usize>k << 2), 0);
     for (let t = 0; t < na; t++) {
-      const row = <usize>load<i32>(act + (<usize>t << 2)) * rowBytes;
-      const gi = load<f32>(gact + (<usize>t << 2));
-      const d = dec + row, gd = gdec + row;
+      const i = <usize>load<i32>(act + (<usize>t << 2));
+      const gi = load<f32>(gact + (i << 2));
+      const d = dec + i * rowBytes, gd = gdec + i * rowBytes;
       for (let k = 0; k < mp; k++) {
         const o = <usize>k << 2;
         store<f32>(gh + o, load<f32>(gh + o) + gi * load<f32>(d + o));
@@ -638,14 +642,47 @@ function backwardRow(
       }
     }
     for (let t = 0; t < cnt; t++) {
-      const ge = genc + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-      const xv = load<f32>(val + (<usize>t << 2));
+      const j = <usize>load<i32>(idx + (<usize>t << 2));
+      const ge = genc + j * rowBytes;
+      const xv = load<f32>(xs + (j << 2));
       for (let k = 0; k < mp; k++) {
         const o = <usize>k << 2;
         store<f32>(ge + o, load<f32>(ge + o) + xv * load<f32>(gh + o));
       }
     }
   }
+}
+
+// backwardRow specialised on the output ReLU and abs (the model kinds: relu-output, relu-hidden, abs
+// have outRelu; linear has not), so neither is tested per output.
+function backwardRowRelu(
+  np: i32, mp: i32, hidRelu: bool, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize, slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
+): void {
+  backwardRow(np, mp, true, hidRelu, false, imp, gb, dec, gdec, genc, slot, cnt, act, lq, upto);
+}
+function backwardRowAbs(
+  np: i32, mp: i32, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize, slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
+): void {
+  backwardRow(np, mp, true, true, true, imp, gb, dec, gdec, genc, slot, cnt, act, lq, upto);
+}
+function backwardRowLinear(
+  np: i32, mp: i32, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize, slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
+): void {
+  backwardRow(np, mp, false, false, false, imp, gb, dec, gdec, genc, slot, cnt, act, lq, upto);
+}
+
+/** One row's backwardRow with its lane-q accumulators (s: the row's slot in the block). */
+// @ts-ignore: decorator
+@inline function backwardSlot(
+  np: i32, mp: i32, outRelu: bool, hidRelu: bool, abs: bool, imp: usize, gbAcc: usize, dec: usize, gdAcc: usize, geAcc: usize,
+  P: usize, scr: usize, sb: usize, s: i32, cntArr: usize, rowArr: usize, act: usize, lAcc: usize, upto: i32,
+): void {
+  const q = <usize>load<i32>(rowArr + (<usize>s << 2));
+  const gb = gbAcc + q * (<usize>np << 2), gd = gdAcc + q * P, ge = geAcc + q * P, lq = lAcc + (q << 4);
+  const slot = scr + <usize>s * sb, cnt = load<i32>(cntArr + (<usize>s << 2));
+  if (abs) backwardRowAbs(np, mp, imp, gb, dec, gd, ge, slot, cnt, act, lq, upto);
+  else if (outRelu) backwardRowRelu(np, mp, hidRelu, imp, gb, dec, gd, ge, slot, cnt, act, lq, upto);
+  else backwardRowLinear(np, mp, imp, gb, dec, gd, ge, slot, cnt, act, lq, upto);
 }
 
 /** All rows of a step with the row kernel (sparse over present inputs and active outputs). */
@@ -671,7 +708,7 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   for (let r = 0; r < batch; r++) {
     const slot = scr + <usize>filled * sb;
     const t = mix32(<u32>r ^ 0x5bd1e995);
-    const rp = mix32(sP ^ t), rv = mix32(sV ^ t), ix = slot + offIdx(np), vl = slot + offVal(np);
+    const rp = mix32(sP ^ t), rv = mix32(sV ^ t), ix = slot + offIdx(np), vl = slot + offXs(np);
     const cnt = abs
       ? (allOwn
         ? sampleRowAbsPlain(np, lead, lo, width, always, feat, own, vsc, rp, rv, slot, ix, vl)
@@ -687,14 +724,12 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
     if (upto < 2) continue;
     store<i32>(cntArr + (<usize>filled << 2), cnt);
     store<i32>(rowArr + (<usize>filled << 2), r & 3);
-    encodeRow(enc, np, mp, hidRelu, slot, cnt);
+    encodeRow(enc, np, mp, hidRelu, abs, slot, cnt);
     filled++;
     if (filled == R || r == batch - 1) {
       decodeBlock(b, decT, np, mp, m, scr, filled);
       for (let s = 0; s < filled; s++) {
-        const q = <usize>load<i32>(rowArr + (<usize>s << 2));
-        backwardRow(np, mp, outRelu, hidRelu, imp, gbAcc + q * (<usize>np << 2), dec, gdAcc + q * P, geAcc + q * P,
-          scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), act, lAcc + (q << 4), upto);
+        backwardSlot(np, mp, outRelu, hidRelu, abs, imp, gbAcc, dec, gdAcc, geAcc, P, scr, sb, s, cntArr, rowArr, act, lAcc, upto);
       }
       filled = 0;
     }
@@ -702,9 +737,7 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   if (filled > 0) {
     decodeBlock(b, decT, np, mp, m, scr, filled);
     for (let s = 0; s < filled; s++) {
-      const q = <usize>load<i32>(rowArr + (<usize>s << 2));
-      backwardRow(np, mp, outRelu, hidRelu, imp, gbAcc + q * (<usize>np << 2), dec, gdAcc + q * P, geAcc + q * P,
-        scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), act, lAcc + (q << 4), upto);
+      backwardSlot(np, mp, outRelu, hidRelu, abs, imp, gbAcc, dec, gdAcc, geAcc, P, scr, sb, s, cntArr, rowArr, act, lAcc, upto);
     }
   }
 }
@@ -1417,16 +1450,17 @@ export function trainSample(ctx: usize, step: i32, row0: i32, rows: i32, out: us
   const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT), own = cp(ctx, C_OWN), vsc = cp(ctx, C_VSCALE);
   const runKey = <u32>ci(ctx, C_RUNKEY);
   const sP = rngStepKey(runKey, <u32>step, 1), sV = rngStepKey(runKey, <u32>step, 2);
-  const idx = scr + (<usize>np << 2), val = scr + (<usize>np << 3);
+  const idx = scr + (<usize>np << 2), xs = abs ? scr + (<usize>np << 3) : scr;
   const allOwn = allOwnOf(own, np);
   for (let r = 0; r < rows; r++) {
     const t = mix32(<u32>(row0 + r) ^ 0x5bd1e995);
     const rp = mix32(sP ^ t), rv = mix32(sV ^ t);
-    const cnt = sampleRow(np, abs, allOwn, lead, lo, width, always, feat, own, vsc, rp, rv, scr, idx, val);
+    const cnt = sampleRow(np, abs, allOwn, lead, lo, width, always, feat, own, vsc, rp, rv, scr, idx, xs);
     const o = out + ((<usize>r * <usize>n) << 2);
     for (let f = 0; f < n; f++) store<f32>(o + (<usize>f << 2), absent);
     for (let q = 0; q < cnt; q++) {
-      store<f32>(o + (<usize>load<i32>(idx + (<usize>q << 2)) << 2), load<f32>(val + (<usize>q << 2)));
+      const f = <usize>load<i32>(idx + (<usize>q << 2)) << 2;
+      store<f32>(o + f, load<f32>(xs + f));
     }
   }
   arenaRelease(mark);
