@@ -157,7 +157,9 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 //   out (np); act (np i32), gact (np f32), gh (mp, scalar build), cnt (R i32), row (R i32), decT (m×np).
 //   xrow is the dense target row, xs the dense signed inputs (abs model only; otherwise xs = xrow),
 //   idx the present features; gact the dense output gradient, act its nonzero entries.
-//   lane kernel: xin, xt, out, g (np v128 each), hpre, h (mp v128 each), live lists (2·np i32).
+//   lane kernel: xin, xt, out, g (np v128 each), hpre, h (mp v128 each), live lists (2·np i32), any,
+//   the interleaved sampling table (n·32 bytes), L (c-major), the identity list (np i32) and gh (mp v128)
+//   of the dense mode.
 
 // @ts-ignore: decorator
 @inline function accBytes(n: i32, np: i32, mp: i32): usize {
