@@ -153,9 +153,13 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 // gE (np f32). The row kernel keeps lane copies q-major (copy q at offset q·size); the lane kernel
 // keeps them interleaved (element e's four lanes at 16·e) — only the final reduction differs.
 // Then the kernel's own scratch:
-//   row kernel: R slots of xrow (np), idx (np i32), val (np), hpre (mp), h (mp), hs (mp v128),
+//   row kernel: R slots of xrow (np), idx (np i32), xs (np), hpre (mp), h (mp), hs (mp v128),
 //   out (np); act (np i32), gact (np f32), gh (mp, scalar build), cnt (R i32), row (R i32), decT (m×np).
-//   lane kernel: xin, xt, out, g (np v128 each), hpre, h (mp v128 each), live lists (2·np i32).
+//   xrow is the dense target row, xs the dense signed inputs (abs model only; otherwise xs = xrow),
+//   idx the present features; gact the dense output gradient, act its nonzero entries.
+//   lane kernel: xin, xt, out, g (np v128 each), hpre, h (mp v128 each), live lists (2·np i32), any,
+//   the interleaved sampling table (n·32 bytes), L (c-major), the identity list (np i32) and gh (mp v128)
+//   of the dense mode.
 
 // @ts-ignore: decorator
 @inline function accBytes(n: i32, np: i32, mp: i32): usize {
@@ -170,7 +174,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
   return <usize>np << 2;
 }
 // @ts-ignore: decorator
-@inline function offVal(np: i32): usize {
+@inline function offXs(np: i32): usize {
   return <usize>np << 3;
 }
 // @ts-ignore: decorator
@@ -194,7 +198,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 export function trainScratchBytes(ctx: usize): usize {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
   const rows = slotBytes(np, mp) * R + <usize>(np * 8 + mp * 4 + 32 + m * np * 4);
-  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64);
+  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64 + np * 4 + mp * 16);
   return accBytes(n, np, mp) + max(rows, lanes);
 }
 
@@ -234,13 +238,14 @@ const LANE_CONST = memory.data<u32>([
 // ---- sampling (row kernel) ----------------------------------------------------------------------
 
 /**
- * Samples one row: dense target row `xrow` (np, zero where absent), the present features' indices
- * `idx` and (signed) values `val` in ascending order. Returns how many are present.
+ * Samples one row: dense target row `xrow` (np, zero where absent), for the abs model the dense signed
+ * inputs `xs` (otherwise they equal xrow), and the present features' indices `idx` in ascending order.
+ * Returns how many are present.
  */
 // @ts-ignore: decorator
 @inline function sampleRow(
   np: i32, abs: bool, allOwn: bool, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
   let cnt = 0;
   if (ASC_FEATURE_SIMD) {
@@ -261,13 +266,11 @@ const LANE_CONST = memory.data<u32>([
       if (abs) {
         x = f32x4.sub(f32x4.add(x, x), one);
         t = f32x4.abs(x);
+        v128.store(xs + o, v128.and(x, pres));
       }
       v128.store(xrow + o, v128.and(t, pres));
       const mask = i32x4.bitmask(pres);
-      const sh = v128.load(COMPACT + (<usize>mask << 4));
-      const at = <usize>cnt << 2;
-      v128.store(idx + at, i8x16.swizzle(cv, sh));
-      v128.store(val + at, i8x16.swizzle(x, sh));
+      v128.store(idx + (<usize>cnt << 2), i8x16.swizzle(cv, v128.load(COMPACT + (<usize>mask << 4))));
       cnt += popcnt(mask);
       cv = i32x4.add(cv, four);
     }
@@ -284,10 +287,10 @@ const LANE_CONST = memory.data<u32>([
       if (abs) {
         x = (x + x) - <f32>1;
         t = Mathf.abs(x);
+        store<f32>(xs + o, present ? x : 0);
       }
       store<f32>(xrow + o, present ? t : 0);
       store<i32>(idx + (<usize>cnt << 2), f);
-      store<f32>(val + (<usize>cnt << 2), x);
       cnt += <i32>present;
     }
   }
@@ -299,27 +302,27 @@ const LANE_CONST = memory.data<u32>([
 // caller they measured ~10% slower.)
 function sampleRowPlain(
   np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
-  return sampleRow(np, false, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+  return sampleRow(np, false, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
 }
 function sampleRowSets(
   np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
-  return sampleRow(np, false, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+  return sampleRow(np, false, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
 }
 function sampleRowAbsPlain(
   np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
-  return sampleRow(np, true, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+  return sampleRow(np, true, true, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
 }
 function sampleRowAbsSets(
   np: i32, lead: usize, lo: usize, width: usize, always: usize, feat: usize, own: usize, vsc: usize,
-  rp: u32, rv: u32, xrow: usize, idx: usize, val: usize,
+  rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
-  return sampleRow(np, true, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, val);
+  return sampleRow(np, true, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
 }
 
 /** Whether every feature (padding included) is independent: no value hash at all (one specialised loop). */
@@ -342,15 +345,16 @@ function allOwnOf(own: usize, np: i32): bool {
 /** hpre/h/hs for hidden columns kb … kb + 4·nv − 1 (nv ≤ 5 vectors kept in registers). */
 // @ts-ignore: decorator
 @inline function encodeBlock(
-  enc: usize, rowBytes: usize, idx: usize, val: usize, cnt: i32, slot: usize, np: i32, mp: i32, kb: i32, nv: i32, hidRelu: bool,
+  enc: usize, rowBytes: usize, idx: usize, xs: usize, cnt: i32, slot: usize, np: i32, mp: i32, kb: i32, nv: i32, hidRelu: bool,
 ): void {
   const off = <usize>kb << 2;
   const zero = f32x4.splat(0);
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
   const base = enc + off;
   for (let t = 0; t < cnt; t++) {
-    const e = base + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-    const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
+    const j = <usize>load<i32>(idx + (<usize>t << 2));
+    const e = base + j * rowBytes;
+    const xv = v128.load32_splat(xs + (j << 2));
     a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(e)));
     if (nv > 1) a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(e, 16)));
     if (nv > 2) a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(e, 32)));
@@ -388,24 +392,25 @@ function allOwnOf(own: usize, np: i32): bool {
   }
 }
 
-/** hpre = Σ_t val_t·enc[idx_t] (ascending t, from +0); h = relu(hpre) or hpre; hs = splats of h. */
-function encodeRow(enc: usize, np: i32, mp: i32, hidRelu: bool, slot: usize, cnt: i32): void {
-  const idx = slot + offIdx(np), val = slot + offVal(np);
+/** hpre = Σ_t xs[idx_t]·enc[idx_t] (ascending t, from +0); h = relu(hpre) or hpre; hs = splats of h. */
+function encodeRow(enc: usize, np: i32, mp: i32, hidRelu: bool, abs: bool, slot: usize, cnt: i32): void {
+  const idx = slot + offIdx(np), xs = abs ? slot + offXs(np) : slot;
   const hpre = slot + offHpre(np), h = slot + offH(np, mp);
   const rowBytes = <usize>mp << 2;
   if (ASC_FEATURE_SIMD) {
     let kb = 0;
-    for (; kb + 20 <= mp; kb += 20) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 5, hidRelu);
+    for (; kb + 20 <= mp; kb += 20) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 5, hidRelu);
     const rest = (mp - kb) >> 2;
-    if (rest == 4) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 4, hidRelu);
-    else if (rest == 1) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 1, hidRelu);
-    else if (rest == 2) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 2, hidRelu);
-    else if (rest == 3) encodeBlock(enc, rowBytes, idx, val, cnt, slot, np, mp, kb, 3, hidRelu);
+    if (rest == 4) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 4, hidRelu);
+    else if (rest == 1) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 1, hidRelu);
+    else if (rest == 2) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 2, hidRelu);
+    else if (rest == 3) encodeBlock(enc, rowBytes, idx, xs, cnt, slot, np, mp, kb, 3, hidRelu);
   } else {
     for (let k = 0; k < mp; k++) store<f32>(hpre + (<usize>k << 2), 0);
     for (let t = 0; t < cnt; t++) {
-      const e = enc + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-      const xv = load<f32>(val + (<usize>t << 2));
+      const j = <usize>load<i32>(idx + (<usize>t << 2));
+      const e = enc + j * rowBytes;
+      const xv = load<f32>(xs + (j << 2));
       for (let k = 0; k < mp; k++) {
         const o = <usize>k << 2;
         store<f32>(hpre + o, load<f32>(hpre + o) + xv * load<f32>(e + o));
@@ -502,7 +507,7 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
 // @ts-ignore: decorator
 @inline function backwardBlock(
   dec: usize, gdec: usize, genc: usize, rowBytes: usize, act: usize, gact: usize, na: i32,
-  idx: usize, val: usize, cnt: i32, h: usize, hpre: usize, kb: i32, nv: i32, hidRelu: bool,
+  idx: usize, xs: usize, cnt: i32, h: usize, hpre: usize, kb: i32, nv: i32, hidRelu: bool,
 ): void {
   const off = <usize>kb << 2;
   const zero = f32x4.splat(0);
@@ -515,8 +520,9 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
   const dbase = dec + off, gbase = gdec + off;
   for (let t = 0; t < na; t++) {
-    const row = <usize>load<i32>(act + (<usize>t << 2)) * rowBytes;
-    const gi = f32x4.splat(load<f32>(gact + (<usize>t << 2)));
+    const i = <usize>load<i32>(act + (<usize>t << 2));
+    const gi = v128.load32_splat(gact + (i << 2));
+    const row = i * rowBytes;
     const d = dbase + row, gd = gbase + row;
     a0 = f32x4.add(a0, f32x4.mul(gi, v128.load(d)));
     v128.store(gd, f32x4.add(v128.load(gd), f32x4.mul(gi, h0)));
@@ -547,8 +553,9 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
   }
   const ebase = genc + off;
   for (let t = 0; t < cnt; t++) {
-    const ge = ebase + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-    const xv = f32x4.splat(load<f32>(val + (<usize>t << 2)));
+    const j = <usize>load<i32>(idx + (<usize>t << 2));
+    const ge = ebase + j * rowBytes;
+    const xv = v128.load32_splat(xs + (j << 2));
     v128.store(ge, f32x4.add(v128.load(ge), f32x4.mul(xv, a0)));
     if (nv > 1) v128.store(ge, f32x4.add(v128.load(ge, 16), f32x4.mul(xv, a1)), 16);
     if (nv > 2) v128.store(ge, f32x4.add(v128.load(ge, 32), f32x4.mul(xv, a2)), 32);
@@ -561,11 +568,12 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
  * Loss lanes, output gradient, bias gradient and the sparse weight-gradient accumulation of one row,
  * into the lane-q copies gdec, genc, gb, lq (the row's L[q]).
  */
-function backwardRow(
-  np: i32, mp: i32, outRelu: bool, hidRelu: bool, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize,
+// @ts-ignore: decorator
+@inline function backwardRow(
+  np: i32, mp: i32, outRelu: bool, hidRelu: bool, abs: bool, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize,
   slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
 ): void {
-  const xrow = slot, idx = slot + offIdx(np), val = slot + offVal(np);
+  const xrow = slot, idx = slot + offIdx(np), xs = abs ? slot + offXs(np) : slot;
   const hpre = slot + offHpre(np), h = slot + offH(np, mp), out = slot + offOut(np, mp);
   const gact = act + (<usize>np << 2);
   const rowBytes = <usize>mp << 2;
@@ -586,23 +594,21 @@ function backwardRow(
       ln = f32x4.add(ln, f32x4.mul(ie, err));
       const g = outRelu ? v128.and(ie, f32x4.gt(ov, zero)) : ie;
       v128.store(gb + o, f32x4.add(v128.load(gb + o), g));
+      v128.store(gact + o, g);
       const mask = i32x4.bitmask(f32x4.ne(g, zero));
-      const sh = v128.load(COMPACT + (<usize>mask << 4));
-      const at = <usize>na << 2;
-      v128.store(act + at, i8x16.swizzle(cv, sh));
-      v128.store(gact + at, i8x16.swizzle(g, sh));
+      v128.store(act + (<usize>na << 2), i8x16.swizzle(cv, v128.load(COMPACT + (<usize>mask << 4))));
       na += popcnt(mask);
       cv = i32x4.add(cv, four);
     }
     v128.store(lq, ln);
     if (upto < 3) return;
     let kb = 0;
-    for (; kb + 20 <= mp; kb += 20) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 5, hidRelu);
+    for (; kb + 20 <= mp; kb += 20) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 5, hidRelu);
     const rest = (mp - kb) >> 2;
-    if (rest == 4) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 4, hidRelu);
-    else if (rest == 1) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 1, hidRelu);
-    else if (rest == 2) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 2, hidRelu);
-    else if (rest == 3) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, val, cnt, h, hpre, kb, 3, hidRelu);
+    if (rest == 4) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 4, hidRelu);
+    else if (rest == 1) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 1, hidRelu);
+    else if (rest == 2) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 2, hidRelu);
+    else if (rest == 3) backwardBlock(dec, gdec, genc, rowBytes, act, gact, na, idx, xs, cnt, h, hpre, kb, 3, hidRelu);
   } else {
     for (let i = 0; i < np; i++) {
       const o = <usize>i << 2;
@@ -614,17 +620,17 @@ function backwardRow(
       store<f32>(lo, load<f32>(lo) + ie * err);
       const g: f32 = outRelu ? (ov > 0 ? ie : 0) : ie;
       store<f32>(gb + o, load<f32>(gb + o) + g);
+      store<f32>(gact + o, g);
       store<i32>(act + (<usize>na << 2), i);
-      store<f32>(gact + (<usize>na << 2), g);
       na += <i32>(g != 0);
     }
     if (upto < 3) return;
     const gh = gact + (<usize>np << 2); // scalar build: gh (mp floats) after gact
     for (let k = 0; k < mp; k++) store<f32>(gh + (<usize>k << 2), 0);
     for (let t = 0; t < na; t++) {
-      const row = <usize>load<i32>(act + (<usize>t << 2)) * rowBytes;
-      const gi = load<f32>(gact + (<usize>t << 2));
-      const d = dec + row, gd = gdec + row;
+      const i = <usize>load<i32>(act + (<usize>t << 2));
+      const gi = load<f32>(gact + (i << 2));
+      const d = dec + i * rowBytes, gd = gdec + i * rowBytes;
       for (let k = 0; k < mp; k++) {
         const o = <usize>k << 2;
         store<f32>(gh + o, load<f32>(gh + o) + gi * load<f32>(d + o));
@@ -638,14 +644,47 @@ function backwardRow(
       }
     }
     for (let t = 0; t < cnt; t++) {
-      const ge = genc + <usize>load<i32>(idx + (<usize>t << 2)) * rowBytes;
-      const xv = load<f32>(val + (<usize>t << 2));
+      const j = <usize>load<i32>(idx + (<usize>t << 2));
+      const ge = genc + j * rowBytes;
+      const xv = load<f32>(xs + (j << 2));
       for (let k = 0; k < mp; k++) {
         const o = <usize>k << 2;
         store<f32>(ge + o, load<f32>(ge + o) + xv * load<f32>(gh + o));
       }
     }
   }
+}
+
+// backwardRow specialised on the output ReLU and abs (the model kinds: relu-output, relu-hidden, abs
+// have outRelu; linear has not), so neither is tested per output.
+function backwardRowRelu(
+  np: i32, mp: i32, hidRelu: bool, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize, slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
+): void {
+  backwardRow(np, mp, true, hidRelu, false, imp, gb, dec, gdec, genc, slot, cnt, act, lq, upto);
+}
+function backwardRowAbs(
+  np: i32, mp: i32, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize, slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
+): void {
+  backwardRow(np, mp, true, true, true, imp, gb, dec, gdec, genc, slot, cnt, act, lq, upto);
+}
+function backwardRowLinear(
+  np: i32, mp: i32, imp: usize, gb: usize, dec: usize, gdec: usize, genc: usize, slot: usize, cnt: i32, act: usize, lq: usize, upto: i32,
+): void {
+  backwardRow(np, mp, false, false, false, imp, gb, dec, gdec, genc, slot, cnt, act, lq, upto);
+}
+
+/** One row's backwardRow with its lane-q accumulators (s: the row's slot in the block). */
+// @ts-ignore: decorator
+@inline function backwardSlot(
+  np: i32, mp: i32, outRelu: bool, hidRelu: bool, abs: bool, imp: usize, gbAcc: usize, dec: usize, gdAcc: usize, geAcc: usize,
+  P: usize, scr: usize, sb: usize, s: i32, cntArr: usize, rowArr: usize, act: usize, lAcc: usize, upto: i32,
+): void {
+  const q = <usize>load<i32>(rowArr + (<usize>s << 2));
+  const gb = gbAcc + q * (<usize>np << 2), gd = gdAcc + q * P, ge = geAcc + q * P, lq = lAcc + (q << 4);
+  const slot = scr + <usize>s * sb, cnt = load<i32>(cntArr + (<usize>s << 2));
+  if (abs) backwardRowAbs(np, mp, imp, gb, dec, gd, ge, slot, cnt, act, lq, upto);
+  else if (outRelu) backwardRowRelu(np, mp, hidRelu, imp, gb, dec, gd, ge, slot, cnt, act, lq, upto);
+  else backwardRowLinear(np, mp, imp, gb, dec, gd, ge, slot, cnt, act, lq, upto);
 }
 
 /** All rows of a step with the row kernel (sparse over present inputs and active outputs). */
@@ -671,7 +710,7 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   for (let r = 0; r < batch; r++) {
     const slot = scr + <usize>filled * sb;
     const t = mix32(<u32>r ^ 0x5bd1e995);
-    const rp = mix32(sP ^ t), rv = mix32(sV ^ t), ix = slot + offIdx(np), vl = slot + offVal(np);
+    const rp = mix32(sP ^ t), rv = mix32(sV ^ t), ix = slot + offIdx(np), vl = slot + offXs(np);
     const cnt = abs
       ? (allOwn
         ? sampleRowAbsPlain(np, lead, lo, width, always, feat, own, vsc, rp, rv, slot, ix, vl)
@@ -687,14 +726,12 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
     if (upto < 2) continue;
     store<i32>(cntArr + (<usize>filled << 2), cnt);
     store<i32>(rowArr + (<usize>filled << 2), r & 3);
-    encodeRow(enc, np, mp, hidRelu, slot, cnt);
+    encodeRow(enc, np, mp, hidRelu, abs, slot, cnt);
     filled++;
     if (filled == R || r == batch - 1) {
       decodeBlock(b, decT, np, mp, m, scr, filled);
       for (let s = 0; s < filled; s++) {
-        const q = <usize>load<i32>(rowArr + (<usize>s << 2));
-        backwardRow(np, mp, outRelu, hidRelu, imp, gbAcc + q * (<usize>np << 2), dec, gdAcc + q * P, geAcc + q * P,
-          scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), act, lAcc + (q << 4), upto);
+        backwardSlot(np, mp, outRelu, hidRelu, abs, imp, gbAcc, dec, gdAcc, geAcc, P, scr, sb, s, cntArr, rowArr, act, lAcc, upto);
       }
       filled = 0;
     }
@@ -702,9 +739,7 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   if (filled > 0) {
     decodeBlock(b, decT, np, mp, m, scr, filled);
     for (let s = 0; s < filled; s++) {
-      const q = <usize>load<i32>(rowArr + (<usize>s << 2));
-      backwardRow(np, mp, outRelu, hidRelu, imp, gbAcc + q * (<usize>np << 2), dec, gdAcc + q * P, geAcc + q * P,
-        scr + <usize>s * sb, load<i32>(cntArr + (<usize>s << 2)), act, lAcc + (q << 4), upto);
+      backwardSlot(np, mp, outRelu, hidRelu, abs, imp, gbAcc, dec, gdAcc, geAcc, P, scr, sb, s, cntArr, rowArr, act, lAcc, upto);
     }
   }
 }
@@ -714,12 +749,13 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 /**
  * Samples the features of rows r0 … r0+3 into xin (signed inputs) and, for the abs model, xt
  * (targets |x|); `ft` is the interleaved per-feature table {lead, loB, widthB, always, feat} (32 bytes
- * a feature). Appends features present in any lane to liveIn; returns their count; `any` lanes out.
+ * a feature). Unless `dense`, appends features present in any lane to liveIn and returns their count
+ * (dense: 0); `any` lanes out.
  */
 // @ts-ignore: decorator
 @inline function lanesSample(
   n: i32, ft: usize, rp: v128, rv: v128, valid: v128, k1: v128, k2: v128, onem: v128, one: v128,
-  xin: usize, xt: usize, liveIn: usize, anyOut: usize, abs: bool, allOwn: bool,
+  xin: usize, xt: usize, liveIn: usize, anyOut: usize, abs: bool, allOwn: bool, dense: bool,
 ): i32 {
   let any = i32x4.sub(k1, k1);
   let nin = 0;
@@ -744,8 +780,10 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
     }
     v128.store(xin + o, v128.and(x, pres));
     any = v128.or(any, pres);
-    store<i32>(liveIn + (<usize>nin << 2), f);
-    nin += <i32>(i32x4.bitmask(pres) != 0);
+    if (!dense) {
+      store<i32>(liveIn + (<usize>nin << 2), f);
+      nin += <i32>(i32x4.bitmask(pres) != 0);
+    }
   }
   v128.store(anyOut, any);
   return nin;
@@ -940,15 +978,144 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   }
 }
 
+/**
+ * Dense mode, m ≤ 7: decode, outputs and the output side of the backward pass (gh over every output,
+ * GD) in one pass over the outputs; gh is stored to `gh` (unmasked). Same operations in the same order
+ * as lanesDecode, lanesOutput and lanesBackward. The dec splats are reloaded for gh and the loss lanes
+ * kept in memory: held in registers they spilled (x64 has 16 vector registers).
+ */
+// @ts-ignore: decorator
+@inline function lanesFused(
+  n: i32, nk: i32, dec: usize, mpb: usize, b: usize, imp: usize, h: usize, xt: usize, gbAcc: usize, gd: usize,
+  any: v128, zero: v128, lAcc4: usize, gh: usize, outRelu: bool, upto: i32,
+): void {
+  const h0 = v128.load(h);
+  const h1 = nk > 1 ? v128.load(h, 16) : h0;
+  const h2 = nk > 2 ? v128.load(h, 32) : h0;
+  const h3 = nk > 3 ? v128.load(h, 48) : h0;
+  const h4 = nk > 4 ? v128.load(h, 64) : h0;
+  const h5 = nk > 5 ? v128.load(h, 80) : h0;
+  const h6 = nk > 6 ? v128.load(h, 96) : h0;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero;
+  const back = upto >= 3;
+  const accRow = mpb << 2;
+  let d = dec;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const w0 = v128.load32_splat(d);
+    const w1 = nk > 1 ? v128.load32_splat(d, 4) : w0;
+    const w2 = nk > 2 ? v128.load32_splat(d, 8) : w0;
+    const w3 = nk > 3 ? v128.load32_splat(d, 12) : w0;
+    const w4 = nk > 4 ? v128.load32_splat(d, 16) : w0;
+    const w5 = nk > 5 ? v128.load32_splat(d, 20) : w0;
+    const w6 = nk > 6 ? v128.load32_splat(d, 24) : w0;
+    let a = f32x4.add(v128.load32_splat(b + (<usize>i << 2)), f32x4.mul(h0, w0));
+    if (nk > 1) a = f32x4.add(a, f32x4.mul(h1, w1));
+    if (nk > 2) a = f32x4.add(a, f32x4.mul(h2, w2));
+    if (nk > 3) a = f32x4.add(a, f32x4.mul(h3, w3));
+    if (nk > 4) a = f32x4.add(a, f32x4.mul(h4, w4));
+    if (nk > 5) a = f32x4.add(a, f32x4.mul(h5, w5));
+    if (nk > 6) a = f32x4.add(a, f32x4.mul(h6, w6));
+    const y = outRelu ? f32x4.pmax(a, zero) : a; // pmax = max here (see backwardRow)
+    const err = f32x4.sub(y, v128.load(xt + o));
+    const ie = f32x4.mul(v128.load32_splat(imp + (<usize>i << 2)), err);
+    let g = outRelu ? v128.and(ie, f32x4.gt(a, zero)) : ie;
+    g = v128.and(g, any);
+    const gbp = gbAcc + o;
+    v128.store(gbp, f32x4.add(v128.load(gbp), g));
+    const lp = lAcc4 + (<usize>(i & 3) << 4);
+    v128.store(lp, f32x4.add(v128.load(lp), v128.and(f32x4.mul(ie, err), any)));
+    if (back) {
+      const acc = gd + <usize>i * accRow;
+      a0 = f32x4.add(a0, f32x4.mul(g, v128.load32_splat(d)));
+      rmw(acc, 0, g, h0);
+      if (nk > 1) {
+        a1 = f32x4.add(a1, f32x4.mul(g, v128.load32_splat(d, 4)));
+        rmw(acc, 16, g, h1);
+      }
+      if (nk > 2) {
+        a2 = f32x4.add(a2, f32x4.mul(g, v128.load32_splat(d, 8)));
+        rmw(acc, 32, g, h2);
+      }
+      if (nk > 3) {
+        a3 = f32x4.add(a3, f32x4.mul(g, v128.load32_splat(d, 12)));
+        rmw(acc, 48, g, h3);
+      }
+      if (nk > 4) {
+        a4 = f32x4.add(a4, f32x4.mul(g, v128.load32_splat(d, 16)));
+        rmw(acc, 64, g, h4);
+      }
+      if (nk > 5) {
+        a5 = f32x4.add(a5, f32x4.mul(g, v128.load32_splat(d, 20)));
+        rmw(acc, 80, g, h5);
+      }
+      if (nk > 6) {
+        a6 = f32x4.add(a6, f32x4.mul(g, v128.load32_splat(d, 24)));
+        rmw(acc, 96, g, h6);
+      }
+    }
+    d += mpb;
+  }
+  if (!back) return;
+  v128.store(gh, a0);
+  if (nk > 1) v128.store(gh, a1, 16);
+  if (nk > 2) v128.store(gh, a2, 32);
+  if (nk > 3) v128.store(gh, a3, 48);
+  if (nk > 4) v128.store(gh, a4, 64);
+  if (nk > 5) v128.store(gh, a5, 80);
+  if (nk > 6) v128.store(gh, a6, 96);
+}
+
+/** Dense mode, m ≤ 7: the hidden-ReLU mask of gh, then GE over every input (as lanesBackward). */
+// @ts-ignore: decorator
+@inline function lanesDenseGE(n: i32, nk: i32, mpb: usize, xin: usize, hpre: usize, gh: usize, ge: usize, zero: v128, hidRelu: bool): void {
+  let a0 = v128.load(gh);
+  let a1 = nk > 1 ? v128.load(gh, 16) : zero;
+  let a2 = nk > 2 ? v128.load(gh, 32) : zero;
+  let a3 = nk > 3 ? v128.load(gh, 48) : zero;
+  let a4 = nk > 4 ? v128.load(gh, 64) : zero;
+  let a5 = nk > 5 ? v128.load(gh, 80) : zero;
+  let a6 = nk > 6 ? v128.load(gh, 96) : zero;
+  if (hidRelu) {
+    a0 = v128.and(a0, f32x4.gt(v128.load(hpre), zero));
+    if (nk > 1) a1 = v128.and(a1, f32x4.gt(v128.load(hpre, 16), zero));
+    if (nk > 2) a2 = v128.and(a2, f32x4.gt(v128.load(hpre, 32), zero));
+    if (nk > 3) a3 = v128.and(a3, f32x4.gt(v128.load(hpre, 48), zero));
+    if (nk > 4) a4 = v128.and(a4, f32x4.gt(v128.load(hpre, 64), zero));
+    if (nk > 5) a5 = v128.and(a5, f32x4.gt(v128.load(hpre, 80), zero));
+    if (nk > 6) a6 = v128.and(a6, f32x4.gt(v128.load(hpre, 96), zero));
+  }
+  const accRow = mpb << 2;
+  for (let f = 0; f < n; f++) {
+    const x = v128.load(xin + (<usize>f << 4));
+    const acc = ge + <usize>f * accRow;
+    rmw(acc, 0, x, a0);
+    if (nk > 1) rmw(acc, 16, x, a1);
+    if (nk > 2) rmw(acc, 32, x, a2);
+    if (nk > 3) rmw(acc, 48, x, a3);
+    if (nk > 4) rmw(acc, 64, x, a4);
+    if (nk > 5) rmw(acc, 80, x, a5);
+    if (nk > 6) rmw(acc, 96, x, a6);
+  }
+}
+
 /** Encode, decode, outputs and backward of one group for hidden units in blocks of ≤ 8 (nk = m ≤ 8: one pass). */
 // @ts-ignore: decorator
 @inline function lanesGroup(
   n: i32, m: i32, nk: i32, enc: usize, dec: usize, b: usize, imp: usize, mpb: usize, xin: usize, xt: usize,
   liveIn: usize, nin: i32, liveOut: usize, hpre: usize, h: usize, out: usize, gbuf: usize, gbAcc: usize,
-  gd: usize, ge: usize, any: v128, zero: v128, lAcc4: usize, outRelu: bool, hidRelu: bool, upto: i32,
+  gd: usize, ge: usize, any: v128, zero: v128, lAcc4: usize, gh: usize, outRelu: bool, hidRelu: bool, dense: bool, upto: i32,
 ): void {
   // nk = 8 means "blocks of 8, then the remainder" (m > 8, only when the lane kernel is forced).
   let kb = 0;
+  if (dense && nk < 8) {
+    lanesEncode(enc, mpb, xin, liveIn, n, hpre, h, 0, nk, hidRelu);
+    // outRelu as a constant: tested per output it cost ~8 instructions there.
+    if (outRelu) lanesFused(n, nk, dec, mpb, b, imp, h, xt, gbAcc, gd, any, zero, lAcc4, gh, true, upto);
+    else lanesFused(n, nk, dec, mpb, b, imp, h, xt, gbAcc, gd, any, zero, lAcc4, gh, false, upto);
+    if (upto >= 3) lanesDenseGE(n, nk, mpb, xin, hpre, gh, ge, zero, hidRelu);
+    return;
+  }
   if (nk < 8) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, 0, nk, hidRelu);
   else {
     for (; kb + 8 <= m; kb += 8) lanesEncode(enc, mpb, xin, liveIn, nin, hpre, h, kb, 8, hidRelu);
@@ -976,10 +1143,13 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   v128.store(lAcc4, l2, 32);
   v128.store(lAcc4, l3, 48);
   if (upto < 3) return;
-  let nout = 0;
-  for (i = 0; i < n; i++) {
-    store<i32>(liveOut + (<usize>nout << 2), i);
-    nout += <i32>(i32x4.bitmask(f32x4.ne(v128.load(gbuf + (<usize>i << 4)), zero)) != 0);
+  let nout = n; // dense: liveOut is the identity
+  if (!dense) {
+    nout = 0;
+    for (i = 0; i < n; i++) {
+      store<i32>(liveOut + (<usize>nout << 2), i);
+      nout += <i32>(i32x4.bitmask(f32x4.ne(v128.load(gbuf + (<usize>i << 4)), zero)) != 0);
+    }
   }
   if (nk < 8) lanesBackward(dec, mpb, gbuf, liveOut, nout, xin, liveIn, nin, hpre, h, gd, ge, 0, nk, hidRelu);
   else {
@@ -989,8 +1159,33 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 }
 
 /**
- * All rows of a step with the lane kernel: rows 4g … 4g+3 in the lanes, dense over features but
- * skipping inputs absent from all four rows and outputs inactive in all four (exact, see header).
+ * Whether the lane kernel runs dense (every input and output of every group, fixed trip counts) rather
+ * than over live lists. Skipping saves work on sparse data but its data-dependent loop lengths cost
+ * branch mispredictions, which dominate for small n or when most features are live anyway (expected
+ * live fraction of inputs, present in any of 4 rows, ≥ DENSE_LIVE). Same bits either way.
+ */
+function lanesDense(n: i32, width: usize, always: usize): bool {
+  if (n <= DENSE_N) return true;
+  let live: f64 = 0;
+  for (let f = 0; f < n; f++) {
+    const o = <usize>f << 2;
+    // widthB = width − 2^31 (see samplingTables); always-present features have p = 1.
+    const p = load<i32>(always + o) != 0 ? 1.0 : <f64>(load<u32>(width + o) ^ 0x80000000) / 4294967296.0;
+    const a = 1 - p;
+    live += 1 - a * a * a * a;
+  }
+  return live >= DENSE_LIVE * <f64>n;
+}
+// Measured at n = 20, m = 5: dense wins from p ≈ 0.12 up (live fraction 0.4), the live lists below.
+// @ts-ignore: decorator
+@inline const DENSE_N = 8;
+// @ts-ignore: decorator
+@inline const DENSE_LIVE: f64 = 0.4;
+
+/**
+ * All rows of a step with the lane kernel: rows 4g … 4g+3 in the lanes, over every feature (dense
+ * mode, see lanesDense) or skipping inputs absent from all four rows and outputs inactive in all four
+ * (exact, see header).
  * Accumulators interleaved: element e's lane q at acc + 16e + 4q. L is kept c-major here
  * (l_c = v128 over q) and stored q-major at the end.
  */
@@ -1025,12 +1220,17 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   const onem = v128.load(LANE_CONST, 80), one = v128.load(LANE_CONST, 16), salt = v128.load(LANE_CONST, 32), iota = v128.load(LANE_CONST, 48);
   const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
   const lAcc4 = ft + (<usize>n << 5); // c-major loss lanes during the loop
+  const ident = lAcc4 + 64; // the identity list 0 … n−1 (dense mode's liveIn and liveOut)
+  const ghb = ident + (<usize>np << 2); // dense mode's gh (mp v128)
   v128.store(lAcc4, zero);
   v128.store(lAcc4, zero, 16);
   v128.store(lAcc4, zero, 32);
   v128.store(lAcc4, zero, 48);
   let empty = zero;
   const allOwn = allOwnOf(own, np);
+  const dense = lanesDense(n, width, always);
+  const lin = dense ? ident : liveIn, lout = dense ? ident : liveOut;
+  for (let f = 0; f < n; f++) store<i32>(ident + (<usize>f << 2), f);
   const nkSel = m < 8 ? m : 8;
   for (let r0 = 0; r0 < batch; r0 += 4) {
     const rows = i32x4.add(i32x4.splat(r0), iota);
@@ -1038,27 +1238,33 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
     const t = mix32x4k(v128.xor(rows, salt), k1, k2);
     const rp = mix32x4k(v128.xor(vsP, t), k1, k2);
     const rv = allOwn ? zero : mix32x4k(v128.xor(vsV, t), k1, k2); // value row keys: set members only
-    const nin = abs
-      ? (allOwn
-        ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, true)
-        : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, false))
-      : (allOwn
-        ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, true)
-        : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, false));
+    // Specialised for abs × allOwn × dense (none of the flags tested per feature).
+    const ns = dense
+      ? (abs
+        ? (allOwn ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, true, true)
+          : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, false, true))
+        : (allOwn ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, true, true)
+          : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, false, true)))
+      : (abs
+        ? (allOwn ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, true, false)
+          : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, true, false, false))
+        : (allOwn ? lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, true, false)
+          : lanesSample(n, ft, rp, rv, valid, k1, k2, onem, one, xin, xtAbs, liveIn, anyAt, false, false, false)));
     const any = v128.load(anyAt);
     // any ⊆ valid; empty rows are the valid lanes with nothing present.
     empty = i32x4.sub(empty, v128.andnot(valid, any));
-    if (upto < 2 || nin == 0) continue;
+    if (upto < 2 || !v128.any_true(any)) continue;
+    const nin = dense ? n : ns;
     // One specialised copy per hidden width m ≤ 7; 8 = blocks of 8 (+ single units) for any larger m.
     switch (nkSel) {
-      case 1: lanesGroup(n, m, 1, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 2: lanesGroup(n, m, 2, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 3: lanesGroup(n, m, 3, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 4: lanesGroup(n, m, 4, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 5: lanesGroup(n, m, 5, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 6: lanesGroup(n, m, 6, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      case 7: lanesGroup(n, m, 7, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto); break;
-      default: lanesGroup(n, m, 8, enc, dec, b, imp, mpb, xin, xt, liveIn, nin, liveOut, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, outRelu, hidRelu, upto);
+      case 1: lanesGroup(n, m, 1, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 2: lanesGroup(n, m, 2, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 3: lanesGroup(n, m, 3, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 4: lanesGroup(n, m, 4, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 5: lanesGroup(n, m, 5, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 6: lanesGroup(n, m, 6, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      case 7: lanesGroup(n, m, 7, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto); break;
+      default: lanesGroup(n, m, 8, enc, dec, b, imp, mpb, xin, xt, lin, nin, lout, hpre, h, out, gbuf, gbAcc, gd, ge, any, zero, lAcc4, ghb, outRelu, hidRelu, dense, upto);
     }
   }
   const l0 = v128.load(lAcc4), l1 = v128.load(lAcc4, 16), l2 = v128.load(lAcc4, 32), l3 = v128.load(lAcc4, 48);
@@ -1247,16 +1453,17 @@ export function trainSample(ctx: usize, step: i32, row0: i32, rows: i32, out: us
   const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT), own = cp(ctx, C_OWN), vsc = cp(ctx, C_VSCALE);
   const runKey = <u32>ci(ctx, C_RUNKEY);
   const sP = rngStepKey(runKey, <u32>step, 1), sV = rngStepKey(runKey, <u32>step, 2);
-  const idx = scr + (<usize>np << 2), val = scr + (<usize>np << 3);
+  const idx = scr + (<usize>np << 2), xs = abs ? scr + (<usize>np << 3) : scr;
   const allOwn = allOwnOf(own, np);
   for (let r = 0; r < rows; r++) {
     const t = mix32(<u32>(row0 + r) ^ 0x5bd1e995);
     const rp = mix32(sP ^ t), rv = mix32(sV ^ t);
-    const cnt = sampleRow(np, abs, allOwn, lead, lo, width, always, feat, own, vsc, rp, rv, scr, idx, val);
+    const cnt = sampleRow(np, abs, allOwn, lead, lo, width, always, feat, own, vsc, rp, rv, scr, idx, xs);
     const o = out + ((<usize>r * <usize>n) << 2);
     for (let f = 0; f < n; f++) store<f32>(o + (<usize>f << 2), absent);
     for (let q = 0; q < cnt; q++) {
-      store<f32>(o + (<usize>load<i32>(idx + (<usize>q << 2)) << 2), load<f32>(val + (<usize>q << 2)));
+      const f = <usize>load<i32>(idx + (<usize>q << 2)) << 2;
+      store<f32>(o + f, load<f32>(xs + f));
     }
   }
   arenaRelease(mark);

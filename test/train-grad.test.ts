@@ -27,12 +27,13 @@ function setup(model: ModelKind, extra: Partial<TrainConfig> = {}, kernel?: Kern
 
 describe.each(BACKENDS)("training gradients (%s)", (backend) => {
   // Both kernels of the SIMD build (the scalar build always runs the row kernel), odd shapes:
-  // batch not a multiple of 4, m not a multiple of 4, correlated/anticorrelated sets, empty rows.
+  // batch not a multiple of 4, m not a multiple of 4, correlated/anticorrelated sets, empty rows; the
+  // lane kernel's dense mode (n ≤ 8, or mostly live inputs as in [10, 5] and [12, 10]) and live-list mode.
   it.each(MODELS.flatMap((model) => (["rows", "lanes"] as const).map((kernel) => [model, kernel] as const)))(
     "%s, %s kernel: = f32 twin bit for bit on odd shapes",
     async (model, kernel) => {
       await use(backend);
-      for (const [n, m, batch, p] of [[5, 2, 37, [0.9, 0.05]], [13, 6, 50, [0.3, 0.02]], [9, 9, 23, [0.32, 0.01]], [6, 3, 16, [1, 0.7]], [22, 17, 21, [0.33, 0.1]], [15, 24, 9, [0.3, 0.2]]] as const) {
+      for (const [n, m, batch, p] of [[5, 2, 37, [0.9, 0.05]], [13, 6, 50, [0.3, 0.02]], [9, 9, 23, [0.32, 0.01]], [6, 3, 16, [1, 0.7]], [22, 17, 21, [0.33, 0.1]], [15, 24, 9, [0.3, 0.2]], [10, 5, 27, [0.1, 0.33]], [12, 10, 30, [0.2, 0.3]], [8, 4, 30, [0.3, 0.33]], [7, 1, 19, [0.2, 0.3]]] as const) {
         const { set, run } = setup(model, {
           n, m, batch, p: [...p], importance: 1, correlated: [[0, 2]], anticorrelated: n > 6 ? [[1, 3, 5]] : undefined,
         }, kernel);
