@@ -385,8 +385,9 @@ function nearOfLevel(cos: ArrayLike<number>, n: number, groups: { items: number[
 }
 
 /**
- * Candidate neighbours of point c (the subset subsets[point[c]]): the points among the k-subsets of
- * S ∪ near(S). Null when they would outnumber the pairs (the sweep is then no worse).
+ * Candidate neighbours of point c (the subset subsets[point[c]]): the points j > c among the k-subsets
+ * of S ∪ near(S) (a pair within the radius is found from both sides). Null when they would outnumber
+ * the pairs (the sweep is then no worse).
  */
 function spanCandidates(near: Near, subsets: Int32Array, k: number, n: number, point: number[]): ((c: number) => number[]) | null {
   const count = point.length;
@@ -415,7 +416,7 @@ function spanCandidates(near: Near, subsets: Int32Array, k: number, n: number, p
     const out: number[] = [];
     for (let a = 0; a < pattern.length; a += k) {
       const j = index.get(key((i) => union[pattern![a + i]]));
-      if (j !== undefined && j !== c) out.push(j);
+      if (j !== undefined && j > c) out.push(j); // each pair once, from its lower point
     }
     return out;
   };
