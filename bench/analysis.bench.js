@@ -9,8 +9,8 @@
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
 import { dbscan, featureMetrics, init, matroidComponents, persistence, tegumFactors, thomson } from "../dist/index.js";
+import { ROUNDS } from "./common.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 // Deterministic data (no Math.random): an LCG, centred, columns scaled to norm ≈ 1.
 function weights(m, n, seed) {

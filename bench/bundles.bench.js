@@ -15,8 +15,8 @@
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
 import { findBundles, init, tegumFactors, train } from "../dist/index.js";
+import { ROUNDS } from "./common.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 // --- deterministic fixtures (no Math.random) ---------------------------------------------------------
 function rng(seed) {

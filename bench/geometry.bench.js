@@ -4,29 +4,17 @@
 // operands resident in wasm (no copies timed). Run with `npm run bench` (builds first), with
 // `node bench/run.js geometry`, or alone with `node bench/geometry.bench.js` after `npm run build`.
 // The machine is shared and noisy: every case runs ROUNDS times and the best mean is kept.
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Bench } from "tinybench";
+import { lcgValues, modules as builds, ROUNDS } from "./common.js";
 import {
   embeddingDim, f32, f64, gram, gram64, i32, init, interference, neighborCounts, neighborGraph, subsetEmbeddings,
   subsetReducedEmbeddings, twin,
 } from "../dist/index.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const modules = {
-  simd: new WebAssembly.Module(readFileSync(new URL("../build/tegum.simd.wasm", import.meta.url))),
-  scalar: new WebAssembly.Module(readFileSync(new URL("../build/tegum.scalar.wasm", import.meta.url))),
-};
+const modules = builds();
 
-function values(length, seed) {
-  const out = new Float64Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+const values = (length, seed) => lcgValues(Float64Array, length, seed);
 
 /** `count` random k-subsets of n columns (distinct within a subset), flattened. */
 function randomSubsets(n, k, count, seed) {

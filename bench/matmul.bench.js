@@ -2,25 +2,13 @@
 // resident in wasm (WasmArray, so no copies are timed), through the public API; plus ReLU forward and
 // backward. Run with `npm run bench` (builds first) or `node bench/run.js matmul` after `npm run build`.
 // The machine is shared and noisy: every task runs ROUNDS times and the best mean is kept.
-import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
+import { lcgValues, modules as builds, ROUNDS } from "./common.js";
 import { f32, init, matmul, matmulABt, matmulAtB, reluBackward, reluForward } from "../dist/index.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const modules = {
-  simd: new WebAssembly.Module(readFileSync(new URL("../build/tegum.simd.wasm", import.meta.url))),
-  scalar: new WebAssembly.Module(readFileSync(new URL("../build/tegum.scalar.wasm", import.meta.url))),
-};
+const modules = builds();
 
-function values(length, seed) {
-  const out = new Float32Array(length);
-  let s = seed;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+const values = (length, seed) => lcgValues(Float32Array, length, seed);
 
 // The textbook triple loop (i-j-p, one dot product per element, f64 accumulator) ...
 function jsMatmul(c, a, b, m, k, n) {

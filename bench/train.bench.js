@@ -15,8 +15,8 @@ import { normalizeConfig } from "../dist/train-config.js";
 import { chooseKernel, RunSet } from "../dist/train-engine.js";
 import { initialState } from "../dist/train-state.js";
 import { scheduleTable } from "../dist/schedule.js";
+import { ROUNDS } from "./common.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const CASES = [
   { n: 5, m: 2, I: 10, importance: sweeps.geometric(5, 0.9), torch: 581, steps: 3000 },

@@ -51,7 +51,7 @@ import { polytope, type FeatureDimensionality, type Polytope, type PolytopeKind,
 import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js";
 import { binomial, checkWork, combinations, connectedSubsets, estimateWork, candidateLevelFlops, levelFlops, screeningWork, type WorkEstimate } from "./subsets.js";
 import { nearColumns, screenSubsets } from "./span-screen.js";
-import { candidateLinkage, radiusLinkage, type Linkage } from "./linkage.js";
+import { candidateLinkage, pairDistance, pointMajor, radiusLinkage, type Linkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
 export { chooseGramTol, type GramTolChoice } from "./tegum-factors.js";
@@ -303,17 +303,12 @@ function spreadOf(x: WasmArray<Float64Array>, dim: number, count: number, member
   let max = 0;
   let sum = 0;
   if (c < SPREAD_BY_KERNEL) {
-    // The members point-major (contiguous rows); the same sums in the same order as reading x directly.
-    const xa = x.array;
-    const pts = new Float64Array(c * dim);
-    for (let d = 0; d < dim; d++) {
-      const row = d * count;
-      for (let a = 0; a < c; a++) pts[a * dim + d] = xa[row + members[a]];
-    }
+    // The members point-major; the same sums in the same order as reading x directly.
+    const pts = pointMajor(x.array, dim, count, members.slice(0, c));
     for (let a = 0; a < c; a++) {
       const io = a * dim;
       for (let b = a + 1; b < c; b++) {
-        const dist = rowDistance(pts, io, b * dim, dim);
+        const dist = pairDistance(pts, io, b * dim, dim);
         sum += dist;
         if (dist > max) max = dist;
       }
@@ -352,17 +347,6 @@ interface DistanceKernel {
   chordalDistances(out: number, x: number, dim: number, count: number, q: number): void;
 }
 
-/** √(Σ_d (p_id − p_jd)²), sequential over d from +0. */
-function rowDistance(pts: Float64Array, io: number, jo: number, dim: number): number {
-  let s = 0;
-  for (let d = 0; d < dim; d++) {
-    const t = pts[io + d] - pts[jo + d];
-    s += t * t;
-  }
-  return Math.sqrt(s);
-}
-
-/** Whether every pair of `items` is joined in the n×n adjacency. */
 /** Near columns per subset (CSR over a level's subsets). */
 interface Near {
   offsets: Int32Array;
@@ -449,6 +433,7 @@ function keepSubsets(subsets: Int32Array, k: number, keep: Uint8Array): Int32Arr
   return out;
 }
 
+/** Whether every pair of `items` is joined in the n×n adjacency. */
 function isComplete(adjacency: Uint8Array, n: number, items: number[]): boolean {
   for (let a = 0; a < items.length; a++) {
     const row = items[a] * n;

@@ -140,13 +140,7 @@ function probeDegree(k: NeighborKernels, x: WasmArray<Float64Array>, dim: number
 export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number): Linkage {
   if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
   const graph = epsGraph(x, dim, count, radius);
-  // Point-major copy: each pair's sum reads two contiguous rows.
-  const xa = x.array;
-  const pts = new Float64Array(count * dim);
-  for (let d = 0; d < dim; d++) {
-    const row = d * count;
-    for (let i = 0; i < count; i++) pts[i * dim + d] = xa[row + i];
-  }
+  const pts = pointMajor(x.array, dim, count);
   if (graph === null) return sparseLinkage(x, pts, dim, count, radius);
   const { offsets, indices } = graph;
   const edgeCount = (offsets[count] - count) / 2;
@@ -188,9 +182,7 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
  * sequentially over the dimensions from +0), so the edges, their order and the result are radiusLinkage's.
  */
 export function candidateLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, candidates: (i: number) => ArrayLike<number>): Linkage {
-  const xa = x.array;
-  const pts = new Float64Array(count * dim);
-  for (let d = 0; d < dim; d++) for (let i = 0; i < count; i++) pts[i * dim + d] = xa[d * count + i];
+  const pts = pointMajor(x.array, dim, count);
   const r2 = radius * radius;
   const ei: number[] = [];
   const ej: number[] = [];
@@ -253,8 +245,22 @@ function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: numbe
   return boruvka(count, ei, ej, ed, e);
 }
 
-/** √(Σ_d (p_jd − p_id)²), sequential over d from +0. */
-function pairDistance(pts: Float64Array, io: number, jo: number, dim: number): number {
+/**
+ * Points `members` (default all) of dimension-major x (x[d·count + i]) copied point-major, so that
+ * each pair's sum reads two contiguous rows.
+ */
+export function pointMajor(x: Float64Array, dim: number, count: number, members?: ArrayLike<number>): Float64Array {
+  const c = members === undefined ? count : members.length;
+  const pts = new Float64Array(c * dim);
+  for (let d = 0; d < dim; d++) {
+    const row = d * count;
+    for (let a = 0; a < c; a++) pts[a * dim + d] = x[row + (members === undefined ? a : members[a])];
+  }
+  return pts;
+}
+
+/** √(Σ_d (p_jd − p_id)²), sequential over d from +0 (the same bits as (p_id − p_jd)²: negation is exact). */
+export function pairDistance(pts: Float64Array, io: number, jo: number, dim: number): number {
   let s = 0;
   for (let d = 0; d < dim; d++) {
     const u = pts[jo + d] - pts[io + d];

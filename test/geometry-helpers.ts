@@ -1,5 +1,6 @@
-// Helpers shared by the geometry kernel tests (gram, projector, col-red, distance).
+// Helpers shared by the kernel tests (matmul, relu, gram, projector, col-red, distance, metrics).
 import { expect } from "vitest";
+import { TegumError } from "../src/index.js";
 
 export { rng, gaussian as gauss } from "./analysis-fixtures.js";
 import { gaussian as gauss, rng } from "./analysis-fixtures.js";
@@ -87,4 +88,32 @@ export function columns(w: ArrayLike<number>, m: number, n: number, cols: ArrayL
   const out = new Float64Array(m * k);
   for (let r = 0; r < m; r++) for (let j = 0; j < k; j++) out[r * k + j] = w[r * n + cols[j]];
   return out;
+}
+
+/**
+ * Deterministic f32 values: exact 0 (r < zero), −0 (r < negZero), small integers in [−half, half]
+ * (r < small), else a wide spread of magnitudes of both signs.
+ */
+export function edgeValues(length: number, seed: number, [zero, negZero, small]: [number, number, number], half: number): Float32Array {
+  const next = rng(seed);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const r = next();
+    if (r < zero) out[i] = 0;
+    else if (r < negZero) out[i] = -0;
+    else if (r < small) out[i] = Math.floor(next() * (2 * half + 1)) - half;
+    else out[i] = (next() * 2 - 1) * 2 ** Math.floor(next() * 17 - 10);
+  }
+  return out;
+}
+
+/** The parameter named by the TegumError `fn` throws (fails if it throws something else or nothing). */
+export function thrownParameter(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TegumError);
+    return (e as TegumError).parameter;
+  }
+  expect.fail("did not throw");
 }

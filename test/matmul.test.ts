@@ -1,8 +1,8 @@
 import { describe, expect, it, beforeEach } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { f32, f64, mark, matmul, matmulABt, matmulAtB, reluBackward, reluForward, TegumError, twin, WasmArray } from "../src/index.js";
+import { f32, f64, mark, matmul, matmulABt, matmulAtB, reluBackward, reluForward, twin, WasmArray } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
-import { expectSameBits, rng } from "./geometry-helpers.js";
+import { edgeValues, expectSameBits, thrownParameter } from "./geometry-helpers.js";
 
 type Mm = typeof twin.matmul;
 const KERNELS = [
@@ -11,19 +11,7 @@ const KERNELS = [
   { name: "matmulABt", api: matmulABt, twin: twin.matmulABt },
 ] as const;
 
-/** Deterministic f32 values from a seed: exact ±0, small integers, and a wide spread of magnitudes and signs. */
-function values(length: number, seed: number): Float32Array {
-  const next = rng(seed);
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    const r = next();
-    if (r < 0.08) out[i] = 0;
-    else if (r < 0.11) out[i] = -0;
-    else if (r < 0.3) out[i] = Math.floor(next() * 9) - 4;
-    else out[i] = (next() * 2 - 1) * 2 ** Math.floor(next() * 17 - 10);
-  }
-  return out;
-}
+const values = (length: number, seed: number) => edgeValues(length, seed, [0.08, 0.11, 0.3], 4);
 
 /** Operand lengths for m, k, n. */
 const lengths = (m: number, k: number, n: number) => ({ a: m * k, b: k * n, c: m * n });
@@ -107,15 +95,7 @@ describe.each(BACKENDS)("matmul family (%s)", (name) => {
 
     it(`${kernel} rejects bad input with a TegumError naming the parameter`, () => {
       const ok = new Float32Array(100);
-      const param = (fn: () => void): string | undefined => {
-        try {
-          fn();
-        } catch (e) {
-          expect(e).toBeInstanceOf(TegumError);
-          return (e as TegumError).parameter;
-        }
-        expect.fail("did not throw");
-      };
+      const param = thrownParameter;
       expect(param(() => api(ok, ok, ok, -1, 2, 2))).toBe("m");
       expect(param(() => api(ok, ok, ok, 2, -3, 2))).toBe("k");
       expect(param(() => api(ok, ok, ok, 2, 2, 1.5))).toBe("n");

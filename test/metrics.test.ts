@@ -1,11 +1,12 @@
 import { fc, test } from "@fast-check/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TegumError, featureMetrics, gram, gramOf, interferenceMatrix, simplestFraction, thomson } from "../src/index.js";
+import { featureMetrics, gram, gramOf, interferenceMatrix, simplestFraction, thomson } from "../src/index.js";
 import {
   type Config, bipyramid, crossPolytope, digon, directSum, gaussian, icosahedron, permute, polygon, randomPermutation, randomRotation, rng, rotate,
   simplex, squareAntiprism, toW,
 } from "./analysis-fixtures.js";
 import { BACKENDS, use } from "./backends.js";
+import { thrownParameter } from "./geometry-helpers.js";
 
 // REFERENCE §2: D_i = d/N for unit-norm tight frames.
 const TABLE: [string, Config, number, number][] = [
@@ -139,15 +140,7 @@ describe.each(BACKENDS)("featureMetrics (%s)", (backend) => {
 
   it("rejects bad input with a TegumError naming the parameter", () => {
     const w = new Float64Array(6);
-    const param = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(TegumError);
-        return (e as TegumError).parameter;
-      }
-      return "no error";
-    };
+    const param = thrownParameter;
     expect(param(() => featureMetrics(w, 0, 3))).toBe("m");
     expect(param(() => featureMetrics(w, 2, 1.5))).toBe("n");
     expect(param(() => featureMetrics(w, 3, 3))).toBe("w");

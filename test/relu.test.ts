@@ -1,32 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { f32, f64, reluBackward, reluForward, TegumError, twin, WasmArray } from "../src/index.js";
+import { f32, f64, reluBackward, reluForward, twin, WasmArray } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
-import { expectSameBits, rng } from "./geometry-helpers.js";
+import { edgeValues, expectSameBits, thrownParameter } from "./geometry-helpers.js";
 
-/** Deterministic f32 values: exact ±0 (often, ReLU's edge), small integers, and spread magnitudes of both signs. */
-function values(length: number, seed: number): Float32Array {
-  const next = rng(seed);
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    const r = next();
-    if (r < 0.15) out[i] = 0;
-    else if (r < 0.25) out[i] = -0;
-    else if (r < 0.45) out[i] = Math.floor(next() * 5) - 2;
-    else out[i] = (next() * 2 - 1) * 2 ** Math.floor(next() * 17 - 10);
-  }
-  return out;
-}
+const values = (length: number, seed: number) => edgeValues(length, seed, [0.15, 0.25, 0.45], 2);
 
-function param(fn: () => void): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TegumError);
-    return (e as TegumError).parameter;
-  }
-  expect.fail("did not throw");
-}
+const param = thrownParameter;
 
 const size = fc.oneof(fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17), fc.integer({ min: 0, max: 300 }));
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });

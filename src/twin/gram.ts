@@ -3,29 +3,25 @@
 
 /** G (n×n, f32) = WᵀW for W m×n row-major. */
 export function gram(g: Float32Array, w: Float32Array, m: number, n: number): void {
-  // Rows of G accumulate in a Float32Array (each store rounds to f32: correctly rounded f32 sum,
-  // since the f64 sum of two f32 values or the f64 product of two f32 values is exact or innocuous).
-  for (let i = 0; i < n; i++) {
-    const gi = i * n;
-    for (let j = i; j < n; j++) g[gi + j] = 0;
-    for (let p = 0; p < m; p++) {
-      const wp = p * n;
-      const a = w[wp + i];
-      for (let j = i; j < n; j++) g[gi + j] = g[gi + j] + Math.fround(a * w[wp + j]);
-    }
-    for (let j = i + 1; j < n; j++) g[j * n + i] = g[gi + j];
-  }
+  // Each store into the Float32Array rounds the sum to f32, and fround the product: correctly rounded
+  // f32 arithmetic (the f64 sum or product of two f32 values is exact or innocuous).
+  gramRows(g, w, m, n, Math.fround);
 }
 
 /** G (n×n, f64) = WᵀW for W m×n row-major. */
 export function gram64(g: Float64Array, w: Float64Array, m: number, n: number): void {
+  gramRows(g, w, m, n, (x) => x);
+}
+
+/** The upper triangle row by row (each entry sequential over p from +0), mirrored. */
+function gramRows(g: Float32Array | Float64Array, w: Float32Array | Float64Array, m: number, n: number, round: (x: number) => number): void {
   for (let i = 0; i < n; i++) {
     const gi = i * n;
     for (let j = i; j < n; j++) g[gi + j] = 0;
     for (let p = 0; p < m; p++) {
       const wp = p * n;
       const a = w[wp + i];
-      for (let j = i; j < n; j++) g[gi + j] += a * w[wp + j];
+      for (let j = i; j < n; j++) g[gi + j] = g[gi + j] + round(a * w[wp + j]);
     }
     for (let j = i + 1; j < n; j++) g[j * n + i] = g[gi + j];
   }
