@@ -1,6 +1,7 @@
 // What several bench files share: the rounds (best of ROUNDS: the machine is shared and noisy), both
 // compiled builds for side-by-side runs, and deterministic inputs.
 import { readFileSync } from "node:fs";
+import { Bench } from "tinybench";
 
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -19,4 +20,19 @@ export function lcgValues(Type, length, seed) {
     out[i] = s / 2 ** 31 - 1;
   }
   return out;
+}
+
+/** Runs tasks ({ name, fn, setup? }) `rounds` times; the best mean ops/s per task name. */
+export async function best(tasks, { time = 300, iterations = 5, warmupIterations = 2, rounds = ROUNDS } = {}) {
+  const result = {};
+  for (let r = 0; r < rounds; r++) {
+    const bench = new Bench({ time, iterations, warmupTime: 50, warmupIterations, warmup: warmupIterations > 0 });
+    for (const t of tasks) bench.add(t.name, t.fn, t.setup ? { beforeAll: t.setup } : {});
+    await bench.run();
+    for (const task of bench.tasks) {
+      const hz = task.result?.throughput?.mean ?? 0;
+      result[task.name] = Math.max(result[task.name] ?? 0, hz);
+    }
+  }
+  return result;
 }

@@ -5,8 +5,7 @@
 // `node bench/run.js geometry`, or alone with `node bench/geometry.bench.js` after `npm run build`.
 // The machine is shared and noisy: every case runs ROUNDS times and the best mean is kept.
 import { pathToFileURL } from "node:url";
-import { Bench } from "tinybench";
-import { lcgValues, modules as builds, ROUNDS } from "./common.js";
+import { best, lcgValues, modules as builds, ROUNDS } from "./common.js";
 import {
   embeddingDim, f32, f64, gram, gram64, i32, init, interference, neighborCounts, neighborGraph, subsetEmbeddings,
   subsetReducedEmbeddings, twin,
@@ -31,21 +30,6 @@ function randomSubsets(n, k, count, seed) {
     }
   }
   return out;
-}
-
-/** Runs tasks ({ name, fn, setup? }) `rounds` times; the best mean ops/s per task name. */
-async function best(tasks, { time = 300, iterations = 5, warmupIterations = 2, rounds = ROUNDS } = {}) {
-  const result = {};
-  for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({ time, iterations, warmupTime: 50, warmupIterations, warmup: warmupIterations > 0 });
-    for (const t of tasks) bench.add(t.name, t.fn, t.setup ? { beforeAll: t.setup } : {});
-    await bench.run();
-    for (const task of bench.tasks) {
-      const hz = task.result?.throughput?.mean ?? 0;
-      result[task.name] = Math.max(result[task.name] ?? 0, hz);
-    }
-  }
-  return result;
 }
 
 /** A wasm task on one backend: `make()` allocates resident operands after (re-)initialising. */

@@ -2,8 +2,7 @@
 // resident in wasm (WasmArray, so no copies are timed), through the public API; plus ReLU forward and
 // backward. Run with `npm run bench` (builds first) or `node bench/run.js matmul` after `npm run build`.
 // The machine is shared and noisy: every task runs ROUNDS times and the best mean is kept.
-import { Bench } from "tinybench";
-import { lcgValues, modules as builds, ROUNDS } from "./common.js";
+import { best, lcgValues, modules as builds, ROUNDS } from "./common.js";
 import { f32, init, matmul, matmulABt, matmulAtB, reluBackward, reluForward } from "../dist/index.js";
 
 const modules = builds();
@@ -32,20 +31,8 @@ function jsMatmulIpj(c, a, b, m, k, n) {
   }
 }
 
-/** Runs `tasks` ({ name, fn, setup? }) ROUNDS times; returns the best mean ops/s per task name. */
-async function best(tasks, { time = 250, iterations = 10 } = {}) {
-  const result = {};
-  for (let r = 0; r < ROUNDS; r++) {
-    const bench = new Bench({ time, iterations, warmupTime: 50, warmupIterations: 3 });
-    for (const t of tasks) bench.add(t.name, t.fn, t.setup ? { beforeAll: t.setup } : {});
-    await bench.run();
-    for (const task of bench.tasks) {
-      const hz = task.result?.throughput?.mean ?? 0;
-      result[task.name] = Math.max(result[task.name] ?? 0, hz);
-    }
-  }
-  return result;
-}
+// Best mean of ROUNDS rounds (bench/common.js), 250 ms and ≥ 10 iterations per task.
+const bestOf = (tasks) => best(tasks, { time: 250, iterations: 10, warmupIterations: 3 });
 
 /** A task running `body(resident operands)` on one wasm backend (re-initialised before each phase). */
 function wasmTask(name, backend, lengths, body) {
@@ -67,7 +54,7 @@ export default async function () {
     const a = values(N * N, 1), b = values(N * N, 2), c = new Float32Array(N * N);
     const operands = [[N * N, 1], [N * N, 2], [N * N, 3]];
     const mm = (C, A, B) => matmul(C, A, B, N, N, N);
-    const hz = await best([
+    const hz = await bestOf([
       { name: "js", fn: () => jsMatmul(c, a, b, N, N, N) },
       { name: "js-ipj", fn: () => jsMatmulIpj(c, a, b, N, N, N) },
       wasmTask("scalar", "scalar", operands, mm),
@@ -96,7 +83,7 @@ export default async function () {
   const [R, C] = [1024, 256];
   const len = R * C;
   const x = values(len, 4), bias = values(C, 5), out = new Float32Array(len), g = values(len, 6), gi = new Float32Array(len);
-  const hz = await best([
+  const hz = await bestOf([
     {
       name: "js fwd",
       fn: () => {
