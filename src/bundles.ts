@@ -49,9 +49,10 @@ import { TegumError, checkFinite, checkInt, checkNumber } from "./errors.js";
 import { featureMetrics, gramOf, type FeatureMetrics } from "./metrics.js";
 import { polytope, type FeatureDimensionality, type Polytope, type PolytopeKind, type PolytopeOptions } from "./polytope.js";
 import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js";
-import { binomial, checkWork, combinations, connectedSubsets, estimateWork, candidateLevelFlops, levelFlops, screeningWork, type WorkEstimate } from "./subsets.js";
-import { nearColumns, screenSubsets } from "./span-screen.js";
-import { candidateLinkage, pairDistance, pointMajor, radiusLinkage, type Linkage } from "./linkage.js";
+import { checkWork, combinations, connectedSubsets, estimateWork, candidateLevelFlops, levelFlops, screeningWork, type WorkEstimate } from "./subsets.js";
+import { screenSubsets } from "./span-screen.js";
+import { candidatePairs, candidatesPay, nearOfLevel, spanCandidates, type Near } from "./span-candidates.js";
+import { candidateLinkage, dimensionMajor, pairDistance, radiusLinkage, type Linkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
 export { chooseGramTol, type GramTolChoice } from "./tegum-factors.js";
@@ -297,34 +298,32 @@ function cutLabels(pers: { heights: Float64Array; edges: Int32Array } | null, co
   return labels;
 }
 
-function spreadOf(x: WasmArray<Float64Array>, dim: number, count: number, members: number[]): BundleSpread {
-  const c = Math.min(members.length, 2000); // pairwise on at most 2000 points
+/** Spread of a cluster from the level's point-major embedding (at most 2000 members: pairwise). */
+function spreadOf(pts: Float64Array, dim: number, members: number[]): BundleSpread {
+  const c = Math.min(members.length, 2000);
   if (c < 2) return { max: 0, mean: 0 };
   let max = 0;
   let sum = 0;
   if (c < SPREAD_BY_KERNEL) {
-    // The members point-major; the same sums in the same order as reading x directly.
-    const pts = pointMajor(x.array, dim, count, members.slice(0, c));
     for (let a = 0; a < c; a++) {
-      const io = a * dim;
+      const io = members[a] * dim;
       for (let b = a + 1; b < c; b++) {
-        const dist = pairDistance(pts, io, b * dim, dim);
+        const dist = pairDistance(pts, io, members[b] * dim, dim);
         sum += dist;
         if (dist > max) max = dist;
       }
     }
   } else {
-    // Large clusters: each member's row of distances by the wasm kernel on a copy of the members
-    // (√ of the sequential sum over d of (x_b − x_a)², the same bits), summed in the same order.
+    // Large clusters: each member's row of distances by the wasm kernel on a dimension-major copy of
+    // the members (√ of the sequential sum over d of (x_b − x_a)², the same bits), summed in the same order.
     const kernel = wasm() as unknown as DistanceKernel;
     scoped(() => {
       const mc = f64(c * dim);
       const row = f64(c);
-      const xa = x.array;
       const dst = mc.array;
-      for (let d = 0; d < dim; d++) {
-        const so = d * count;
-        for (let a = 0; a < c; a++) dst[d * c + a] = xa[so + members[a]];
+      for (let a = 0; a < c; a++) {
+        const so = members[a] * dim;
+        for (let d = 0; d < dim; d++) dst[d * c + a] = pts[so + d];
       }
       for (let a = 0; a < c - 1; a++) {
         kernel.chordalDistances(row.ptr, mc.ptr, dim, c, a);
@@ -347,80 +346,11 @@ interface DistanceKernel {
   chordalDistances(out: number, x: number, dim: number, count: number, q: number): void;
 }
 
-/** Near columns per subset (CSR over a level's subsets). */
-interface Near {
-  offsets: Int32Array;
-  columns: Int32Array;
-}
+/** Subsets embedded per kernel call: a chunk's output (D·(chunk + 8) f64) stays in the L2 cache. */
+const EMBED_CHUNK = 256;
 
-/** nearColumns of every subset of a level, its groups (factor, subsets) concatenated. */
-function nearOfLevel(cos: ArrayLike<number>, n: number, groups: { items: number[]; subsets: Int32Array }[], k: number, radius: number): Near {
-  const lists = groups.map((g) => nearColumns(cos, n, g.items, g.subsets, k, radius));
-  const total = lists.reduce((a, l) => a + l.offsets.length - 1, 0);
-  const offsets = new Int32Array(total + 1);
-  const columns = new Int32Array(lists.reduce((a, l) => a + l.columns.length, 0));
-  let s = 0;
-  for (const l of lists) {
-    columns.set(l.columns, offsets[s]);
-    for (let t = 1; t < l.offsets.length; t++) offsets[s + t] = offsets[s] + l.offsets[t];
-    s += l.offsets.length - 1;
-  }
-  return { offsets, columns };
-}
-
-/**
- * Candidate neighbours of point c (the subset subsets[point[c]]): the points j > c among the k-subsets
- * of S ∪ near(S) (a pair within the radius is found from both sides). Null when they would outnumber
- * the pairs (the sweep is then no worse).
- */
-function spanCandidates(near: Near, subsets: Int32Array, k: number, n: number, point: number[]): ((c: number) => number[]) | null {
-  const count = point.length;
-  if (candidatePairs(near, k, count, point) > sweepPairs(count)) return null;
-  // Keys: the sorted k-tuple as a number in base n (exact below 2^53), else as text.
-  const numeric = n ** k < 2 ** 53;
-  const key = (at: (i: number) => number): number | string => {
-    if (!numeric) return Array.from({ length: k }, (_, i) => at(i)).join(",");
-    let v = 0;
-    for (let i = 0; i < k; i++) v = v * n + at(i);
-    return v;
-  };
-  const index = new Map<number | string, number>();
-  for (let c = 0; c < count; c++) index.set(key((i) => subsets[point[c] * k + i]), c);
-  const patterns = new Map<number, Int32Array>(); // u → the k-subsets of 0…u−1, lexicographic
-  let union = new Int32Array(0);
-  return (c) => {
-    const s = point[c];
-    const lo = near.offsets[s], u = k + near.offsets[s + 1] - lo;
-    if (union.length < u) union = new Int32Array(2 * u);
-    union.set(subsets.subarray(s * k, s * k + k));
-    union.set(near.columns.subarray(lo, lo + u - k), k);
-    union.subarray(0, u).sort();
-    let pattern = patterns.get(u);
-    if (pattern === undefined) patterns.set(u, (pattern = combinations(Array.from({ length: u }, (_, i) => i), k)));
-    const out: number[] = [];
-    for (let a = 0; a < pattern.length; a += k) {
-      const j = index.get(key((i) => union[pattern![a + i]]));
-      if (j !== undefined && j > c) out.push(j); // each pair once, from its lower point
-    }
-    return out;
-  };
-}
-
-/** Memory one level's points may take (embedding + linkage copy): within what every runtime gives wasm. */
+/** Memory one level's points may take (point-major rows + the sweeps' dimension-major copy). */
 const MAX_LEVEL_BYTES = 2 ** 30;
-
-/** Σ over the points (subsets point[c], default all) of the k-subsets of S ∪ near(S) other than S. */
-function candidatePairs(near: Near, k: number, count: number, point?: number[]): number {
-  let total = 0;
-  for (let c = 0; c < count; c++) {
-    const s = point === undefined ? c : point[c];
-    total += binomial(k + near.offsets[s + 1] - near.offsets[s], k) - 1;
-  }
-  return total;
-}
-
-/** Candidates are tested in JS at every coordinate, the sweep in wasm with early exits: worth it below this. */
-const sweepPairs = (count: number) => (count * (count - 1)) / 32;
 
 /** The subsets (k columns each) whose keep flag is set. */
 function keepSubsets(subsets: Int32Array, k: number, keep: Uint8Array): Int32Array {
@@ -612,7 +542,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     const count = subsets.length / k;
     const near = screen ? nearOfLevel(cosines!, n, groups, k, radius) : null;
     const pairs = near === null ? Infinity : candidatePairs(near, k, count);
-    const flops = pairs <= sweepPairs(count) ? candidateLevelFlops(count, m, k, pairs) : levelFlops(count, m, k);
+    const flops = candidatesPay(pairs, count) ? candidateLevelFlops(count, m, k, pairs) : levelFlops(count, m, k);
     plan.push({ k, subsets, near, flops, enumerated, isolated: enumerated - count, ms: now() - t });
   }
   let screened: WorkEstimate | null = null;
@@ -645,32 +575,36 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     const tl1 = now();
 
     const level = scoped(() => {
-      // Embed.
-      const all = f64(embedded * dim);
-      const ranks = i32(embedded);
-      if (embedded > 0) {
-        if (faithful) subsetReducedEmbeddings(all, ranks, wEmbed, m, n, subsets, k, embedded, o.colRedTol);
-        else subsetEmbeddings(all, ranks, wEmbed, m, n, subsets, k, embedded, o.rankTol);
-      }
-      const r = ranks.array;
+      // Embed, in chunks whose dimension-major output (the kernels' layout) is copied point-major while
+      // it is in cache: rows for the pairs (linkage, spreads) without a second level-sized array.
+      // Subsets of rank < k are dropped (hardened) or kept at their rank (faithful).
       const keep: number[] = [];
       let deficient = 0;
-      for (let s = 0; s < embedded; s++) {
-        if (r[s] < k) deficient++;
-        if (faithful || r[s] === k) keep.push(s);
-      }
-      const count = keep.length;
-      let x = all;
-      if (count !== embedded) {
-        x = f64(count * dim);
-        const src = all.array;
-        const dst = x.array;
-        for (let d = 0; d < dim; d++) {
-          const so = d * embedded;
-          const dO = d * count;
-          for (let c = 0; c < count; c++) dst[dO + c] = src[so + keep[c]];
+      const pts = new Float64Array(embedded * dim);
+      scoped(() => {
+        const ld = EMBED_CHUNK + 8; // not a multiple of 4 KiB: the chunk's rows would share cache sets
+        const buf = f64(ld * dim);
+        const ranks = i32(EMBED_CHUNK);
+        for (let s0 = 0; s0 < embedded; s0 += EMBED_CHUNK) {
+          const len = Math.min(EMBED_CHUNK, embedded - s0);
+          const part = subsets.subarray(s0 * k, (s0 + len) * k);
+          if (faithful) subsetReducedEmbeddings(buf, ranks, wEmbed, m, n, part, k, len, o.colRedTol, ld);
+          else subsetEmbeddings(buf, ranks, wEmbed, m, n, part, k, len, o.rankTol, ld);
+          const b = buf.array;
+          const r = ranks.array;
+          for (let a = 0; a < len; a++) {
+            if (r[a] < k) deficient++;
+            if (!faithful && r[a] !== k) continue;
+            const row = keep.length * dim;
+            for (let d = 0; d < dim; d++) pts[row + d] = b[d * ld + a];
+            keep.push(s0 + a);
+          }
         }
-      }
+      });
+      const count = keep.length;
+      // The dimension-major copy only for the wasm sweeps (radiusLinkage, dbscan).
+      let xs: WasmArray<Float64Array> | null = null;
+      const x = () => (xs ??= dimensionMajor(pts, dim, count));
       const tl2 = now();
 
       // eps, from the H0 persistence (single-linkage merge heights) up to the radius that matters.
@@ -680,8 +614,10 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       if (count + isolated > 1) {
         // With the screen's near columns the pairs within the radius are among the k-subsets of
         // S ∪ near(S) (span-screen.ts): candidates instead of the sweep when they are fewer.
-        const cand = near !== null ? spanCandidates(near, subsets, k, n, keep) : null;
-        link = cand !== null ? candidateLinkage(x, dim, count, radius, cand) : radiusLinkage(x, dim, count, radius);
+        link =
+          near !== null && candidatesPay(candidatePairs(near, k, count, keep), count)
+            ? candidateLinkage(pts, dim, count, radius, spanCandidates(near, subsets, k, keep))
+            : radiusLinkage(x(), dim, count, radius, pts);
       }
       let eps: LevelEps;
       const givenMethod = options.eps === undefined ? "fixed" : "given";
@@ -703,7 +639,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       let labels: Int32Array;
       if (count === 0) labels = new Int32Array(0);
       else if (o.minSamples === 1) labels = cutLabels(link, count, eps.value);
-      else labels = dbscan(x, dim, count, { eps: eps.value, minSamples: o.minSamples }).labels;
+      else labels = dbscan(x(), dim, count, { eps: eps.value, minSamples: o.minSamples }).labels;
       const tl4 = now();
 
       // Clusters and filters.
@@ -724,17 +660,17 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       let singletons = 0;
       const clusterIds = [...members.keys()].sort((a, b) => a - b);
       for (const id of clusterIds) {
-        const pts = members.get(id)!;
-        if (pts.length === 1 && !o.reportSingletons) {
+        const cluster = members.get(id)!;
+        if (cluster.length === 1 && !o.reportSingletons) {
           singletons++; // its features and spread would be reported only with reportSingletons
           continue;
         }
         const feats = new Set<number>();
-        for (const p of pts) for (let i = 0; i < k; i++) feats.add(subsets[keep[p] * k + i]);
+        for (const p of cluster) for (let i = 0; i < k; i++) feats.add(subsets[keep[p] * k + i]);
         const features = [...feats].sort((a, b) => a - b);
-        const spread = spreadOf(x, dim, count, pts);
-        const discard = (reason: DiscardReason, detail: string) => discarded.push({ features, subsets: pts.length, spread, reason, detail });
-        if (pts.length === 1) {
+        const spread = spreadOf(pts, dim, cluster);
+        const discard = (reason: DiscardReason, detail: string) => discarded.push({ features, subsets: cluster.length, spread, reason, detail });
+        if (cluster.length === 1) {
           singletons++;
           if (o.reportSingletons) discard("singleton", "a cluster of one subset");
           continue;
@@ -764,7 +700,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         kept.push({
           rank: k,
           features,
-          subsets: pts.length,
+          subsets: cluster.length,
           spread,
           shape: poly.name,
           kind: poly.kind,

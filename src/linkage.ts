@@ -12,7 +12,7 @@
 //    component are dropped for good. With a strict total order the minimum spanning forest is unique, so
 //    this is exactly the forest Kruskal's algorithm builds from the same edges sorted by (d, i, j) (ties
 //    by point indices) — and, the graph holding every pair within R, exactly the MST edges ≤ R.
-import { type WasmArray, i32, scoped } from "./arena.js";
+import { type WasmArray, f64, i32, scoped } from "./arena.js";
 import { wasm } from "./wasm.js";
 
 interface NeighborKernels {
@@ -135,12 +135,11 @@ function probeDegree(k: NeighborKernels, x: WasmArray<Float64Array>, dim: number
 /**
  * Single linkage of `count` points (x dimension-major, x[d·count + i], resident in wasm memory)
  * truncated at `radius`: the minimum-spanning-forest edges with d² ≤ radius·radius, ascending by
- * (d, i, j). Requires `init`.
+ * (d, i, j). `pts`: the same points point-major, if the caller has them. Requires `init`.
  */
-export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number): Linkage {
+export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, pts = pointMajor(x.array, dim, count)): Linkage {
   if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
   const graph = epsGraph(x, dim, count, radius);
-  const pts = pointMajor(x.array, dim, count);
   if (graph === null) return sparseLinkage(x, pts, dim, count, radius);
   const { offsets, indices } = graph;
   const edgeCount = (offsets[count] - count) / 2;
@@ -176,46 +175,51 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
 }
 
 /**
- * radiusLinkage when the pairs within the radius are known to be among candidate pairs: `candidates(i)`
- * returns indices j (any order; duplicates and j ≤ i are ignored) that include every j > i within the
- * radius. Each candidate is tested as the neighbour kernels test (d² ≤ radius·radius, d² summed
- * sequentially over the dimensions from +0), so the edges, their order and the result are radiusLinkage's.
+ * radiusLinkage of the point-major `pts` when the pairs within the radius are known to be among
+ * candidate pairs: `candidates(i)` returns indices j > i, ascending, that include every j > i within the
+ * radius (the array may be reused by the next call). Each candidate is tested as the neighbour kernels
+ * test (d² ≤ radius·radius, d² summed sequentially over the dimensions from +0), so the edges, their
+ * order and the result are radiusLinkage's.
  */
-export function candidateLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, candidates: (i: number) => ArrayLike<number>): Linkage {
-  const pts = pointMajor(x.array, dim, count);
+export function candidateLinkage(pts: Float64Array, dim: number, count: number, radius: number, candidates: (i: number) => ArrayLike<number>): Linkage {
   const r2 = radius * radius;
-  const ei: number[] = [];
-  const ej: number[] = [];
-  const ed: number[] = [];
+  let ei = new Int32Array(1024), ej = new Int32Array(1024), ed = new Float64Array(1024);
+  let e = 0;
   for (let i = 0; i < count; i++) {
-    const js = Int32Array.from(candidates(i)).sort();
+    const js = candidates(i);
+    const io = i * dim;
     for (let t = 0; t < js.length; t++) {
       const j = js[t];
-      if (j <= i || (t > 0 && js[t - 1] === j)) continue;
+      if (!(j > (t > 0 ? js[t - 1] : i))) throw new Error(`candidateLinkage: candidates(${i}) not ascending above ${i}`);
       // The sum grows term by term (each term ≥ 0, so every rounded partial sum is ≥ the previous):
       // once past r², the pair is out.
-      const io = i * dim, jo = j * dim;
+      const jo = j * dim;
       let d2 = 0;
       for (let d = 0; d < dim && d2 <= r2; d++) {
         const u = pts[jo + d] - pts[io + d];
         d2 += u * u;
       }
       if (!(d2 <= r2)) continue;
-      ei.push(i);
-      ej.push(j);
-      ed.push(Math.sqrt(d2));
+      if (e === ei.length) [ei, ej, ed] = [grow(ei), grow(ej), grow(ed)];
+      ei[e] = i;
+      ej[e] = j;
+      ed[e++] = Math.sqrt(d2);
     }
   }
-  return boruvka(count, Int32Array.from(ei), Int32Array.from(ej), Float64Array.from(ed), ei.length);
+  return boruvka(count, ei, ej, ed, e);
+}
+
+/** A copy of `a` twice as long. */
+function grow<T extends Int32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(2 * a.length);
+  b.set(a);
+  return b;
 }
 
 /** radiusLinkage for graphs too large to hold as CSR: each row by its own query, edges j > i kept. */
 function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: number, count: number, radius: number): Linkage {
   const k = wasm() as unknown as NeighborKernels;
-  let cap = 1 << 20;
-  let ei = new Int32Array(cap);
-  let ej = new Int32Array(cap);
-  let ed = new Float64Array(cap);
+  let ei = new Int32Array(1 << 20), ej = new Int32Array(1 << 20), ed = new Float64Array(1 << 20);
   let e = 0;
   scoped(() => {
     const idx = i32(count);
@@ -225,16 +229,7 @@ function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: numbe
       for (let t = 0; t < num; t++) {
         const j = nb[t];
         if (j <= i) continue;
-        if (e === cap) {
-          cap *= 2;
-          const gi = new Int32Array(cap), gj = new Int32Array(cap), gd = new Float64Array(cap);
-          gi.set(ei);
-          gj.set(ej);
-          gd.set(ed);
-          ei = gi;
-          ej = gj;
-          ed = gd;
-        }
+        if (e === ei.length) [ei, ej, ed] = [grow(ei), grow(ej), grow(ed)];
         ei[e] = i;
         ej[e] = j;
         ed[e] = pairDistance(pts, i * dim, j * dim, dim);
@@ -245,18 +240,25 @@ function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: numbe
   return boruvka(count, ei, ej, ed, e);
 }
 
-/**
- * Points `members` (default all) of dimension-major x (x[d·count + i]) copied point-major, so that
- * each pair's sum reads two contiguous rows.
- */
-export function pointMajor(x: Float64Array, dim: number, count: number, members?: ArrayLike<number>): Float64Array {
-  const c = members === undefined ? count : members.length;
-  const pts = new Float64Array(c * dim);
-  for (let d = 0; d < dim; d++) {
-    const row = d * count;
-    for (let a = 0; a < c; a++) pts[a * dim + d] = x[row + (members === undefined ? a : members[a])];
-  }
+/** The points of dimension-major x (x[d·count + i]) copied point-major: each pair's sum reads two rows. */
+export function pointMajor(x: Float64Array, dim: number, count: number): Float64Array {
+  const pts = new Float64Array(count * dim);
+  for (let d = 0; d < dim; d++) for (let i = 0; i < count; i++) pts[i * dim + d] = x[d * count + i];
   return pts;
+}
+
+/**
+ * Point-major pts copied dimension-major (x[d·count + i]) into wasm memory (the current scope), for the
+ * sweep kernels. In blocks of 8 points: the block's rows and the lines it writes stay in cache.
+ */
+export function dimensionMajor(pts: Float64Array, dim: number, count: number): WasmArray<Float64Array> {
+  const x = f64(count * dim);
+  const out = x.array;
+  for (let i0 = 0; i0 < count; i0 += 8) {
+    const i1 = Math.min(i0 + 8, count);
+    for (let d = 0; d < dim; d++) for (let i = i0; i < i1; i++) out[d * count + i] = pts[i * dim + d];
+  }
+  return x;
 }
 
 /** √(Σ_d (p_jd − p_id)²), sequential over d from +0 (the same bits as (p_id − p_jd)²: negation is exact). */

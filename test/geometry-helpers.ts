@@ -4,6 +4,7 @@ import { TegumError } from "../src/index.js";
 
 export { rng, gaussian as gauss } from "./analysis-fixtures.js";
 import { gaussian as gauss, rng } from "./analysis-fixtures.js";
+import { Rng } from "./fixtures/polytopes.js";
 
 /**
  * A random matrix with edge cases mixed in: mostly uniform in [−1, 1), some exact zeros, some
@@ -116,4 +117,26 @@ export function thrownParameter(fn: () => unknown): string | undefined {
     return (e as TegumError).parameter;
   }
   expect.fail("did not throw");
+}
+
+/**
+ * Unit columns where some columns are noisy combinations of a few others: planes that many subsets
+ * share (bundles), near misses and generic subsets, so both sides of the screen are exercised.
+ */
+export function mixedColumns(m: number, n: number, noise: number, seed: number): Float64Array {
+  const r = new Rng(seed);
+  const cols: number[][] = [];
+  for (let j = 0; j < n; j++) {
+    let v: number[];
+    if (j >= 2 && r.uniform() < 0.6) {
+      const a = cols[Math.floor(r.uniform() * j)], b = cols[Math.floor(r.uniform() * j)];
+      const s = r.normal(), t = r.normal();
+      v = a.map((x, i) => s * x + t * b[i] + noise * r.normal());
+    } else v = Array.from({ length: m }, () => r.normal());
+    const norm = Math.hypot(...v) || 1;
+    cols.push(v.map((x) => x / norm));
+  }
+  const w = new Float64Array(m * n);
+  cols.forEach((c, j) => c.forEach((x, i) => (w[i * n + j] = x)));
+  return w;
 }

@@ -4,28 +4,7 @@ import { combinations, embeddingDim, findBundles, gramOf, subsetEmbeddings, type
 import { screenSubsets } from "../src/span-screen.js";
 import { use } from "./backends.js";
 import * as F from "./fixtures/polytopes.js";
-
-/**
- * Unit columns where some columns are noisy combinations of a few others: planes that many subsets
- * share (bundles), near misses and generic subsets, so both sides of the screen are exercised.
- */
-function mixedColumns(m: number, n: number, noise: number, seed: number): Float64Array {
-  const rng = new F.Rng(seed);
-  const cols: number[][] = [];
-  for (let j = 0; j < n; j++) {
-    let v: number[];
-    if (j >= 2 && rng.uniform() < 0.6) {
-      const a = cols[Math.floor(rng.uniform() * j)], b = cols[Math.floor(rng.uniform() * j)];
-      const s = rng.normal(), t = rng.normal();
-      v = a.map((x, i) => s * x + t * b[i] + noise * rng.normal());
-    } else v = Array.from({ length: m }, () => rng.normal());
-    const norm = Math.hypot(...v) || 1;
-    cols.push(v.map((x) => x / norm));
-  }
-  const w = new Float64Array(m * n);
-  cols.forEach((c, j) => c.forEach((x, i) => (w[i * n + j] = x)));
-  return w;
-}
+import { mixedColumns } from "./geometry-helpers.js";
 
 describe("span screen (span-screen.ts)", () => {
   beforeAll(() => use("simd"));
