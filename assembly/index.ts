@@ -6,4 +6,5 @@ export * from "./gram";
 export * from "./projector";
 export * from "./col-red";
 export * from "./distance";
+export * from "./prim";
 export * from "./train";

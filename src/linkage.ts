@@ -12,6 +12,9 @@
 //    component are dropped for good. With a strict total order the minimum spanning forest is unique, so
 //    this is exactly the forest Kruskal's algorithm builds from the same edges sorted by (d, i, j) (ties
 //    by point indices) — and, the graph holding every pair within R, exactly the MST edges ≤ R.
+// When a fair share of all pairs is within R, listing them costs more than not listing any: Prim's
+// algorithm on the complete graph (assembly/prim.ts) gives the same forest from N²/2 early-stopped sums.
+// With candidate pairs known in advance (the bundle finder's span screen), only those are tested.
 import { type WasmArray, f64, i32, scoped } from "./arena.js";
 import { wasm } from "./wasm.js";
 
@@ -28,12 +31,17 @@ export interface Linkage {
 }
 
 /**
- * Sizes that pick the neighbour-graph strategy (see epsGraph); only tests change them (to reach every path).
+ * Sizes that pick the neighbour-graph strategy (see epsGraph, radiusLinkage); only tests change them
+ * (to reach every path).
  * maxEntries: entries (i32) a graph may have — above, callers fall back to one query per point, which
  * needs no O(entries) memory (a graph takes 4 bytes per entry in wasm memory and again in JS).
  * slotBytes: memory the one-pass lists may use for their fixed-size rows.
+ * denseFraction: the fraction of all pairs within the radius from which radiusLinkage runs Prim instead.
+ * An edge costs ~200 ns to list and link (sweep, CSR, Borůvka), a pair ~4.5 ns in primForest, and the
+ * sweep's window holds most pairs at the bundle finder's radii, so Prim wins from about 1/200 (measured on
+ * Gaussian and trained n=20, m=5 levels of 2000–5000 points).
  */
-export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20 };
+export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0.005 };
 
 /**
  * The CSR ε-graph of `count` points (dimension-major, resident): row i = indices[offsets[i] …
@@ -43,11 +51,14 @@ export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20 };
  * past its end, and only its written part is sorted: ascending, starting with at least the point itself),
  * so a row ends where its entries stop increasing. cap is 4× the longest row among 32 probed points
  * (one query each), within graphLimits.slotBytes. A full row may have been truncated; it is redone
- * exactly by the one-query kernel (`neighbors`, ascending). When the rows are too long for the budget,
+ * exactly by the one-query kernel (`neighbors`, ascending); `degrees`: the probe's sizes, if the caller
+ * has them (probeDegrees). When the rows are too long for the budget,
  * or many come out full: the exact two sweeps, neighborCounts then neighborLists on the prefix sums.
  * Null when the graph has more than graphLimits.maxEntries entries.
  */
-export function epsGraph(x: WasmArray<Float64Array>, dim: number, count: number, eps: number): { offsets: Int32Array; indices: Int32Array } | null {
+export function epsGraph(
+  x: WasmArray<Float64Array>, dim: number, count: number, eps: number, degrees?: number[],
+): { offsets: Int32Array; indices: Int32Array } | null {
   const k = wasm() as unknown as NeighborKernels;
   const { maxEntries, slotBytes } = graphLimits;
   return scoped(() => {
@@ -55,7 +66,7 @@ export function epsGraph(x: WasmArray<Float64Array>, dim: number, count: number,
     let cap = Math.min(count, Math.floor(slotBytes / 4 / Math.max(count, 1)));
     let probe = 0;
     if (count > 64 && cap >= 16) {
-      probe = probeDegree(k, x, dim, count, eps);
+      probe = Math.max(...(degrees ?? probeDegrees(x, dim, count, eps)));
       cap = Math.min(cap, Math.max(32, 4 * probe));
     }
     if (cap === count || (cap >= 16 && probe * 2 < cap)) {
@@ -118,28 +129,30 @@ export function epsGraph(x: WasmArray<Float64Array>, dim: number, count: number,
   });
 }
 
-/** The largest neighbourhood size (point included) among 32 evenly spaced points (one query each). */
-function probeDegree(k: NeighborKernels, x: WasmArray<Float64Array>, dim: number, count: number, eps: number): number {
+/** The neighbourhood sizes (point included) of 32 evenly spaced points (one query each). */
+function probeDegrees(x: WasmArray<Float64Array>, dim: number, count: number, eps: number): number[] {
+  const k = wasm() as unknown as NeighborKernels;
   const samples = Math.min(32, count);
-  let most = 0;
-  scoped(() => {
+  return scoped(() => {
     const idx = i32(count);
-    for (let t = 0; t < samples; t++) {
-      const q = Math.floor(((t + 0.5) * count) / samples);
-      most = Math.max(most, k.neighbors(idx.ptr, x.ptr, dim, count, q, eps));
-    }
+    return Array.from({ length: samples }, (_, t) => k.neighbors(idx.ptr, x.ptr, dim, count, Math.floor(((t + 0.5) * count) / samples), eps));
   });
-  return most;
 }
+
 
 /**
  * Single linkage of `count` points (x dimension-major, x[d·count + i], resident in wasm memory)
  * truncated at `radius`: the minimum-spanning-forest edges with d² ≤ radius·radius, ascending by
- * (d, i, j). `pts`: the same points point-major, if the caller has them. Requires `init`.
+ * (d, i, j). `pts`: the same points point-major, if the caller has them. Dense graphs (a probed mean
+ * degree above graphLimits.denseFraction of the pairs) by primLinkage, the others from the ε-graph by
+ * Borůvka. Requires `init`.
  */
 export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, pts = pointMajor(x.array, dim, count)): Linkage {
   if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
-  const graph = epsGraph(x, dim, count, radius);
+  const degrees = probeDegrees(x, dim, count, radius);
+  const mean = degrees.reduce((a, b) => a + b, 0) / degrees.length;
+  if (mean - 1 >= graphLimits.denseFraction * (count - 1)) return primLinkage(pts, dim, count, radius);
+  const graph = epsGraph(x, dim, count, radius, degrees);
   if (graph === null) return sparseLinkage(x, pts, dim, count, radius);
   const { offsets, indices } = graph;
   const edgeCount = (offsets[count] - count) / 2;
@@ -214,6 +227,33 @@ function grow<T extends Int32Array | Float64Array>(a: T): T {
   const b = new (a.constructor as new (n: number) => T)(2 * a.length);
   b.set(a);
   return b;
+}
+
+/**
+ * radiusLinkage by Prim's algorithm on the complete graph (the wasm kernel primForest, see
+ * assembly/prim.ts), for dense ε-graphs: N²/2 distance sums, most stopped after a few dimensions, and no
+ * edge list. `pts` point-major. The same forest, so the same heights and edges. Requires `init`.
+ */
+export function primLinkage(pts: Float64Array, dim: number, count: number, radius: number): Linkage {
+  const k = wasm() as unknown as { primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void };
+  const { parent, key } = scoped(() => {
+    const p = i32(count);
+    const d = f64(count);
+    k.primForest(p.ptr, d.ptr, f64(pts).ptr, dim, count, radius);
+    return { parent: p.toArray(), key: d.toArray() };
+  });
+  const order: number[] = [];
+  for (let j = 0; j < count; j++) if (parent[j] >= 0) order.push(j);
+  const lo = (j: number) => Math.min(j, parent[j]), hi = (j: number) => Math.max(j, parent[j]);
+  order.sort((a, b) => key[a] - key[b] || lo(a) - lo(b) || hi(a) - hi(b));
+  const heights = new Float64Array(order.length);
+  const edges = new Int32Array(2 * order.length);
+  order.forEach((j, t) => {
+    heights[t] = key[j];
+    edges[2 * t] = lo(j);
+    edges[2 * t + 1] = hi(j);
+  });
+  return { heights, edges };
 }
 
 /** radiusLinkage for graphs too large to hold as CSR: each row by its own query, edges j > i kept. */

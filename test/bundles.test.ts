@@ -436,12 +436,13 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
   }
 
   // Each strategy of the neighbour graph: one capped sweep, capped with rows redone by single queries,
-  // the two counted sweeps, and no graph at all (one query per point).
+  // the two counted sweeps, and no graph at all (one query per point); and Prim on the complete graph.
   const LIMITS = [
-    { maxEntries: 1 << 26, slotBytes: 8 << 20 },
-    { maxEntries: 1 << 26, slotBytes: 4 * 16 * 400 },
-    { maxEntries: 1 << 26, slotBytes: 0 },
-    { maxEntries: 0, slotBytes: 8 << 20 },
+    { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: Infinity },
+    { maxEntries: 1 << 26, slotBytes: 4 * 16 * 400, denseFraction: Infinity },
+    { maxEntries: 1 << 26, slotBytes: 0, denseFraction: Infinity },
+    { maxEntries: 0, slotBytes: 8 << 20, denseFraction: Infinity },
+    { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0 },
   ];
 
   it("redoes the rows a capped sweep truncates", () => {

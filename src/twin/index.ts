@@ -5,4 +5,5 @@ export * from "./gram.js";
 export * from "./projector.js";
 export * from "./col-red.js";
 export * from "./distance.js";
+export * from "./prim.js";
 export * from "./train.js";

@@ -1,0 +1,150 @@
+// Single linkage truncated at a radius by Prim's algorithm on the complete graph: for dense ε-graphs,
+// where listing the pairs within the radius (the neighbour kernels, then Borůvka) costs ~N² edges of
+// memory and work, this takes N²/2 distance sums and O(N) memory.
+//
+// Points are point-major (x[i*dim + d]): a sum reads two contiguous rows and usually stops after a few
+// dimensions. Every sum is sequential over d from +0 of (x_jd − x_vd)² — the bits of the neighbour
+// kernels and of the twin (src/twin/prim.ts) — and stops once past its limit: r² = radius·radius (pairs
+// within the radius are those with d² ≤ r²) or key²·(1 + 2⁻⁴⁹) for a point whose best edge into the
+// tree has d = key, d² = key²: past it, √ of the final sum rounds above key, so the pair cannot win even
+// on a tie (partial sums of non-negative terms never decrease). Edges compare in the strict total order
+// (d, min(i, j), max(i, j)) with d = √(d²), so the forest is the unique minimum spanning forest of the
+// ε-graph under that order — the one Kruskal and Borůvka give. A tree grows while some free point is
+// within the radius of it; then the next tree starts at the lowest free point.
+import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
+
+/** Dimensions between early-exit checks (a check per dimension costs more in mispredictions than it saves). */
+const CHECK: i32 = 8;
+
+/**
+ * primForest(parent, key, x, dim, count, radius): for the points x (point-major, x[i·dim + d]),
+ * parent[j] (i32) = the point j joined its tree by and key[j] (f64) = the distance of that edge (−1 and
+ * 0 for the first point of each tree). The free points are kept
+ * compact and dimension-major (a leaving point's slot takes the last one), so the key updates run over
+ * contiguous slots, four at a time in the SIMD build. Scratch: (count + 4)·(dim + 3) f64 + 3·count i32.
+ */
+export function primForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64): void {
+  const mark = arenaTop();
+  const ld = (count + 3) & ~3; // slots per coordinate row, padded for the last block of four
+  const cols = arenaAlloc(<usize>dim * ld << 3); // cols[d·ld + t]: coordinate d of the point in slot t
+  const vrow = arenaAlloc(<usize>dim << 3); // the point joining
+  const id = arenaAlloc(<usize>ld << 2);
+  const par = arenaAlloc(<usize>ld << 2); // best edge into the tree: its tree end, −1 if none yet
+  const kd = arenaAlloc(<usize>ld << 3); // its d
+  const ks = arenaAlloc(<usize>ld << 3); // its d²
+  const lim = arenaAlloc(<usize>ld << 3); // the sum past which slot t's pair cannot win (see the header)
+  const r2 = radius * radius;
+  for (let t = 0; t < ld; t++) {
+    for (let d = 0; d < dim; d++) store<f64>(cols + ((<usize>d * ld + t) << 3), t < count ? load<f64>(x + ((<usize>t * dim + d) << 3)) : 0);
+    store<i32>(id + (<usize>t << 2), t);
+    store<i32>(par + (<usize>t << 2), -1);
+    store<f64>(kd + (<usize>t << 3), 0);
+    store<f64>(lim + (<usize>t << 3), r2);
+  }
+  let nFree = count;
+  let at = 0;
+  while (nFree > 0) {
+    // Point v leaves slot `at` (the last slot moves in) and joins its tree.
+    const v = load<i32>(id + (<usize>at << 2));
+    store<i32>(parent + (<usize>v << 2), load<i32>(par + (<usize>at << 2)));
+    store<f64>(key + (<usize>v << 3), load<f64>(kd + (<usize>at << 3)));
+    nFree--;
+    for (let d = 0; d < dim; d++) {
+      const row = cols + ((<usize>d * ld) << 3);
+      store<f64>(vrow + (<usize>d << 3), load<f64>(row + (<usize>at << 3)));
+      store<f64>(row + (<usize>at << 3), load<f64>(row + (<usize>nFree << 3)));
+    }
+    store<i32>(id + (<usize>at << 2), load<i32>(id + (<usize>nFree << 2)));
+    store<i32>(par + (<usize>at << 2), load<i32>(par + (<usize>nFree << 2)));
+    store<f64>(kd + (<usize>at << 3), load<f64>(kd + (<usize>nFree << 3)));
+    store<f64>(ks + (<usize>at << 3), load<f64>(ks + (<usize>nFree << 3)));
+    store<f64>(lim + (<usize>at << 3), load<f64>(lim + (<usize>nFree << 3)));
+
+    // Keys against v: sums for four slots at a time, the few within their limits settled one by one.
+    let t = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; t < nFree; t += 4) {
+        const l0 = v128.load(lim + (<usize>t << 3));
+        const l1 = v128.load(lim + (<usize>t << 3), 16);
+        let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+        let pc = cols + (<usize>t << 3);
+        let pv = vrow;
+        let near = true;
+        for (let d0 = 0; d0 < dim && near; d0 += CHECK) {
+          const de = min(d0 + CHECK, dim);
+          for (let d = d0; d < de; d++) {
+            const xv = v128.load64_splat(pv);
+            const u0 = f64x2.sub(v128.load(pc), xv);
+            const u1 = f64x2.sub(v128.load(pc, 16), xv);
+            a0 = f64x2.add(a0, f64x2.mul(u0, u0));
+            a1 = f64x2.add(a1, f64x2.mul(u1, u1));
+            pc += <usize>ld << 3;
+            pv += 8;
+          }
+          near = v128.any_true(v128.or(f64x2.le(a0, l0), f64x2.le(a1, l1)));
+        }
+        if (!near) continue;
+        const bits = i64x2.bitmask(f64x2.le(a0, l0)) | (i64x2.bitmask(f64x2.le(a1, l1)) << 2);
+        for (let l = 0; l < 4; l++) {
+          if (((bits >> l) & 1) == 0 || t + l >= nFree) continue;
+          const s = l == 0 ? f64x2.extract_lane(a0, 0) : l == 1 ? f64x2.extract_lane(a0, 1) : l == 2 ? f64x2.extract_lane(a1, 0) : f64x2.extract_lane(a1, 1);
+          settle(t + l, v, s, id, par, kd, ks, lim, r2);
+        }
+      }
+    } else {
+      for (; t < nFree; t++) {
+        const limit = load<f64>(lim + (<usize>t << 3));
+        let s = 0.0;
+        for (let d0 = 0; d0 < dim && s <= limit; d0 += CHECK) {
+          const de = min(d0 + CHECK, dim);
+          for (let d = d0; d < de; d++) {
+            const u = load<f64>(cols + ((<usize>d * ld + t) << 3)) - load<f64>(vrow + (<usize>d << 3));
+            s += u * u;
+          }
+        }
+        if (s <= limit) settle(t, v, s, id, par, kd, ks, lim, r2);
+      }
+    }
+
+    // The least edge into the tree; none: the next tree starts at the lowest free point.
+    let best = -1;
+    let bestD = 0.0, bestLo = 0, bestHi = 0;
+    for (t = 0; t < nFree; t++) {
+      const p = load<i32>(par + (<usize>t << 2));
+      if (p < 0) continue;
+      const j = load<i32>(id + (<usize>t << 2));
+      const dj = load<f64>(kd + (<usize>t << 3));
+      if (best < 0 || edgeBefore(dj, min(p, j), max(p, j), bestD, bestLo, bestHi)) {
+        best = t;
+        bestD = dj;
+        bestLo = min(p, j);
+        bestHi = max(p, j);
+      }
+    }
+    if (best >= 0) at = best;
+    else {
+      at = 0;
+      for (t = 1; t < nFree; t++) if (load<i32>(id + (<usize>t << 2)) < load<i32>(id + (<usize>at << 2))) at = t;
+    }
+  }
+  arenaRelease(mark);
+}
+
+/** Slot t's pair with v has sum s ≤ its limit: the edge (v, id[t]) at √s replaces t's key if it comes first. */
+function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, ks: usize, lim: usize, r2: f64): void {
+  const j = load<i32>(id + (<usize>t << 2));
+  const p = load<i32>(par + (<usize>t << 2));
+  const dist = sqrt<f64>(s);
+  if (p >= 0 && !edgeBefore(dist, min(v, j), max(v, j), load<f64>(kd + (<usize>t << 3)), min(p, j), max(p, j))) return;
+  store<i32>(par + (<usize>t << 2), v);
+  store<f64>(kd + (<usize>t << 3), dist);
+  store<f64>(ks + (<usize>t << 3), s);
+  // Past s·(1 + 2⁻⁴⁹) the √ rounds above dist (see the header).
+  store<f64>(lim + (<usize>t << 3), min(r2, s * (1 + 1.7763568394002505e-15)));
+}
+
+/** Whether edge (lo, hi) at distance d comes before edge (lo2, hi2) at distance g in the order (d, lo, hi). */
+// @ts-ignore: decorator
+@inline function edgeBefore(d: f64, lo: i32, hi: i32, g: f64, lo2: i32, hi2: i32): bool {
+  return d != g ? d < g : lo != lo2 ? lo < lo2 : hi < hi2;
+}

@@ -1,0 +1,47 @@
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect } from "vitest";
+import { f64, i32, scoped, twin } from "../src/index.js";
+import { wasm } from "../src/wasm.js";
+import { BACKENDS, use } from "./backends.js";
+import { expectSameBits } from "./geometry-helpers.js";
+import * as F from "./fixtures/polytopes.js";
+
+// primForest (assembly/prim.ts) against its twin, bit for bit in both builds. That its forest is the
+// minimum spanning forest under (d, i, j) — Kruskal's on all pairs — is tested through radiusLinkage
+// (bundles.test.ts, strategy denseFraction 0).
+
+type PrimKernel = { primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void };
+
+/** Point-major points: a few noisy clusters, a coarse lattice (ties, duplicates), or all equal. */
+function points(seed: number, count: number, dim: number, kind: "clusters" | "lattice" | "equal"): Float64Array {
+  const r = new F.Rng(seed);
+  const centres = Array.from({ length: 3 }, () => Array.from({ length: dim }, () => 2 * r.uniform()));
+  const x = new Float64Array(count * dim);
+  for (let i = 0; i < count; i++) {
+    const c = centres[Math.floor(r.uniform() * 3)];
+    for (let d = 0; d < dim; d++) x[i * dim + d] = kind === "equal" ? 0.5 : kind === "lattice" ? Math.floor(r.uniform() * 3) / 3 : c[d] + 0.2 * r.normal();
+  }
+  return x;
+}
+
+describe("primForest (assembly/prim.ts)", () => {
+  for (const backend of BACKENDS) {
+    test.prop(
+      [fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: 150 }), fc.integer({ min: 0, max: 21 }), fc.constantFrom("clusters", "lattice", "equal"), fc.double({ min: 0, max: 2, noNaN: true })],
+      { numRuns: 40 },
+    )(`${backend} = twin, bit for bit (sizes around the lane width and the check interval, 0 and 1 included)`, async (seed, count, dim, kind, radius) => {
+      await use(backend);
+      const x = points(seed, count, dim, kind);
+      const wantParent = new Int32Array(count);
+      const wantKey = new Float64Array(count);
+      twin.primForest(wantParent, wantKey, x, dim, count, radius);
+      const { parent, key } = scoped(() => {
+        const p = i32(count), k = f64(count);
+        (wasm() as unknown as PrimKernel).primForest(p.ptr, k.ptr, f64(x).ptr, dim, count, radius);
+        return { parent: p.toArray(), key: k.toArray() };
+      });
+      expect(Array.from(parent)).toEqual(Array.from(wantParent));
+      expectSameBits(key, wantKey, "key");
+    });
+  }
+});
