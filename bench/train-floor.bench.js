@@ -1,16 +1,19 @@
 // The floor of a training step: how fast can any implementation of the kernel's semantics be on this
 // CPU with f32x4 mul-then-add (no FMA)? Times minimal wasm SIMD loops (assembly/train-floor.ts, compiled
 // here, not part of the module) for the arithmetic a step must do, with the counts of the bench's cases
-// (bench/train.bench.js) at a fresh initialisation, all instances:
+// (bench/train.bench.js) at a fresh initialisation (step 0, all instances):
 //   (a) presence hashes of B×n (row, feature) pairs (mix32 of assembly/rng.ts, with the row keys);
-//   (b) the decode out = Wᵀh + b of every non-empty row (m·n products), alone and fused with the
-//       output stage (loss lanes, g, gb) that must follow it;
+//   (b) the decode out = Wᵀh + b of every non-empty row (m·n products), then the output stage (loss
+//       lanes, g, gb) that must follow it;
 //   (c) the backward products of the active outputs (out > 0): gh += g_i·W_i and GD_i += g_i·h;
 //   (d) the input side over present inputs: the encode h += x_j·W_j and GE_j += x_j·gh.
-// Items are packed 4 to a vector with no padding and no bookkeeping, so the sums are lower bounds;
-// "dense lanes" repeats (c) and (d) over every feature of every non-empty group of 4 rows (what a lane
-// kernel without skipping does). The ceiling is 1000 / floor ms steps/s, against the 20× PyTorch target.
-// Best of ROUNDS; CPU time of the process in parentheses.
+// Items are packed 4 to a vector with no padding and no bookkeeping: the least work the semantics allow,
+// in plain loops (not tuned to the limit: the decode runs at about a third of the peak rate). "Dense
+// lanes" repeats (c) and (d) over every feature of every non-empty group of 4 rows (what a lane kernel
+// without skipping does). "Products alone at peak" divides the step's f32x4
+// products (b, c, d) by the rate of a loop with every operand in registers: the bound for arithmetic
+// alone, without hashes, output stage or memory traffic. Ceiling = 1000 / floor ms steps/s, against the
+// 20× PyTorch target. Best of ROUNDS, rounds interleaved; CPU time of the process in parentheses.
 // Run: `npm run build && node bench/train-floor.bench.js` (or `node bench/run.js train-floor`).
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
