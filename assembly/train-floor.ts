@@ -1,7 +1,8 @@
 // Floor of one training step (bench/train-floor.bench.js only; not part of the module): the arithmetic
 // any implementation of assembly/train.ts's semantics must do, each as a minimal f32x4/i32x4 loop
 // (mul then add, no FMA) over data that stays in cache. Items are packed ideally: 4 useful lanes in
-// every vector, no padding, no skipped-work bookkeeping — so the time is a lower bound, not a design.
+// every vector, no padding, no skipped-work bookkeeping — the least work the semantics allow, in plain
+// loops: a measure of what is reachable, not a design.
 import { MIX_K, mix32x4k } from "./rng";
 
 const FLOOR_CONST = memory.data<u32>([
