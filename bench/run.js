@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 const dir = new URL("./", import.meta.url);
 const only = process.argv.slice(2);
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith(".bench.js") && (only.length === 0 || only.some((o) => f.includes(o))))
+  .filter((f) => f.endsWith(".bench.js") && (only.length === 0 || only.some((o) => f === `${o}.bench.js`)))
   .sort();
 for (const file of files) {
   console.log(`\n# ${file}`);
