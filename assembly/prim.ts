@@ -14,85 +14,100 @@
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
 
 /** Dimensions between early-exit checks (a check per dimension costs more in mispredictions than it saves). */
-const CHECK: i32 = 8;
+const CHECK: i32 = 4;
 
 /**
  * primForest(parent, key, x, dim, count, radius): for the points x (point-major, x[i·dim + d]),
  * parent[j] (i32) = the point j joined its tree by and key[j] (f64) = the distance of that edge (−1 and
- * 0 for the first point of each tree). The free points are kept
- * compact and dimension-major (a leaving point's slot takes the last one), so the key updates run over
- * contiguous slots, four at a time in the SIMD build. Scratch: (count + 4)·(dim + 3) f64 + 3·count i32.
+ * 0 for the first point of each tree). The free points are kept compact and dimension-major (a leaving
+ * point's slot takes the last one), so the key updates run over contiguous slots, eight at a time in
+ * four independent sums in the SIMD build, and the next point is a min-scan over the slots' keys.
+ * Scratch: (count + 8)·(dim + 3) f64 + 3·(count + 8) i32 + count + 8 bytes, released before returning.
  */
 export function primForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64): void {
   const mark = arenaTop();
-  const ld = (count + 3) & ~3; // slots per coordinate row, padded for the last block of four
+  const ld = (count + 7) & ~7; // slots per coordinate row, padded for the last block of eight
   const cols = arenaAlloc(<usize>dim * ld << 3); // cols[d·ld + t]: coordinate d of the point in slot t
   const vrow = arenaAlloc(<usize>dim << 3); // the point joining
   const id = arenaAlloc(<usize>ld << 2);
   const par = arenaAlloc(<usize>ld << 2); // best edge into the tree: its tree end, −1 if none yet
-  const kd = arenaAlloc(<usize>ld << 3); // its d
+  const kd = arenaAlloc(<usize>ld << 3); // its d, +∞ if none (free slots past the end too)
   const ks = arenaAlloc(<usize>ld << 3); // its d²
   const lim = arenaAlloc(<usize>ld << 3); // the sum past which slot t's pair cannot win (see the header)
+  const slotOf = arenaAlloc(<usize>ld << 2); // the slot of each free point
+  const isFree = arenaAlloc(<usize>ld);
+  let lowest = 0; // no free point below it
   const r2 = radius * radius;
   for (let t = 0; t < ld; t++) {
     for (let d = 0; d < dim; d++) store<f64>(cols + ((<usize>d * ld + t) << 3), t < count ? load<f64>(x + ((<usize>t * dim + d) << 3)) : 0);
     store<i32>(id + (<usize>t << 2), t);
+    store<i32>(slotOf + (<usize>t << 2), t);
+    store<u8>(isFree + <usize>t, 1);
     store<i32>(par + (<usize>t << 2), -1);
-    store<f64>(kd + (<usize>t << 3), 0);
+    store<f64>(kd + (<usize>t << 3), Infinity);
     store<f64>(lim + (<usize>t << 3), r2);
   }
   let nFree = count;
   let at = 0;
   while (nFree > 0) {
-    // Point v leaves slot `at` (the last slot moves in) and joins its tree.
+    // Point v leaves slot `at` (the last slot moves in, its old place is cleared) and joins its tree.
     const v = load<i32>(id + (<usize>at << 2));
-    store<i32>(parent + (<usize>v << 2), load<i32>(par + (<usize>at << 2)));
-    store<f64>(key + (<usize>v << 3), load<f64>(kd + (<usize>at << 3)));
+    const pv = load<i32>(par + (<usize>at << 2));
+    store<i32>(parent + (<usize>v << 2), pv);
+    store<f64>(key + (<usize>v << 3), pv < 0 ? 0 : load<f64>(kd + (<usize>at << 3)));
+    store<u8>(isFree + <usize>v, 0);
     nFree--;
     for (let d = 0; d < dim; d++) {
       const row = cols + ((<usize>d * ld) << 3);
       store<f64>(vrow + (<usize>d << 3), load<f64>(row + (<usize>at << 3)));
       store<f64>(row + (<usize>at << 3), load<f64>(row + (<usize>nFree << 3)));
     }
-    store<i32>(id + (<usize>at << 2), load<i32>(id + (<usize>nFree << 2)));
+    const moved = load<i32>(id + (<usize>nFree << 2));
+    store<i32>(id + (<usize>at << 2), moved);
+    store<i32>(slotOf + (<usize>moved << 2), at);
     store<i32>(par + (<usize>at << 2), load<i32>(par + (<usize>nFree << 2)));
     store<f64>(kd + (<usize>at << 3), load<f64>(kd + (<usize>nFree << 3)));
     store<f64>(ks + (<usize>at << 3), load<f64>(ks + (<usize>nFree << 3)));
     store<f64>(lim + (<usize>at << 3), load<f64>(lim + (<usize>nFree << 3)));
+    store<f64>(kd + (<usize>nFree << 3), Infinity);
+    if (nFree == 0) break;
 
-    // Keys against v: sums for four slots at a time, the few within their limits settled one by one.
-    let t = 0;
+    // Keys against v: the sums of eight slots at a time, the few within their limits settled one by one.
     if (ASC_FEATURE_SIMD) {
-      for (; t < nFree; t += 4) {
-        const l0 = v128.load(lim + (<usize>t << 3));
-        const l1 = v128.load(lim + (<usize>t << 3), 16);
-        let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+      for (let t = 0; t < nFree; t += 8) {
+        const pl = lim + (<usize>t << 3);
+        const l0 = v128.load(pl), l1 = v128.load(pl, 16), l2 = v128.load(pl, 32), l3 = v128.load(pl, 48);
+        let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
         let pc = cols + (<usize>t << 3);
-        let pv = vrow;
+        let pw = vrow;
         let near = true;
         for (let d0 = 0; d0 < dim && near; d0 += CHECK) {
           const de = min(d0 + CHECK, dim);
           for (let d = d0; d < de; d++) {
-            const xv = v128.load64_splat(pv);
+            const xv = v128.load64_splat(pw);
             const u0 = f64x2.sub(v128.load(pc), xv);
             const u1 = f64x2.sub(v128.load(pc, 16), xv);
+            const u2 = f64x2.sub(v128.load(pc, 32), xv);
+            const u3 = f64x2.sub(v128.load(pc, 48), xv);
             a0 = f64x2.add(a0, f64x2.mul(u0, u0));
             a1 = f64x2.add(a1, f64x2.mul(u1, u1));
+            a2 = f64x2.add(a2, f64x2.mul(u2, u2));
+            a3 = f64x2.add(a3, f64x2.mul(u3, u3));
             pc += <usize>ld << 3;
-            pv += 8;
+            pw += 8;
           }
-          near = v128.any_true(v128.or(f64x2.le(a0, l0), f64x2.le(a1, l1)));
+          near = v128.any_true(v128.or(v128.or(f64x2.le(a0, l0), f64x2.le(a1, l1)), v128.or(f64x2.le(a2, l2), f64x2.le(a3, l3))));
         }
         if (!near) continue;
-        const bits = i64x2.bitmask(f64x2.le(a0, l0)) | (i64x2.bitmask(f64x2.le(a1, l1)) << 2);
-        for (let l = 0; l < 4; l++) {
+        const bits = i64x2.bitmask(f64x2.le(a0, l0)) | (i64x2.bitmask(f64x2.le(a1, l1)) << 2) | (i64x2.bitmask(f64x2.le(a2, l2)) << 4) | (i64x2.bitmask(f64x2.le(a3, l3)) << 6);
+        for (let l = 0; l < 8; l++) {
           if (((bits >> l) & 1) == 0 || t + l >= nFree) continue;
-          const s = l == 0 ? f64x2.extract_lane(a0, 0) : l == 1 ? f64x2.extract_lane(a0, 1) : l == 2 ? f64x2.extract_lane(a1, 0) : f64x2.extract_lane(a1, 1);
-          settle(t + l, v, s, id, par, kd, ks, lim, r2);
+          const a = l < 2 ? a0 : l < 4 ? a1 : l < 6 ? a2 : a3;
+          settle(t + l, v, (l & 1) == 0 ? f64x2.extract_lane(a, 0) : f64x2.extract_lane(a, 1), id, par, kd, ks, lim, r2);
         }
       }
     } else {
-      for (; t < nFree; t++) {
+      for (let t = 0; t < nFree; t++) {
         const limit = load<f64>(lim + (<usize>t << 3));
         let s = 0.0;
         for (let d0 = 0; d0 < dim && s <= limit; d0 += CHECK) {
@@ -106,25 +121,43 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
       }
     }
 
-    // The least edge into the tree; none: the next tree starts at the lowest free point.
-    let best = -1;
-    let bestD = 0.0, bestLo = 0, bestHi = 0;
-    for (t = 0; t < nFree; t++) {
-      const p = load<i32>(par + (<usize>t << 2));
-      if (p < 0) continue;
-      const j = load<i32>(id + (<usize>t << 2));
-      const dj = load<f64>(kd + (<usize>t << 3));
-      if (best < 0 || edgeBefore(dj, min(p, j), max(p, j), bestD, bestLo, bestHi)) {
-        best = t;
-        bestD = dj;
-        bestLo = min(p, j);
-        bestHi = max(p, j);
+    // The least edge into the tree: the least d, then (lo, hi) among the slots with it; none (d = +∞):
+    // the next tree starts at the lowest free point.
+    let least = Infinity;
+    if (ASC_FEATURE_SIMD) {
+      let m0 = f64x2.splat(Infinity), m1 = m0;
+      for (let t = 0; t < nFree; t += 4) {
+        m0 = f64x2.min(m0, v128.load(kd + (<usize>t << 3)));
+        m1 = f64x2.min(m1, v128.load(kd + (<usize>t << 3), 16));
       }
+      const m = f64x2.min(m0, m1);
+      least = min(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
+    } else {
+      for (let t = 0; t < nFree; t++) least = min(least, load<f64>(kd + (<usize>t << 3)));
     }
-    if (best >= 0) at = best;
-    else {
-      at = 0;
-      for (t = 1; t < nFree; t++) if (load<i32>(id + (<usize>t << 2)) < load<i32>(id + (<usize>at << 2))) at = t;
+    if (least < Infinity) {
+      let bestLo = 0, bestHi = 0;
+      at = -1;
+      for (let t = 0; t < nFree; t += 4) {
+        let bits = 15;
+        if (ASC_FEATURE_SIMD) {
+          const l = f64x2.splat(least);
+          bits = i64x2.bitmask(f64x2.eq(v128.load(kd + (<usize>t << 3)), l)) | (i64x2.bitmask(f64x2.eq(v128.load(kd + (<usize>t << 3), 16), l)) << 2);
+        }
+        for (let u = t; bits != 0 && u < min(t + 4, nFree); u++, bits >>= 1) {
+          if ((bits & 1) == 0 || load<f64>(kd + (<usize>u << 3)) != least) continue;
+          const j = load<i32>(id + (<usize>u << 2)), p = load<i32>(par + (<usize>u << 2));
+          const lo = min(p, j), hi = max(p, j);
+          if (at < 0 || lo < bestLo || (lo == bestLo && hi < bestHi)) {
+            at = u;
+            bestLo = lo;
+            bestHi = hi;
+          }
+        }
+      }
+    } else {
+      while (!load<u8>(isFree + <usize>lowest)) lowest++;
+      at = load<i32>(slotOf + (<usize>lowest << 2));
     }
   }
   arenaRelease(mark);

@@ -9,12 +9,13 @@
 // talk's pipeline itself (all C(n, k) subsets, col-red). Prints points per level and milliseconds per
 // stage, then tinybench's mean over repeated runs and the process CPU time per run (best of ROUNDS
 // rounds: the machine is shared and noisy).
-// The last rows are real trained models: n=200, m=20, importance 1, 10 000 steps (seed 1) at p = 0.3
-// (the D = 1/2 plateau) and p = 0.24 (where pentagons start to form), trained here first.
+// The last rows are real trained models, trained here first (10 000 steps, seed 1): n=20, m=5,
+// importance 0.7^i at p = 0.01, 0.003, 0.001 (the paper's sparse end), and n=200, m=20, importance 1 at
+// p = 0.3 (the D = 1/2 plateau) and p = 0.24 (where pentagons start to form).
 // Run: `npm run build && node bench/bundles.bench.js` (or `node bench/run.js bundles`).
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
-import { findBundles, init, tegumFactors, train } from "../dist/index.js";
+import { findBundles, init, sweeps, tegumFactors, train } from "../dist/index.js";
 import { ROUNDS } from "./common.js";
 
 
@@ -101,15 +102,22 @@ const cases = [
 
 /** Real trained models (see the header), appended to the cases. */
 async function trainedCases() {
+  // n=20, m=5, importance 0.7^i: the sparser, the more features share the 5 dimensions and the denser
+  // the levels' ε-graphs get (p = 0.001: a third of all k=4 pairs within maxEps).
+  const small = [0.01, 0.003, 0.001];
+  const t1 = performance.now();
+  const r20 = await train({ n: 20, m: 5, instances: small.length, p: small, importance: sweeps.geometric(20, 0.7), steps: 10_000, seed: 1 }, { workers: 2 });
+  console.log(`trained n=20, m=5, p = ${small.join(", ")}, 10 000 steps in ${((performance.now() - t1) / 1000).toFixed(1)} s (2 workers)`);
+  const smallCases = small.map((p, i) => ({ name: `n=20 m=5 K=4 trained, p=${p}`, target: "≤ 10 ms (ref 0.52 s)", w: Float64Array.from(r20.instances[i].W), m: 5, n: 20 }));
   const ps = [0.3, 0.24];
   const t0 = performance.now();
   const result = await train({ n: 200, m: 20, instances: ps.length, p: ps, importance: 1, steps: 10_000, seed: 1 }, { workers: 2 });
   console.log(`trained n=200, m=20, p = ${ps.join(", ")}, 10 000 steps in ${((performance.now() - t0) / 1000).toFixed(1)} s (2 workers)`);
-  return ps.flatMap((p, i) => {
+  return smallCases.concat(ps.flatMap((p, i) => {
     const w = Float64Array.from(result.instances[i].W);
     const base = { name: `n=200 m=20 trained, p=${p}`, target: "≤ 5 s", w, m: 20, n: 200 };
     return p === 0.3 ? [base] : [{ ...base, name: `${base.name}, K=3`, options: { maxK: 3 } }, { ...base, name: `${base.name}, K=4 (default)` }];
-  });
+  }));
 }
 
 export default async function main() {

@@ -27,7 +27,7 @@ function points(seed: number, count: number, dim: number, kind: "clusters" | "la
 describe("primForest (assembly/prim.ts)", () => {
   for (const backend of BACKENDS) {
     test.prop(
-      [fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: 150 }), fc.integer({ min: 0, max: 21 }), fc.constantFrom("clusters", "lattice", "equal"), fc.double({ min: 0, max: 2, noNaN: true })],
+      [fc.integer({ min: 0, max: 2 ** 31 }), fc.oneof(fc.constantFrom(0, 1, 7, 8, 9, 16, 80), fc.integer({ min: 0, max: 150 })), fc.integer({ min: 0, max: 21 }), fc.constantFrom("clusters", "lattice", "equal"), fc.double({ min: 0, max: 2, noNaN: true })],
       { numRuns: 40 },
     )(`${backend} = twin, bit for bit (sizes around the lane width and the check interval, 0 and 1 included)`, async (seed, count, dim, kind, radius) => {
       await use(backend);
