@@ -50,8 +50,8 @@ import { featureMetrics, gramOf, type FeatureMetrics } from "./metrics.js";
 import { polytope, type FeatureDimensionality, type Polytope, type PolytopeKind, type PolytopeOptions } from "./polytope.js";
 import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js";
 import { checkWork, combinations, connectedSubsets, estimateWork, candidateLevelFlops, levelFlops, screeningWork, type WorkEstimate } from "./subsets.js";
-import { screenSubsets } from "./span-screen.js";
-import { candidatePairs, candidatesPay, nearOfLevel, spanCandidates, type Near } from "./span-candidates.js";
+import { screenSubsets, type Near } from "./span-screen.js";
+import { candidatePairs, candidatesPay, concatNear, spanCandidates } from "./span-candidates.js";
 import { candidateLinkage, dimensionMajor, pairDistance, radiusLinkage, type Linkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
@@ -352,17 +352,6 @@ const EMBED_CHUNK = 256;
 /** Memory one level's points may take (point-major rows + the sweeps' dimension-major copy). */
 const MAX_LEVEL_BYTES = 2 ** 30;
 
-/** The subsets (k columns each) whose keep flag is set. */
-function keepSubsets(subsets: Int32Array, k: number, keep: Uint8Array): Int32Array {
-  let count = 0;
-  for (let s = 0; s < keep.length; s++) count += keep[s];
-  if (count === keep.length) return subsets;
-  const out = new Int32Array(count * k);
-  let at = 0;
-  for (let s = 0; s < keep.length; s++) if (keep[s]) out.set(subsets.subarray(s * k, s * k + k), (at++) * k);
-  return out;
-}
-
 /** Whether every pair of `items` is joined in the n×n adjacency. */
 function isComplete(adjacency: Uint8Array, n: number, items: number[]): boolean {
   for (let a = 0; a < items.length; a++) {
@@ -518,16 +507,16 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   const plan: { k: number; subsets: Int32Array; near: Near | null; flops: number; enumerated: number; isolated: number; ms: number }[] = [];
   for (let k = o.minK; k <= o.maxK; k++) {
     const t = now();
-    let groups: { items: number[]; subsets: Int32Array }[];
+    let groups: { subsets: Int32Array; near: Near | null }[];
     let enumerated = 0;
-    if (faithful) groups = factors.length > 0 ? [{ items: factors[0], subsets: combinations(factors[0], k) }] : [];
+    if (faithful) groups = factors.length > 0 ? [{ subsets: combinations(factors[0], k), near: null }] : [];
     else {
       // Inside a factor whose Gram graph is complete every subset is connected: connectedSubsets would
       // walk the combinations and keep them all, in the same (lexicographic) order.
       groups = factors.map((f) => {
         const all = isComplete(adjacency!, n, f) ? combinations(f, k) : connectedSubsets(adjacency!, n, f, k);
         enumerated += all.length / k;
-        return { items: f, subsets: screen ? keepSubsets(all, k, screenSubsets(cosines!, n, f, all, k, radius)) : all };
+        return screen ? screenSubsets(cosines!, n, f, all, k, radius) : { subsets: all, near: null };
       });
     }
     const parts = groups.map((g) => g.subsets);
@@ -540,7 +529,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     if (faithful) enumerated = subsets.length / k;
     // The screen's near columns give the linkage's candidate pairs (spanCandidates) and their count.
     const count = subsets.length / k;
-    const near = screen ? nearOfLevel(cosines!, n, groups, k, radius) : null;
+    const near = screen ? concatNear(groups.map((g) => g.near!)) : null;
     const pairs = near === null ? Infinity : candidatePairs(near, k, count);
     const flops = candidatesPay(pairs, count) ? candidateLevelFlops(count, m, k, pairs) : levelFlops(count, m, k);
     plan.push({ k, subsets, near, flops, enumerated, isolated: enumerated - count, ms: now() - t });

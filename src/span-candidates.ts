@@ -3,22 +3,15 @@
 // it of span(S) and every column of S ∖ T within it of span(T). So T is a k-subset of S ∪ near(S), and
 // S ∖ T ⊂ near(T): the pairs to test are found without looking at the other N − 1 points.
 import { binomial, combinations } from "./subsets.js";
-import { nearColumns } from "./span-screen.js";
+import type { Near } from "./span-screen.js";
 
-/** Near columns per subset (CSR over a level's subsets). */
-export interface Near {
-  offsets: Int32Array;
-  columns: Int32Array;
-}
-
-/** nearColumns of every subset of a level, its groups (factor, subsets) concatenated. */
-export function nearOfLevel(cos: ArrayLike<number>, n: number, groups: { items: number[]; subsets: Int32Array }[], k: number, radius: number): Near {
-  const lists = groups.map((g) => nearColumns(cos, n, g.items, g.subsets, k, radius));
-  const total = lists.reduce((a, l) => a + l.offsets.length - 1, 0);
+/** The near columns of a level's groups (factor by factor), as one CSR over the level's subsets. */
+export function concatNear(parts: Near[]): Near {
+  const total = parts.reduce((a, l) => a + l.offsets.length - 1, 0);
   const offsets = new Int32Array(total + 1);
-  const columns = new Int32Array(lists.reduce((a, l) => a + l.columns.length, 0));
+  const columns = new Int32Array(parts.reduce((a, l) => a + l.columns.length, 0));
   let s = 0;
-  for (const l of lists) {
+  for (const l of parts) {
     columns.set(l.columns, offsets[s]);
     for (let t = 1; t < l.offsets.length; t++) offsets[s + t] = offsets[s] + l.offsets[t];
     s += l.offsets.length - 1;

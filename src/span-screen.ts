@@ -23,45 +23,58 @@ const PIVOT = 1e-6;
 /** Absolute slack on the squared residual (≫ the rounding error left after the PIVOT guard, ~1e-9). */
 const MARGIN = 1e-6;
 
-/**
- * The subsets (k columns each, consecutive, in lexicographic order within `items`) that may have
- * another subset of `items` within chordal distance `radius`: 1 = keep. `cos`: n×n Gram matrix of unit
- * columns (cos[i·n + j]). Flops ≈ count·|items|·(k + 2).
- */
-export function screenSubsets(cos: ArrayLike<number>, n: number, items: ArrayLike<number>, subsets: Int32Array, k: number, radius: number): Uint8Array {
-  const keep = new Uint8Array(subsets.length / k);
-  walk(cos, n, items, subsets, k, radius, (s) => ((keep[s] = 1), true), (s) => (keep[s] = 1));
-  return keep;
+/** Near columns per subset (CSR: subset s has columns[offsets[s] … offsets[s+1])). */
+export interface Near {
+  offsets: Int32Array;
+  columns: Int32Array;
 }
 
 /**
- * Per subset, the columns of `items` outside it within `radius` of its span (CSR: subset s has
- * columns[offsets[s] … offsets[s+1]), ascending in `items` order) — every column of `items` outside it
- * where the Gram arithmetic is not trusted. By the bound above, every subset of `items` within
- * `radius` of S is a k-subset of S ∪ near(S).
+ * Screens the subsets (k columns each, consecutive, in lexicographic order within `items`): keep[s] = 1
+ * for those that may have another subset of `items` within chordal distance `radius`, i.e. with a column
+ * of `items` outside them within `radius` of their span, or whose Gram arithmetic is not trusted. Returns
+ * the kept subsets and their near columns (ascending in `items` order; every column outside the subset
+ * where the arithmetic is not trusted). By the bound above, every subset of `items` within `radius` of S
+ * is a k-subset of S ∪ near(S). `cos`: n×n Gram matrix of unit columns (cos[i·n + j]). Flops ≈
+ * count·|items|·(k + 2).
  */
-export function nearColumns(cos: ArrayLike<number>, n: number, items: ArrayLike<number>, subsets: Int32Array, k: number, radius: number): { offsets: Int32Array; columns: Int32Array } {
-  const offsets = new Int32Array(subsets.length / k + 1);
-  const out: number[] = [];
-  const add = (s: number, f: number) => {
-    offsets[s + 1]++;
-    out.push(f);
+export function screenSubsets(
+  cos: ArrayLike<number>, n: number, items: ArrayLike<number>, subsets: Int32Array, k: number, radius: number,
+): { keep: Uint8Array; subsets: Int32Array; near: Near } {
+  const count = subsets.length / k;
+  const keep = new Uint8Array(count);
+  const offsets: number[] = [0];
+  const columns: number[] = [];
+  let last = -1; // the kept subset whose near columns are being appended
+  const open = (s: number) => {
+    if (s === last) return;
+    keep[s] = 1;
+    offsets.push(columns.length);
+    last = s;
   };
-  walk(cos, n, items, subsets, k, radius, (s, f) => (add(s, f), false), (s, inS) => {
+  const add = (s: number, f: number) => {
+    open(s);
+    columns.push(f);
+    offsets[offsets.length - 1] = columns.length;
+  };
+  walk(cos, n, items, subsets, k, radius, add, (s, inS) => {
+    open(s);
     for (let a = 0; a < items.length; a++) if (!inS[items[a]]) add(s, items[a]);
   });
-  for (let s = 1; s < offsets.length; s++) offsets[s] += offsets[s - 1];
-  return { offsets, columns: Int32Array.from(out) };
+  let kept = 0;
+  const out = new Int32Array((offsets.length - 1) * k);
+  for (let s = 0; s < count; s++) if (keep[s]) out.set(subsets.subarray(s * k, s * k + k), (kept++) * k);
+  return { keep, subsets: out, near: { offsets: Int32Array.from(offsets), columns: Int32Array.from(columns) } };
 }
 
 /**
  * The residual walk: onNear(s, f) for each column f outside subset s within the radius of its span (in
- * `items` order; returning true skips the rest of s), onUnknown(s, inS) for a subset whose residuals are
- * not trusted (inS marks its columns).
+ * `items` order, subsets in order), onUnknown(s, inS) for a subset whose residuals are not trusted (inS
+ * marks its columns).
  */
 function walk(
   cos: ArrayLike<number>, n: number, items: ArrayLike<number>, subsets: Int32Array, k: number, radius: number,
-  onNear: (s: number, f: number) => boolean, onUnknown: (s: number, inS: Uint8Array) => void,
+  onNear: (s: number, f: number) => void, onUnknown: (s: number, inS: Uint8Array) => void,
 ): void {
   const count = subsets.length / k;
   const limit = radius * radius * (1 + 1e-6) + MARGIN;
@@ -107,7 +120,7 @@ function walk(
         if (inS[f]) continue;
         let inner = cos[f * n + last];
         for (let i = 0; i < t; i++) inner -= c[a * t + i] * c[as * t + i];
-        if (q[a] - (inner * inner) / qs <= limit && onNear(s, f)) break;
+        if (q[a] - (inner * inner) / qs <= limit) onNear(s, f);
       }
     }
     inS[last] = 0;

@@ -18,7 +18,7 @@ describe("span screen (span-screen.ts)", () => {
     const items = Array.from({ length: n }, (_, i) => i);
     const subsets = combinations(items, k);
     const count = subsets.length / k;
-    const keep = screenSubsets(gramOf(w, m, n), n, items, subsets, k, radius);
+    const { keep } = screenSubsets(gramOf(w, m, n), n, items, subsets, k, radius);
     const dim = embeddingDim(m);
     const x = new Float64Array(count * dim);
     const ranks = new Int32Array(count);
