@@ -262,7 +262,7 @@ export interface WorkEstimate {
 /**
  * Flop estimate of one level: a one-sided Jacobi SVD per subset (≈ 6 sweeps of k²/2 rotations over
  * 2m-vectors, 6m flops each), its projector and embedding (m²k), and the neighbour search of the single
- * linkage, which in the worst case (no pruning by the grid) checks every ordered pair with partial sums
+ * linkage, which in the worst case (no pruning by the sort window; Prim on a dense graph) checks every ordered pair with partial sums
  * over ≤ 16 coordinates, 3 flops each.
  */
 export function levelFlops(points: number, m: number, k: number): number {
