@@ -99,12 +99,10 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
           near = v128.any_true(v128.or(v128.or(f64x2.le(a0, l0), f64x2.le(a1, l1)), v128.or(f64x2.le(a2, l2), f64x2.le(a3, l3))));
         }
         if (!near) continue;
-        const bits = i64x2.bitmask(f64x2.le(a0, l0)) | (i64x2.bitmask(f64x2.le(a1, l1)) << 2) | (i64x2.bitmask(f64x2.le(a2, l2)) << 4) | (i64x2.bitmask(f64x2.le(a3, l3)) << 6);
-        for (let l = 0; l < 8; l++) {
-          if (((bits >> l) & 1) == 0 || t + l >= nFree) continue;
-          const a = l < 2 ? a0 : l < 4 ? a1 : l < 6 ? a2 : a3;
-          settle(t + l, v, (l & 1) == 0 ? f64x2.extract_lane(a, 0) : f64x2.extract_lane(a, 1), id, par, kd, ks, lim, r2);
-        }
+        settlePair(t, nFree, v, a0, l0, id, par, kd, ks, lim, r2);
+        settlePair(t + 2, nFree, v, a1, l1, id, par, kd, ks, lim, r2);
+        settlePair(t + 4, nFree, v, a2, l2, id, par, kd, ks, lim, r2);
+        settlePair(t + 6, nFree, v, a3, l3, id, par, kd, ks, lim, r2);
       }
     } else {
       for (let t = 0; t < nFree; t++) {
@@ -174,6 +172,37 @@ function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, ks: us
   store<f64>(ks + (<usize>t << 3), s);
   // Past s·(1 + 2⁻⁴⁹) the √ rounds above dist (see the header).
   store<f64>(lim + (<usize>t << 3), min(r2, s * (1 + 1.7763568394002505e-15)));
+}
+
+/**
+ * settle for slots t, t + 1 (sums s, limits lim) in two lanes: the same updates as two settle calls (√
+ * and the new limits computed lane-wise with the same IEEE operations); only ties on d go lane by lane.
+ */
+// @ts-ignore: decorator
+@inline function settlePair(t: i32, nFree: i32, v: i32, s: v128, limit: v128, id: usize, par: usize, kd: usize, ks: usize, lim: usize, r2: f64): void {
+  const within = f64x2.le(s, limit);
+  if (!v128.any_true(within) || t >= nFree) return;
+  const pk = kd + (<usize>t << 3);
+  const dist = f64x2.sqrt(s);
+  const old = v128.load(pk);
+  let take = i64x2.bitmask(v128.and(within, f64x2.lt(dist, old)));
+  let ties = i64x2.bitmask(v128.and(within, f64x2.eq(dist, old)));
+  for (let l = 0; ties != 0; l++, ties >>= 1) {
+    if ((ties & 1) == 0) continue;
+    const j = load<i32>(id + (<usize>(t + l) << 2)), p = load<i32>(par + (<usize>(t + l) << 2));
+    const d = l == 0 ? f64x2.extract_lane(dist, 0) : f64x2.extract_lane(dist, 1);
+    if (edgeBefore(d, min(v, j), max(v, j), d, min(p, j), max(p, j))) take |= 1 << l;
+  }
+  if (t + 1 >= nFree) take &= 1;
+  if (take == 0) return;
+  const m = i64x2(take & 1 ? -1 : 0, take & 2 ? -1 : 0);
+  v128.store(pk, v128.bitselect(dist, old, m));
+  const pks = ks + (<usize>t << 3), pl = lim + (<usize>t << 3);
+  v128.store(pks, v128.bitselect(s, v128.load(pks), m));
+  const next = f64x2.min(f64x2.splat(r2), f64x2.mul(s, f64x2.splat(1 + 1.7763568394002505e-15)));
+  v128.store(pl, v128.bitselect(next, v128.load(pl), m));
+  if (take & 1) store<i32>(par + (<usize>t << 2), v);
+  if (take & 2) store<i32>(par + (<usize>(t + 1) << 2), v);
 }
 
 /** Whether edge (lo, hi) at distance d comes before edge (lo2, hi2) at distance g in the order (d, lo, hi). */

@@ -43,40 +43,10 @@ export function screenSubsets(
 ): { keep: Uint8Array; subsets: Int32Array; near: Near } {
   const count = subsets.length / k;
   const keep = new Uint8Array(count);
-  const offsets: number[] = [0];
-  const columns: number[] = [];
-  let last = -1; // the kept subset whose near columns are being appended
-  const open = (s: number) => {
-    if (s === last) return;
-    keep[s] = 1;
-    offsets.push(columns.length);
-    last = s;
-  };
-  const add = (s: number, f: number) => {
-    open(s);
-    columns.push(f);
-    offsets[offsets.length - 1] = columns.length;
-  };
-  walk(cos, n, items, subsets, k, radius, add, (s, inS) => {
-    open(s);
-    for (let a = 0; a < items.length; a++) if (!inS[items[a]]) add(s, items[a]);
-  });
+  const offsets = new Int32Array(count + 1); // over the kept subsets
+  let columns = new Int32Array(Math.max(16, count));
   let kept = 0;
-  const out = new Int32Array((offsets.length - 1) * k);
-  for (let s = 0; s < count; s++) if (keep[s]) out.set(subsets.subarray(s * k, s * k + k), (kept++) * k);
-  return { keep, subsets: out, near: { offsets: Int32Array.from(offsets), columns: Int32Array.from(columns) } };
-}
-
-/**
- * The residual walk: onNear(s, f) for each column f outside subset s within the radius of its span (in
- * `items` order, subsets in order), onUnknown(s, inS) for a subset whose residuals are not trusted (inS
- * marks its columns).
- */
-function walk(
-  cos: ArrayLike<number>, n: number, items: ArrayLike<number>, subsets: Int32Array, k: number, radius: number,
-  onNear: (s: number, f: number) => void, onUnknown: (s: number, inS: Uint8Array) => void,
-): void {
-  const count = subsets.length / k;
+  let used = 0;
   const limit = radius * radius * (1 + 1e-6) + MARGIN;
   const t = k - 1;
   const nf = items.length;
@@ -112,19 +82,34 @@ function walk(
     const last = subsets[base + t];
     const as = slot[last];
     inS[last] = 1;
-    if (!prefixOk || as < 0 || q[as] < PIVOT) onUnknown(s, inS);
-    else {
-      const qs = q[as];
-      for (let a = 0; a < nf; a++) {
-        const f = items[a];
-        if (inS[f]) continue;
+    // The near columns of s (all columns outside it where the residuals are not trusted).
+    if (columns.length - used < nf) {
+      const grown = new Int32Array(2 * columns.length + nf);
+      grown.set(columns.subarray(0, used));
+      columns = grown;
+    }
+    const start = used;
+    const trusted = prefixOk && as >= 0 && q[as] >= PIVOT;
+    const qs = trusted ? q[as] : 0;
+    for (let a = 0; a < nf; a++) {
+      const f = items[a];
+      if (inS[f]) continue;
+      if (trusted) {
         let inner = cos[f * n + last];
         for (let i = 0; i < t; i++) inner -= c[a * t + i] * c[as * t + i];
-        if (q[a] - (inner * inner) / qs <= limit) onNear(s, f);
+        if (!(q[a] - (inner * inner) / qs <= limit)) continue;
       }
+      columns[used++] = f;
+    }
+    if (used > start || !trusted) {
+      keep[s] = 1;
+      offsets[++kept] = used;
     }
     inS[last] = 0;
   }
+  const out = new Int32Array(kept * k);
+  for (let s = 0, at = 0; s < count; s++) if (keep[s]) out.set(subsets.subarray(s * k, s * k + k), (at++) * k);
+  return { keep, subsets: out, near: { offsets: offsets.slice(0, kept + 1), columns: columns.slice(0, used) } };
 }
 
 function samePrefix(subsets: Int32Array, a: number, b: number, t: number): boolean {

@@ -189,6 +189,22 @@ export function countConnectedSubsets(adjacency: Uint8Array, n: number, items: A
   checkInt("k", k, 1);
   checkItems(items, n);
   let count = 0;
+  // Few combinations: test each (C(s, k)·k² work without ESU's bookkeeping); else ESU, stopped at the limit.
+  const s = items.length;
+  if (k > s) return 0;
+  if (binomial(s, k) <= 1 << 16) {
+    const idx = Array.from({ length: k }, (_, i) => i);
+    const sub = new Int32Array(k);
+    for (;;) {
+      for (let i = 0; i < k; i++) sub[i] = items[idx[i]];
+      if (isConnectedSubset(adjacency, n, sub) && ++count > limit) return count;
+      let i = k - 1;
+      while (i >= 0 && idx[i] === s - k + i) i--;
+      if (i < 0) return count;
+      idx[i]++;
+      for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1] + 1;
+    }
+  }
   esu(adjacency, n, items, k, () => ++count <= limit);
   return count;
 }

@@ -42,6 +42,18 @@ describe("subset enumeration", () => {
     },
   );
 
+  test.prop([fc.double({ min: 0.02, max: 0.15, noNaN: true }), fc.integer({ min: 0, max: 1e6 })], { numRuns: 5 })(
+    "countConnectedSubsets past 2^16 combinations (ESU) = connectedSubsets, and stops past the limit",
+    (p, seed) => {
+      const n = 40, k = 4; // C(40, 4) = 91 390
+      const adj = randomGraph(n, p, seed);
+      const items = Array.from({ length: n }, (_, i) => i);
+      const expected = connectedSubsets(adj, n, items, k).length / k;
+      expect(countConnectedSubsets(adj, n, items, k)).toBe(expected);
+      if (expected > 2) expect(countConnectedSubsets(adj, n, items, k, 2)).toBe(3);
+    },
+  );
+
   it("builds the thresholded Gram graph and its components", () => {
     // e1, e1+1e-4·e2 (joined), e3 (alone), e3 + e4 (joined with e3)
     const w = Float64Array.from([1, 1, 0, 0, 0, 1e-4, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1]); // 4×4, columns are features
