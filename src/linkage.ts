@@ -37,7 +37,7 @@ export interface Linkage {
  * needs no O(entries) memory (a graph takes 4 bytes per entry in wasm memory and again in JS).
  * slotBytes: memory the one-pass lists may use for their fixed-size rows.
  * denseFraction: the fraction of all pairs within the radius from which radiusLinkage runs Prim instead.
- * An edge costs ~200 ns to list and link (sweep, CSR, Borůvka), a pair ~4.5 ns in primForest, and the
+ * An edge costs ~200 ns to list and link (sweep, CSR, Borůvka), a pair 2–5 ns in primForest, and the
  * sweep's window holds most pairs at the bundle finder's radii, so Prim wins from about 1/200 (measured on
  * Gaussian and trained n=20, m=5 levels of 2000–5000 points).
  */
@@ -138,7 +138,6 @@ function probeDegrees(x: WasmArray<Float64Array>, dim: number, count: number, ep
     return Array.from({ length: samples }, (_, t) => k.neighbors(idx.ptr, x.ptr, dim, count, Math.floor(((t + 0.5) * count) / samples), eps));
   });
 }
-
 
 /**
  * Single linkage of `count` points (x dimension-major, x[d·count + i], resident in wasm memory)

@@ -30,10 +30,11 @@ export function candidatePairs(near: Near, k: number, count: number, point?: Arr
 }
 
 /**
- * Whether the candidates beat the wasm sort-and-sweep. A candidate costs a hash probe and, when it is a
+ * Whether the candidates beat radiusLinkage (the wasm sort-and-sweep, or Prim on dense levels). `pairs`
+ * (candidatePairs) counts each pair from both sides; a candidate costs a hash probe and, when it is a
  * point, the reverse check and a distance in JS (~85 ns each on a Gaussian n=20, m=5 level of 4690
- * points); the sweep examines a window of the N²/2 pairs (~4 ns each there, where the window holds most
- * pairs): candidates pay below about N²/40 of them.
+ * points), where the sweep or Prim spends 2–5 ns on each of the N²/2 pairs: candidates pay below about
+ * N²/32 of them.
  */
 export const candidatesPay = (pairs: number, count: number) => pairs <= (count * (count - 1)) / 32;
 
