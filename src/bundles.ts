@@ -28,8 +28,9 @@
 //     rank tolerance — and distinct planes are O(1) apart, so eps goes in the highest gap of ratio ≥
 //     gapRatio below maxEps (see `chooseEps`). It therefore scales with the noise of W; the choice and
 //     the bracketing heights are reported. Only heights ≤ maxEps matter, so the linkage is computed up
-//     to that radius: the minimum spanning forest of the ε-graph at maxEps, whose pairs the wasm
-//     sort-and-sweep kernel finds without examining all N² (linkage.ts).
+//     to that radius: the minimum spanning forest of the ε-graph at maxEps (linkage.ts), from the
+//     candidate pairs of the span screen when they are few (span-candidates.ts), else from the wasm
+//     sort-and-sweep, or by Prim on the complete graph when the ε-graph is dense.
 //   - DBSCAN with scikit-learn semantics made deterministic (dbscan.ts). With min_samples = 1 (the
 //     default, the talk's "discard 1-element clusters") DBSCAN at eps is exactly the cut of the
 //     single-linkage tree at eps, which is how the labels are read off; min_samples > 1 runs dbscan().
