@@ -42,7 +42,7 @@
 // so it clusters without being a summand); spanning fewer than k ("lower-rank": only in faithful
 // mode, which embeds rank-deficient subsets); lying inside a bundle of a higher level ("nested": the
 // antipodal pairs of a hexagon are lines, but the summand is the hexagon).
-import { type WasmArray, f64, i32, scoped } from "./arena.js";
+import { f64, i32, scoped } from "./arena.js";
 import { subsetReducedEmbeddings } from "./col-red.js";
 import { chooseDeadTol, type DeadTolChoice } from "./dead-features.js";
 import { dbscan } from "./dbscan.js";
@@ -299,6 +299,16 @@ function cutLabels(pers: { heights: Float64Array; edges: Int32Array } | null, co
   return labels;
 }
 
+/** The linkages of disjoint point ranges (each's indices offset) as one: edges ordered by (d, i, j). */
+function mergeLinkages(parts: { offset: number; link: Linkage }[]): Linkage {
+  const all: [number, number, number][] = [];
+  for (const { offset, link } of parts) {
+    for (let t = 0; t < link.heights.length; t++) all.push([link.heights[t], offset + link.edges[2 * t], offset + link.edges[2 * t + 1]]);
+  }
+  all.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  return { heights: Float64Array.from(all, (e) => e[0]), edges: Int32Array.from(all.flatMap((e) => [e[1], e[2]])) };
+}
+
 /** Spread of a cluster from the level's point-major embedding (at most 2000 members: pairwise). */
 function spreadOf(pts: Float64Array, dim: number, members: number[]): BundleSpread {
   const c = Math.min(members.length, 2000);
@@ -505,7 +515,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   const tPrepared = now();
 
   // Enumerate (and screen) every level first: the clustering estimate is checked on what is left.
-  const plan: { k: number; subsets: Int32Array; near: Near | null; flops: number; enumerated: number; isolated: number; ms: number }[] = [];
+  const plan: { k: number; subsets: Int32Array; groupEnds: number[]; near: Near | null; flops: number; enumerated: number; isolated: number; ms: number }[] = [];
   for (let k = o.minK; k <= o.maxK; k++) {
     const t = now();
     let groups: { subsets: Int32Array; near: Near | null }[];
@@ -533,7 +543,9 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     const near = screen ? concatNear(groups.map((g) => g.near!)) : null;
     const pairs = near === null ? Infinity : candidatePairs(near, k, count);
     const flops = candidatesPay(pairs, count) ? candidateLevelFlops(count, m, k, pairs) : levelFlops(count, m, k);
-    plan.push({ k, subsets, near, flops, enumerated, isolated: enumerated - count, ms: now() - t });
+    const groupEnds: number[] = [];
+    for (const g of groups) groupEnds.push((groupEnds.at(-1) ?? 0) + g.subsets.length / k);
+    plan.push({ k, subsets, groupEnds, near, flops, enumerated, isolated: enumerated - count, ms: now() - t });
   }
   let screened: WorkEstimate | null = null;
   if (screen) {
@@ -559,7 +571,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   const wEmbed = faithful ? w64 : wn;
   let metrics: FeatureMetrics | null = null;
 
-  for (const { k, subsets, near, enumerated, isolated, ms } of plan) {
+  for (const { k, subsets, groupEnds, near, enumerated, isolated, ms } of plan) {
     const tl0 = now() - ms;
     const embedded = subsets.length / k;
     const tl1 = now();
@@ -592,9 +604,13 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         }
       });
       const count = keep.length;
-      // The dimension-major copy only for the wasm sweeps (radiusLinkage, dbscan).
-      let xs: WasmArray<Float64Array> | null = null;
-      const x = () => (xs ??= dimensionMajor(pts, dim, count));
+      // Points are clustered within their factor: [c0, c1) per group (keep ascending, groups in order).
+      const ranges: [number, number][] = [];
+      for (let g = 0, c = 0; g < groupEnds.length; g++) {
+        const c0 = c;
+        while (c < count && keep[c] < groupEnds[g]) c++;
+        if (c > c0) ranges.push([c0, c]);
+      }
       const tl2 = now();
 
       // eps, from the H0 persistence (single-linkage merge heights) up to the radius that matters.
@@ -603,11 +619,15 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       let link: Linkage | null = null;
       if (count + isolated > 1) {
         // With the screen's near columns the pairs within the radius are among the k-subsets of
-        // S ∪ near(S) (span-screen.ts): candidates instead of the sweep when they are fewer.
+        // S ∪ near(S) (span-screen.ts), all in S's factor: candidates instead of the sweep when they are
+        // fewer; else each factor's points by radiusLinkage.
         link =
           near !== null && candidatesPay(candidatePairs(near, k, count, keep), count)
             ? candidateLinkage(pts, dim, count, radius, spanCandidates(near, subsets, k, keep))
-            : radiusLinkage(x(), dim, count, radius, pts);
+            : mergeLinkages(ranges.map(([c0, c1]) => {
+                const part = pts.subarray(c0 * dim, c1 * dim);
+                return { offset: c0, link: radiusLinkage(dimensionMajor(part, dim, c1 - c0), dim, c1 - c0, radius, part) };
+              }));
       }
       let eps: LevelEps;
       const givenMethod = options.eps === undefined ? "fixed" : "given";
@@ -629,7 +649,20 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       let labels: Int32Array;
       if (count === 0) labels = new Int32Array(0);
       else if (o.minSamples === 1) labels = cutLabels(link, count, eps.value);
-      else labels = dbscan(x(), dim, count, { eps: eps.value, minSamples: o.minSamples }).labels;
+      else {
+        // Factor by factor, clusters numbered on (the lower factors' points come first: discovery order).
+        labels = new Int32Array(count).fill(-1);
+        let next = 0;
+        for (const [c0, c1] of ranges) {
+          const part = dbscan(dimensionMajor(pts.subarray(c0 * dim, c1 * dim), dim, c1 - c0), dim, c1 - c0, { eps: eps.value, minSamples: o.minSamples }).labels;
+          let most = -1;
+          for (let c = 0; c < part.length; c++) {
+            if (part[c] >= 0) labels[c0 + c] = next + part[c];
+            most = Math.max(most, part[c]);
+          }
+          next += most + 1;
+        }
+      }
       const tl4 = now();
 
       // Clusters and filters.

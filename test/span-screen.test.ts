@@ -1,5 +1,5 @@
 import { fc, test } from "@fast-check/vitest";
-import { beforeAll, describe, expect } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { combinations, embeddingDim, findBundles, gramOf, subsetEmbeddings, type BundleResult } from "../src/index.js";
 import { screenSubsets } from "../src/span-screen.js";
 import { use } from "./backends.js";
@@ -56,6 +56,18 @@ describe("span screen (span-screen.ts)", () => {
       sameOutcome(screened, findBundles(c.w, c.m, c.n, { reportSingletons: true }));
     },
   );
+
+  it("… and when subsets of two factors span the same plane (points are clustered within their factor)", () => {
+    // Factors {a1, a2} and {b1, b2} under gramTol 0.3 (cross cosines 0.15 and 0.27); both pairs span the
+    // xy-plane of R³, so their points coincide. The screen only looks inside a factor; so does the linkage.
+    const cols = [[0, 1, 0], [Math.sin(0.12), Math.cos(0.12), 0], [1, 0.15, 0], [-1, 0.15, 0]];
+    const w = new Float64Array(12);
+    cols.forEach((c, j) => c.forEach((x, i) => (w[i * 4 + j] = x)));
+    const screened = findBundles(w, 3, 4, { gramTol: 0.3, minK: 2, maxK: 2 });
+    expect(screened.factors).toEqual([[0, 1], [2, 3]]);
+    sameOutcome(screened, findBundles(w, 3, 4, { gramTol: 0.3, minK: 2, maxK: 2, reportSingletons: true }));
+    expect(screened.bundles).toEqual([]);
+  });
 
   test.prop([fc.integer({ min: 3, max: 6 }), fc.integer({ min: 5, max: 14 }), fc.constantFrom(1e-3, 0.05), fc.integer({ min: 0, max: 2 ** 31 })], { numRuns: 20 })(
     "… and on random columns with noisy dependencies (one factor, many near misses)",
