@@ -21,7 +21,8 @@
 //     the noise-sized leakage across factors and the cosines inside them unless given) and restricted
 //     to subsets connected in that Gram graph: an indecomposable bundle lies inside one factor, and a
 //     connected set spanning k dimensions always contains a connected independent k-subset (grow it
-//     greedily: a vector orthogonal to a set is orthogonal to its span). Work Σ_f connected(n_f, k)
+//     greedily: a vector orthogonal to a set is orthogonal to its span), and each factor's points are
+//     clustered on their own (a cluster never mixes factors). Work Σ_f connected(n_f, k)
 //     instead of C(n, k), estimated beforehand; above maxWork the finder refuses before starting.
 //   - eps is chosen per level from the H0-persistence (single-linkage) merge heights when not given:
 //     within-bundle distances are plane noise — ∼ noise·‖W_S‖/σ_k(W_S) by Wedin, bounded through the
