@@ -8,14 +8,14 @@
 //   node scripts/build-page.js          (no dependencies, no bundler)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = join(ROOT, "src", "page");
 const OUT = join(ROOT, "dist", "page");
 
-/** Builds the page; returns the files written. Throws with a clear message if tsc has not run. */
-export function buildPage() {
+/** Builds the page; resolves to the files written. Throws with a clear message if tsc has not run. */
+export async function buildPage() {
   const entry = join(OUT, "app.js");
   if (!existsSync(entry) || !existsSync(join(OUT, "train.worker.js"))) {
     throw new Error(`${relative(ROOT, entry)} is missing: compile first (npm run build:ts, or npm run build)`);
@@ -27,7 +27,8 @@ export function buildPage() {
   const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   const html = readFileSync(join(SRC, "index.html"), "utf8").replaceAll("%VERSION%", version);
   writeFileSync(join(OUT, "index.html"), html);
-  writeFileSync(join(OUT, "page.css"), readFileSync(join(SRC, "page.css")));
+  const { CHART_CSS } = await import(pathToFileURL(join(ROOT, "dist", "report", "svg.js")).href);
+  writeFileSync(join(OUT, "page.css"), `${readFileSync(join(SRC, "page.css"), "utf8")}\n/* charts (CHART_CSS, src/report/svg.ts) */\n${CHART_CSS}\n`);
   checkImports(["app.js", "train.worker.js"].map((f) => join(OUT, f)));
   return ["index.html", "page.css"].map((f) => join(OUT, f));
 }
@@ -57,7 +58,7 @@ function checkImports(entries) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const files = buildPage();
+    const files = await buildPage();
     console.log(`page built: ${files.map((f) => relative(ROOT, f)).join(", ")} (serve the package root: npm run serve, then open /dist/page/)`);
   } catch (e) {
     console.error(`build-page: ${e.message}`);

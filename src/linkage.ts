@@ -158,32 +158,18 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
   const ei = new Int32Array(edgeCount);
   const ej = new Int32Array(edgeCount);
   const ed = new Float64Array(edgeCount);
-  // Borůvka's first round on the way: every point's least edge (edges come in increasing index order,
-  // so on equal d the earlier one stays).
-  const best = new Int32Array(count).fill(-1);
-  const bestD = new Float64Array(count);
   let e = 0;
   for (let i = 0; i < count; i++) {
     const io = i * dim;
     for (let t = offsets[i]; t < offsets[i + 1]; t++) {
       const j = indices[t];
       if (j <= i) continue;
-      const d = pairDistance(pts, io, j * dim, dim);
       ei[e] = i;
       ej[e] = j;
-      ed[e] = d;
-      if (best[i] < 0 || d < bestD[i]) {
-        best[i] = e;
-        bestD[i] = d;
-      }
-      if (best[j] < 0 || d < bestD[j]) {
-        best[j] = e;
-        bestD[j] = d;
-      }
-      e++;
+      ed[e++] = pairDistance(pts, io, j * dim, dim);
     }
   }
-  return boruvka(count, ei, ej, ed, edgeCount, best, bestD);
+  return boruvka(count, ei, ej, ed, edgeCount);
 }
 
 /**
@@ -313,56 +299,40 @@ export function pairDistance(pts: Float64Array, io: number, jo: number, dim: num
 /**
  * Minimum spanning forest of the edges (ei[e], ej[e], ed[e]), e < m, under the order (ed[e], e):
  * Borůvka with the edges inside a component dropped as they appear. Returns its edges sorted by that
- * order. `first`/`firstD`, when given, are each point's least edge and its d: the first round's scan,
- * done by the caller.
+ * order.
  */
-function boruvka(
-  count: number, ei: Int32Array, ej: Int32Array, ed: Float64Array, m: number, first?: Int32Array, firstD?: Float64Array,
-): Linkage {
+function boruvka(count: number, ei: Int32Array, ej: Int32Array, ed: Float64Array, m: number): Linkage {
   const parent = new Int32Array(count);
   for (let i = 0; i < count; i++) parent[i] = i;
-  const best = first ?? new Int32Array(count).fill(-1);
-  const bestD = firstD ?? new Float64Array(count);
+  const best = new Int32Array(count).fill(-1);
+  const bestD = new Float64Array(count);
   const live = new Int32Array(m);
   for (let t = 0; t < m; t++) live[t] = t;
   const roots = new Int32Array(count); // the components with a least edge this round
   const chosen: number[] = [];
-  let n = m;
   let touched = 0;
-  if (first !== undefined) for (let i = 0; i < count; i++) if (best[i] >= 0) roots[touched++] = i;
-  for (let round = 0; ; round++) {
-    if (round > 0 || first === undefined) {
-      if (n === 0) break;
-      // One pass over the live edges; parent[i] is i's root (flattened below), the component minimum.
-      let w = 0;
-      touched = 0;
-      for (let t = 0; t < n; t++) {
-        const e = live[t];
-        const a = parent[ei[e]];
-        const b = parent[ej[e]];
-        if (a === b) continue;
-        live[w++] = e;
-        // Edges come in increasing index order, so on equal d the earlier (current) one stays.
-        const d = ed[e];
-        if (best[a] < 0) {
-          best[a] = e;
-          bestD[a] = d;
-          roots[touched++] = a;
-        } else if (d < bestD[a]) {
-          best[a] = e;
-          bestD[a] = d;
-        }
-        if (best[b] < 0) {
-          best[b] = e;
-          bestD[b] = d;
-          roots[touched++] = b;
-        } else if (d < bestD[b]) {
-          best[b] = e;
-          bestD[b] = d;
-        }
-      }
-      n = w;
+  // Edge e is root r's least so far? Edges come in increasing index order, so on equal d the earlier stays.
+  const offer = (r: number, e: number, d: number) => {
+    if (best[r] < 0) {
+      roots[touched++] = r;
+    } else if (!(d < bestD[r])) return;
+    best[r] = e;
+    bestD[r] = d;
+  };
+  for (let n = m; n > 0; ) {
+    // One pass over the live edges; parent[i] is i's root (flattened below), the component minimum.
+    let w = 0;
+    touched = 0;
+    for (let t = 0; t < n; t++) {
+      const e = live[t];
+      const a = parent[ei[e]];
+      const b = parent[ej[e]];
+      if (a === b) continue;
+      live[w++] = e;
+      offer(a, e, ed[e]);
+      offer(b, e, ed[e]);
     }
+    n = w;
     if (touched === 0) break;
     for (let r = 0; r < touched; r++) {
       const root = roots[r];

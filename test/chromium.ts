@@ -26,3 +26,12 @@ export function watch(page: Page): { problems: string[]; requests: string[] } {
   page.on("request", (req) => requests.push(req.url()));
   return { problems, requests };
 }
+
+/** Every `figure[data-figure]` of a page: its box, the number of visible SVGs in it, whether it has a caption. */
+export function figureBoxes(page: Page) {
+  return page.$$eval("figure[data-figure]", (els) => els.map((el) => {
+    const r = el.getBoundingClientRect();
+    const svgs = [...el.querySelectorAll("svg")].map((s) => s.getBoundingClientRect()).filter((b) => b.width > 10 && b.height > 10);
+    return { id: el.id, width: r.width, height: r.height, svgs: svgs.length, caption: !!el.querySelector("figcaption") };
+  }));
+}

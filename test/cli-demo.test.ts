@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHROMIUM, launch, watch } from "./chromium.js";
+import { CHROMIUM, figureBoxes, launch, watch } from "./chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateReport, type Report } from "../src/report/schema.js";
 import { built, tegumBin, type Ran } from "./cli-helpers.js";
@@ -83,11 +83,7 @@ describe.skipIf(!built)("tegum demo (built binary)", () => {
       expect(problems).toEqual([]);
       expect(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
 
-      const figures = await page.$$eval("figure[data-figure]", (els) => els.map((el) => {
-        const r = el.getBoundingClientRect();
-        const svgs = [...el.querySelectorAll("svg")].map((s) => s.getBoundingClientRect()).filter((b) => b.width > 10 && b.height > 10);
-        return { id: el.id, width: r.width, height: r.height, svgs: svgs.length, caption: !!el.querySelector("figcaption") };
-      }));
+      const figures = await figureBoxes(page);
       const want = [
         ...["gram", "norms", "polygons", "dimensionality", "dims-per-feature", "loss", "trajectories", "geometry"].map((f) => `intro-${f}`),
         ...["gram", "norms", "dimensionality", "dims-per-feature", "loss", "trajectories", "geometry"].map((f) => `sparsity-${f}`),

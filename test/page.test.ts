@@ -122,7 +122,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     })());
 
   beforeAll(async () => {
-    buildPage();
+    await buildPage();
     server = await startServer({ port: 0 });
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });

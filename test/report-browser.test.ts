@@ -2,7 +2,7 @@
 // network requests, every figure laid out with a visible size; screenshots kept in test/artifacts/.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { type Browser } from "playwright-core";
-import { CHROMIUM, launch, watch } from "./chromium.js";
+import { CHROMIUM, figureBoxes, launch, watch } from "./chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderReport } from "../src/report/html.js";
 import { fullReport } from "./report-fixtures.js";
@@ -34,11 +34,7 @@ describe.skipIf(!existsSync(CHROMIUM))("report in Chromium", () => {
     expect(problems).toEqual([]);
     expect(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
 
-    const figures = await page.$$eval("figure[data-figure]", (els) => els.map((el) => {
-      const r = el.getBoundingClientRect();
-      const svgs = [...el.querySelectorAll("svg")].map((s) => s.getBoundingClientRect()).filter((b) => b.width > 10 && b.height > 10);
-      return { id: el.id, figure: el.getAttribute("data-figure"), width: r.width, height: r.height, svgs: svgs.length, caption: !!el.querySelector("figcaption") };
-    }));
+    const figures = await figureBoxes(page);
     const want = report.models.flatMap((m) => {
       const figs = ["gram", "norms", "dimensionality", "dims-per-feature", "geometry"];
       if (m.nHidden === 2) figs.push("polygons");

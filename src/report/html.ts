@@ -6,7 +6,9 @@
 import type { InstanceReport, ModelReport, PhaseDiagramReport, Report } from "./schema.js";
 import { columns, project2d } from "./project.js";
 import { dPattern, geometryText, REPRESENTED_NORM } from "./summary.js";
-import { barChart, categoryGrid, colorBar, escapeXml as esc, fmt, heatmap, lineChart, scatter, sequential, swatches, vectorPlot, type Point, type Series } from "./svg.js";
+import {
+  CHART_CSS, barChart, categoryGrid, colorBar, escapeXml as esc, fmt, heatmap, lineChart, scatter, sequential, swatches, vectorPlot, type Point, type Series,
+} from "./svg.js";
 
 /** Reference values of D_i for tight frames (REFERENCE §2), drawn on the dimensionality plots. */
 export const DIMENSIONALITY_LINES = [
@@ -340,26 +342,8 @@ figcaption { max-width: 880px; color: var(--ink); margin-top: 6px; }
 figcaption strong { margin-right: 4px; }
 .panels { display: flex; flex-wrap: wrap; gap: 10px 14px; align-items: flex-start; }
 .panel { background: var(--panel); border: 1px solid var(--rule); border-radius: 4px; padding: 4px; }
-svg { display: block; overflow: visible; font-family: inherit; }
-svg text { fill: var(--ink); }
-.tick { font-size: 9.5px; fill: var(--muted); }
-.axis-label { font-size: 11px; }
-.panel-title { font-size: 11px; font-weight: 600; }
-.grid { stroke: #e6e7eb; stroke-width: 1; }
-.plot-frame, .cell-frame { fill: none; stroke: #9a9ca3; stroke-width: 0.8; }
-.ref line { stroke: #6b6e76; stroke-width: 0.9; stroke-dasharray: 4 3; }
-.ref-label { font-size: 9px; fill: #4b4e55; }
-.bar { stroke: #2a2a2e; stroke-width: 0.4; }
-.dot { stroke: #1b1b1f; stroke-width: 0.35; fill-opacity: 0.9; }
-.series { fill: none; stroke-width: 1.6; }
-.series.dashed { stroke-dasharray: 5 3; }
-.vec line { stroke-width: 1.8; }
-.vec circle { stroke: #1b1b1f; stroke-width: 0.5; }
-.vec-label { font-size: 9.5px; font-weight: 600; }
-.unit { fill: none; stroke: #b9bbc1; stroke-dasharray: 3 3; }
+${CHART_CSS}
 .legend text { font-size: 10px; }
-.outline { fill: #0072b21a; stroke: #0072b2; stroke-width: 1; }
-.path { fill: none; stroke-width: 1; stroke-opacity: 0.75; }
 table.geometry svg { width: 84px; height: 84px; flex: none; }
 table.geometry th[scope="row"] { white-space: nowrap; font-weight: 600; padding-right: 16px; }
 .sets { display: flex; flex-wrap: wrap; gap: 6px 18px; padding: 4px 0; }

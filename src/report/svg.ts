@@ -23,6 +23,30 @@ export function fmt(x: number, digits = 3): string {
 /** A coordinate, rounded to 0.01. */
 const c = (x: number) => String(Math.round(x * 100) / 100);
 
+/**
+ * The style of the classes these builders emit, for the report and the explorable page alike (each adds
+ * its own page layout; colours of text come from their `--ink` and `--muted`).
+ */
+export const CHART_CSS = `svg { display: block; overflow: visible; font-family: inherit; }
+svg text { fill: var(--ink); }
+.tick { font-size: 9.5px; fill: var(--muted); }
+.axis-label { font-size: 11px; }
+.panel-title { font-size: 11px; font-weight: 600; }
+.grid { stroke: #e6e7eb; stroke-width: 1; }
+.plot-frame, .cell-frame { fill: none; stroke: #9a9ca3; stroke-width: 0.8; }
+.ref line { stroke: #6b6e76; stroke-width: 0.9; stroke-dasharray: 4 3; }
+.ref-label { font-size: 9px; fill: #4b4e55; }
+.bar { stroke: #2a2a2e; stroke-width: 0.4; }
+.dot { stroke: #1b1b1f; stroke-width: 0.35; fill-opacity: 0.9; }
+.series { fill: none; stroke-width: 1.6; }
+.series.dashed { stroke-dasharray: 5 3; }
+.vec line { stroke-width: 1.8; }
+.vec circle { stroke: #1b1b1f; stroke-width: 0.5; }
+.vec-label { font-size: 9.5px; font-weight: 600; }
+.unit { fill: none; stroke: #b9bbc1; stroke-dasharray: 3 3; }
+.outline { fill: #0072b21a; stroke: #0072b2; stroke-width: 1; }
+.path { fill: none; stroke-width: 1; stroke-opacity: 0.75; }`;
+
 // ————— palettes —————
 
 const RDBU = ["#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b"];
