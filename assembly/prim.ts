@@ -2,8 +2,9 @@
 // where listing the pairs within the radius (the neighbour kernels, then Borůvka) costs ~N² edges of
 // memory and work, this takes N²/2 distance sums and O(N) memory.
 //
-// Points are point-major (x[i*dim + d]): a sum reads two contiguous rows and usually stops after a few
-// dimensions. Every sum is sequential over d from +0 of (x_jd − x_vd)² — the bits of the neighbour
+// Points are dimension-major (x[d*count + i]), the layout of the other distance kernels; the free points
+// are copied into compact slots in that layout, so a block of slots is a few vector loads per dimension,
+// and a sum usually stops after a few dimensions. Every sum is sequential over d from +0 of (x_jd − x_vd)² — the bits of the neighbour
 // kernels and of the twin (src/twin/prim.ts) — and stops once past its limit: r² = radius·radius (pairs
 // within the radius are those with d² ≤ r²) or key²·(1 + 2⁻⁴⁹) for a point whose best edge into the
 // tree has d = key, d² = key²: past it, √ of the final sum rounds above key, so the pair cannot win even
@@ -17,12 +18,12 @@ import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
 const CHECK: i32 = 4;
 
 /**
- * primForest(parent, key, x, dim, count, radius): for the points x (point-major, x[i·dim + d]),
+ * primForest(parent, key, x, dim, count, radius): for the points x (dimension-major, x[d·count + i]),
  * parent[j] (i32) = the point j joined its tree by and key[j] (f64) = the distance of that edge (−1 and
  * 0 for the first point of each tree). The free points are kept compact and dimension-major (a leaving
  * point's slot takes the last one), so the key updates run over contiguous slots, eight at a time in
  * four independent sums in the SIMD build, and the next point is a min-scan over the slots' keys.
- * Scratch: (count + 8)·(dim + 3) f64 + 3·(count + 8) i32 + count + 8 bytes, released before returning.
+ * Scratch: (count + 8)·(dim + 2) f64 + 3·(count + 8) i32 + count + 8 bytes, released before returning.
  */
 export function primForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64): void {
   const mark = arenaTop();
@@ -32,14 +33,13 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
   const id = arenaAlloc(<usize>ld << 2);
   const par = arenaAlloc(<usize>ld << 2); // best edge into the tree: its tree end, −1 if none yet
   const kd = arenaAlloc(<usize>ld << 3); // its d, +∞ if none (free slots past the end too)
-  const ks = arenaAlloc(<usize>ld << 3); // its d²
   const lim = arenaAlloc(<usize>ld << 3); // the sum past which slot t's pair cannot win (see the header)
   const slotOf = arenaAlloc(<usize>ld << 2); // the slot of each free point
   const isFree = arenaAlloc(<usize>ld);
   let lowest = 0; // no free point below it
   const r2 = radius * radius;
   for (let t = 0; t < ld; t++) {
-    for (let d = 0; d < dim; d++) store<f64>(cols + ((<usize>d * ld + t) << 3), t < count ? load<f64>(x + ((<usize>t * dim + d) << 3)) : 0);
+    for (let d = 0; d < dim; d++) store<f64>(cols + ((<usize>d * ld + t) << 3), t < count ? load<f64>(x + ((<usize>d * count + t) << 3)) : 0);
     store<i32>(id + (<usize>t << 2), t);
     store<i32>(slotOf + (<usize>t << 2), t);
     store<u8>(isFree + <usize>t, 1);
@@ -67,7 +67,6 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
     store<i32>(slotOf + (<usize>moved << 2), at);
     store<i32>(par + (<usize>at << 2), load<i32>(par + (<usize>nFree << 2)));
     store<f64>(kd + (<usize>at << 3), load<f64>(kd + (<usize>nFree << 3)));
-    store<f64>(ks + (<usize>at << 3), load<f64>(ks + (<usize>nFree << 3)));
     store<f64>(lim + (<usize>at << 3), load<f64>(lim + (<usize>nFree << 3)));
     store<f64>(kd + (<usize>nFree << 3), Infinity);
     if (nFree == 0) break;
@@ -99,10 +98,10 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
           near = v128.any_true(v128.or(v128.or(f64x2.le(a0, l0), f64x2.le(a1, l1)), v128.or(f64x2.le(a2, l2), f64x2.le(a3, l3))));
         }
         if (!near) continue;
-        settlePair(t, nFree, v, a0, l0, id, par, kd, ks, lim, r2);
-        settlePair(t + 2, nFree, v, a1, l1, id, par, kd, ks, lim, r2);
-        settlePair(t + 4, nFree, v, a2, l2, id, par, kd, ks, lim, r2);
-        settlePair(t + 6, nFree, v, a3, l3, id, par, kd, ks, lim, r2);
+        settlePair(t, nFree, v, a0, l0, id, par, kd, lim, r2);
+        settlePair(t + 2, nFree, v, a1, l1, id, par, kd, lim, r2);
+        settlePair(t + 4, nFree, v, a2, l2, id, par, kd, lim, r2);
+        settlePair(t + 6, nFree, v, a3, l3, id, par, kd, lim, r2);
       }
     } else {
       for (let t = 0; t < nFree; t++) {
@@ -115,7 +114,7 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
             s += u * u;
           }
         }
-        if (s <= limit) settle(t, v, s, id, par, kd, ks, lim, r2);
+        if (s <= limit) settle(t, v, s, id, par, kd, lim, r2);
       }
     }
 
@@ -162,14 +161,13 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
 }
 
 /** Slot t's pair with v has sum s ≤ its limit: the edge (v, id[t]) at √s replaces t's key if it comes first. */
-function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, ks: usize, lim: usize, r2: f64): void {
+function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, lim: usize, r2: f64): void {
   const j = load<i32>(id + (<usize>t << 2));
   const p = load<i32>(par + (<usize>t << 2));
   const dist = sqrt<f64>(s);
   if (p >= 0 && !edgeBefore(dist, min(v, j), max(v, j), load<f64>(kd + (<usize>t << 3)), min(p, j), max(p, j))) return;
   store<i32>(par + (<usize>t << 2), v);
   store<f64>(kd + (<usize>t << 3), dist);
-  store<f64>(ks + (<usize>t << 3), s);
   // Past s·(1 + 2⁻⁴⁹) the √ rounds above dist (see the header).
   store<f64>(lim + (<usize>t << 3), min(r2, s * (1 + 1.7763568394002505e-15)));
 }
@@ -179,7 +177,7 @@ function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, ks: us
  * and the new limits computed lane-wise with the same IEEE operations); only ties on d go lane by lane.
  */
 // @ts-ignore: decorator
-@inline function settlePair(t: i32, nFree: i32, v: i32, s: v128, limit: v128, id: usize, par: usize, kd: usize, ks: usize, lim: usize, r2: f64): void {
+@inline function settlePair(t: i32, nFree: i32, v: i32, s: v128, limit: v128, id: usize, par: usize, kd: usize, lim: usize, r2: f64): void {
   const within = f64x2.le(s, limit);
   if (!v128.any_true(within) || t >= nFree) return;
   const pk = kd + (<usize>t << 3);
@@ -197,8 +195,7 @@ function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, ks: us
   if (take == 0) return;
   const m = i64x2(take & 1 ? -1 : 0, take & 2 ? -1 : 0);
   v128.store(pk, v128.bitselect(dist, old, m));
-  const pks = ks + (<usize>t << 3), pl = lim + (<usize>t << 3);
-  v128.store(pks, v128.bitselect(s, v128.load(pks), m));
+  const pl = lim + (<usize>t << 3);
   const next = f64x2.min(f64x2.splat(r2), f64x2.mul(s, f64x2.splat(1 + 1.7763568394002505e-15)));
   v128.store(pl, v128.bitselect(next, v128.load(pl), m));
   if (take & 1) store<i32>(par + (<usize>t << 2), v);

@@ -43,7 +43,7 @@
 // so it clusters without being a summand); spanning fewer than k ("lower-rank": only in faithful
 // mode, which embeds rank-deficient subsets); lying inside a bundle of a higher level ("nested": the
 // antipodal pairs of a hexagon are lines, but the summand is the hexagon).
-import { f64, i32, scoped } from "./arena.js";
+import { type WasmArray, f64, i32, scoped } from "./arena.js";
 import { subsetReducedEmbeddings } from "./col-red.js";
 import { chooseDeadTol, type DeadTolChoice } from "./dead-features.js";
 import { dbscan } from "./dbscan.js";
@@ -57,7 +57,6 @@ import { candidatePairs, candidatesPay, concatNear, spanCandidates } from "./spa
 import { candidateLinkage, dimensionMajor, pairDistance, radiusLinkage, type Linkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
-export { chooseGramTol, type GramTolChoice } from "./tegum-factors.js";
 import { wasm } from "./wasm.js";
 
 export type BundleMode = "hardened" | "faithful";
@@ -302,12 +301,18 @@ function cutLabels(pers: { heights: Float64Array; edges: Int32Array } | null, co
 
 /** The linkages of disjoint point ranges (each's indices offset) as one: edges ordered by (d, i, j). */
 function mergeLinkages(parts: { offset: number; link: Linkage }[]): Linkage {
-  const all: [number, number, number][] = [];
+  if (parts.length === 1 && parts[0].offset === 0) return parts[0].link;
+  const total = parts.reduce((a, p) => a + p.link.heights.length, 0);
+  const h = new Float64Array(total);
+  const e = new Int32Array(2 * total);
+  let at = 0;
   for (const { offset, link } of parts) {
-    for (let t = 0; t < link.heights.length; t++) all.push([link.heights[t], offset + link.edges[2 * t], offset + link.edges[2 * t + 1]]);
+    h.set(link.heights, at);
+    for (let t = 0; t < 2 * link.heights.length; t++) e[2 * at + t] = offset + link.edges[t];
+    at += link.heights.length;
   }
-  all.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-  return { heights: Float64Array.from(all, (e) => e[0]), edges: Int32Array.from(all.flatMap((e) => [e[1], e[2]])) };
+  const order = Int32Array.from({ length: total }, (_, t) => t).sort((a, b) => h[a] - h[b] || e[2 * a] - e[2 * b] || e[2 * a + 1] - e[2 * b + 1]);
+  return { heights: Float64Array.from(order, (t) => h[t]), edges: Int32Array.from({ length: 2 * total }, (_, q) => e[2 * order[q >> 1] + (q & 1)]) };
 }
 
 /** Spread of a cluster from the level's point-major embedding (at most 2000 members: pairwise). */
@@ -363,15 +368,6 @@ const EMBED_CHUNK = 256;
 
 /** Memory one level's points may take (point-major rows + the sweeps' dimension-major copy). */
 const MAX_LEVEL_BYTES = 2 ** 30;
-
-/** Whether every pair of `items` is joined in the n×n adjacency. */
-function isComplete(adjacency: Uint8Array, n: number, items: number[]): boolean {
-  for (let a = 0; a < items.length; a++) {
-    const row = items[a] * n;
-    for (let b = a + 1; b < items.length; b++) if (!adjacency[row + items[b]]) return false;
-  }
-  return true;
-}
 
 /** Numerical rank of the (normalised) columns `cols` of wn (m×n): #{σ_i > rankTol·σ_max}. */
 function rankOf(wn: Float64Array, m: number, n: number, cols: number[], rankTol: number): number {
@@ -481,7 +477,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   const dead: number[] = [];
   const live: number[] = [];
   for (const f of o.features) {
-    if (norms[f] === 0 || norms[f] <= deadTol.value * maxSelected) dead.push(f);
+    if (norms[f] <= deadTol.value * maxSelected) dead.push(f);
     else live.push(f);
   }
   const wn = new Float64Array(m * n); // unit columns for live features, 0 elsewhere
@@ -523,10 +519,8 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
     let enumerated = 0;
     if (faithful) groups = factors.length > 0 ? [{ subsets: combinations(factors[0], k), near: null }] : [];
     else {
-      // Inside a factor whose Gram graph is complete every subset is connected: connectedSubsets would
-      // walk the combinations and keep them all, in the same (lexicographic) order.
       groups = factors.map((f) => {
-        const all = isComplete(adjacency!, n, f) ? combinations(f, k) : connectedSubsets(adjacency!, n, f, k);
+        const all = connectedSubsets(adjacency!, n, f, k);
         enumerated += all.length / k;
         return screen ? screenSubsets(cosines!, n, f, all, k, radius) : { subsets: all, near: null };
       });
@@ -573,7 +567,6 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   let metrics: FeatureMetrics | null = null;
 
   for (const { k, subsets, groupEnds, near, enumerated, isolated, ms } of plan) {
-    const tl0 = now() - ms;
     const embedded = subsets.length / k;
     const tl1 = now();
 
@@ -586,13 +579,14 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
       const pts = new Float64Array(embedded * dim);
       scoped(() => {
         const ld = EMBED_CHUNK + 8; // not a multiple of 4 KiB: the chunk's rows would share cache sets
+        const wr = f64(wEmbed); // resident once for all chunks
         const buf = f64(ld * dim);
         const ranks = i32(EMBED_CHUNK);
         for (let s0 = 0; s0 < embedded; s0 += EMBED_CHUNK) {
           const len = Math.min(EMBED_CHUNK, embedded - s0);
           const part = subsets.subarray(s0 * k, (s0 + len) * k);
-          if (faithful) subsetReducedEmbeddings(buf, ranks, wEmbed, m, n, part, k, len, o.colRedTol, ld);
-          else subsetEmbeddings(buf, ranks, wEmbed, m, n, part, k, len, o.rankTol, ld);
+          if (faithful) subsetReducedEmbeddings(buf, ranks, wr, m, n, part, k, len, o.colRedTol, ld);
+          else subsetEmbeddings(buf, ranks, wr, m, n, part, k, len, o.rankTol, ld);
           const b = buf.array;
           const r = ranks.array;
           for (let a = 0; a < len; a++) {
@@ -612,6 +606,9 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         while (c < count && keep[c] < groupEnds[g]) c++;
         if (c > c0) ranges.push([c0, c]);
       }
+      // Each range's dimension-major copy, for the wasm sweeps (made once, kept for DBSCAN).
+      const xs: WasmArray<Float64Array>[] = [];
+      const xOf = (r: number) => (xs[r] ??= dimensionMajor(pts.subarray(ranges[r][0] * dim, ranges[r][1] * dim), dim, ranges[r][1] - ranges[r][0]));
       const tl2 = now();
 
       // eps, from the H0 persistence (single-linkage merge heights) up to the radius that matters.
@@ -625,10 +622,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         link =
           near !== null && candidatesPay(candidatePairs(near, k, count, keep), count)
             ? candidateLinkage(pts, dim, count, radius, spanCandidates(near, subsets, k, keep))
-            : mergeLinkages(ranges.map(([c0, c1]) => {
-                const part = pts.subarray(c0 * dim, c1 * dim);
-                return { offset: c0, link: radiusLinkage(dimensionMajor(part, dim, c1 - c0), dim, c1 - c0, radius, part) };
-              }));
+            : mergeLinkages(ranges.map(([c0, c1], r) => ({ offset: c0, link: radiusLinkage(xOf(r), dim, c1 - c0, radius, pts.subarray(c0 * dim, c1 * dim)) })));
       }
       let eps: LevelEps;
       const givenMethod = options.eps === undefined ? "fixed" : "given";
@@ -654,8 +648,8 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         // Factor by factor, clusters numbered on (the lower factors' points come first: discovery order).
         labels = new Int32Array(count).fill(-1);
         let next = 0;
-        for (const [c0, c1] of ranges) {
-          const part = dbscan(dimensionMajor(pts.subarray(c0 * dim, c1 * dim), dim, c1 - c0), dim, c1 - c0, { eps: eps.value, minSamples: o.minSamples }).labels;
+        for (const [r, [c0, c1]] of ranges.entries()) {
+          const part = dbscan(xOf(r), dim, c1 - c0, { eps: eps.value, minSamples: o.minSamples }).labels;
           let most = -1;
           for (let c = 0; c < part.length; c++) {
             if (part[c] >= 0) labels[c0 + c] = next + part[c];
@@ -746,7 +740,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
           bundles: kept.length,
           singletons,
           discarded,
-          timings: { enumerate: tl1 - tl0, embed: tl2 - tl1, eps: tl3 - tl2, dbscan: tl4 - tl3, filter: tl5 - tl4 },
+          timings: { enumerate: ms, embed: tl2 - tl1, eps: tl3 - tl2, dbscan: tl4 - tl3, filter: tl5 - tl4 },
         } satisfies LevelReport,
         kept,
       };

@@ -146,12 +146,13 @@ function probeDegrees(x: WasmArray<Float64Array>, dim: number, count: number, ep
  * degree above graphLimits.denseFraction of the pairs) by primLinkage, the others from the ε-graph by
  * Borůvka. Requires `init`.
  */
-export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, pts = pointMajor(x.array, dim, count)): Linkage {
+export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, pts?: Float64Array): Linkage {
   if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
   const degrees = probeDegrees(x, dim, count, radius);
   const mean = degrees.reduce((a, b) => a + b, 0) / degrees.length;
-  if (mean - 1 >= graphLimits.denseFraction * (count - 1)) return primLinkage(pts, dim, count, radius);
+  if (mean - 1 >= graphLimits.denseFraction * (count - 1)) return primLinkage(x, dim, count, radius);
   const graph = epsGraph(x, dim, count, radius, degrees);
+  pts ??= pointMajor(x.array, dim, count);
   if (graph === null) return sparseLinkage(x, pts, dim, count, radius);
   const { offsets, indices } = graph;
   const edgeCount = (offsets[count] - count) / 2;
@@ -217,14 +218,14 @@ function grow<T extends Int32Array | Float64Array>(a: T): T {
 /**
  * radiusLinkage by Prim's algorithm on the complete graph (the wasm kernel primForest, see
  * assembly/prim.ts), for dense ε-graphs: N²/2 distance sums, most stopped after a few dimensions, and no
- * edge list. `pts` point-major. The same forest, so the same heights and edges. Requires `init`.
+ * edge list. The same forest, so the same heights and edges.
  */
-export function primLinkage(pts: Float64Array, dim: number, count: number, radius: number): Linkage {
+function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number): Linkage {
   const k = wasm() as unknown as { primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void };
   const { parent, key } = scoped(() => {
     const p = i32(count);
     const d = f64(count);
-    k.primForest(p.ptr, d.ptr, f64(pts).ptr, dim, count, radius);
+    k.primForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
     return { parent: p.toArray(), key: d.toArray() };
   });
   const order: number[] = [];
@@ -266,7 +267,7 @@ function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: numbe
 }
 
 /** The points of dimension-major x (x[d·count + i]) copied point-major: each pair's sum reads two rows. */
-export function pointMajor(x: Float64Array, dim: number, count: number): Float64Array {
+function pointMajor(x: Float64Array, dim: number, count: number): Float64Array {
   const pts = new Float64Array(count * dim);
   for (let d = 0; d < dim; d++) for (let i = 0; i < count; i++) pts[i * dim + d] = x[d * count + i];
   return pts;

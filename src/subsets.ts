@@ -10,6 +10,7 @@
 // Subsets are listed as flat Int32Arrays (count × k, each subset ascending, subsets in lexicographic
 // order), the layout `subsetEmbeddings` reads.
 import { checkInt, checkNumber, TegumError } from "./errors.js";
+import { embeddingDim } from "./projector.js";
 
 /** C(n, k), exact while it fits in 2^53 (a double beyond). */
 export function binomial(n: number, k: number): number {
@@ -33,22 +34,36 @@ function checkItems(items: ArrayLike<number>, n: number): void {
 /** Every k-subset of `items` (ascending indices), in lexicographic order: C(|items|, k) × k. */
 export function combinations(items: ArrayLike<number>, k: number): Int32Array {
   checkInt("k", k, 1);
-  const s = items.length;
-  const count = binomial(s, k);
-  if (count * k > 2 ** 31 - 1) throw new TegumError(`C(${s}, ${k}) = ${count} subsets do not fit in one array`, "k");
+  const count = binomial(items.length, k);
+  if (count * k > 2 ** 31 - 1) throw new TegumError(`C(${items.length}, ${k}) = ${count} subsets do not fit in one array`, "k");
   const out = new Int32Array(count * k);
-  if (count === 0) return out;
+  let c = 0;
+  forEachCombination(items, k, (sub) => (out.set(sub, k * c++), true));
+  return out;
+}
+
+/** Calls visit(subset) for every k-subset of `items` in lexicographic order (one reused array) until it returns false. */
+function forEachCombination(items: ArrayLike<number>, k: number, visit: (sub: Int32Array) => boolean): void {
+  const s = items.length;
+  if (k > s) return;
   const idx = Array.from({ length: k }, (_, i) => i);
-  for (let c = 0; c < count; c++) {
-    for (let i = 0; i < k; i++) out[c * k + i] = items[idx[i]];
-    // next combination
+  const sub = new Int32Array(k);
+  for (;;) {
+    for (let i = 0; i < k; i++) sub[i] = items[idx[i]];
+    if (!visit(sub)) return;
     let i = k - 1;
     while (i >= 0 && idx[i] === s - k + i) i--;
-    if (i < 0) break;
+    if (i < 0) return;
     idx[i]++;
     for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1] + 1;
   }
-  return out;
+}
+
+/** Edges of the graph induced on `items`. */
+function inducedEdges(adjacency: Uint8Array, n: number, items: ArrayLike<number>): number {
+  let edges = 0;
+  for (let a = 0; a < items.length; a++) for (let b = a + 1; b < items.length; b++) edges += adjacency[items[a] * n + items[b]];
+  return edges;
 }
 
 /**
@@ -189,21 +204,14 @@ export function countConnectedSubsets(adjacency: Uint8Array, n: number, items: A
   checkInt("k", k, 1);
   checkItems(items, n);
   let count = 0;
-  // Few combinations: test each (C(s, k)·k² work without ESU's bookkeeping); else ESU, stopped at the limit.
+  // A complete graph: every combination. Few combinations: test each (C(s, k)·k² work without ESU's
+  // bookkeeping); else ESU, stopped at the limit.
   const s = items.length;
-  if (k > s) return 0;
-  if (binomial(s, k) <= 1 << 16) {
-    const idx = Array.from({ length: k }, (_, i) => i);
-    const sub = new Int32Array(k);
-    for (;;) {
-      for (let i = 0; i < k; i++) sub[i] = items[idx[i]];
-      if (isConnectedSubset(adjacency, n, sub) && ++count > limit) return count;
-      let i = k - 1;
-      while (i >= 0 && idx[i] === s - k + i) i--;
-      if (i < 0) return count;
-      idx[i]++;
-      for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1] + 1;
-    }
+  const all = binomial(s, k);
+  if (inducedEdges(adjacency, n, items) === (s * (s - 1)) / 2) return all > limit ? limit + 1 : all;
+  if (all <= 1 << 16) {
+    forEachCombination(items, k, (sub) => !(isConnectedSubset(adjacency, n, sub) && ++count > limit));
+    return count;
   }
   esu(adjacency, n, items, k, () => ++count <= limit);
   return count;
@@ -220,20 +228,18 @@ export function connectedSubsets(adjacency: Uint8Array, n: number, items: ArrayL
   checkItems(items, n);
   // Dense graphs: walk the combinations in lexicographic order and keep the connected ones
   // (C(s, k)·k² work, no sorting); sparse graphs: ESU (work ∝ the connected subsets), then sort.
+  // A complete graph (or k = 1): every combination.
   const s = items.length;
-  let edges = 0;
-  for (let a = 0; a < s; a++) for (let b = a + 1; b < s; b++) edges += adjacency[items[a] * n + items[b]];
-  const density = s > 1 ? edges / ((s * (s - 1)) / 2) : 1;
-  if (k === 1 || density >= 0.25) {
-    const all = combinations(items, k);
-    const count = all.length / k;
-    const out = new Int32Array(all.length);
-    let kept = 0;
-    for (let c = 0; c < count; c++) {
-      const sub = all.subarray(c * k, c * k + k);
-      if (isConnectedSubset(adjacency, n, sub)) out.set(sub, k * kept++);
-    }
-    return out.slice(0, kept * k);
+  const pairs = (s * (s - 1)) / 2;
+  const edges = inducedEdges(adjacency, n, items);
+  if (k === 1 || edges === pairs) return combinations(items, k);
+  if (edges >= 0.25 * pairs) {
+    const out: number[] = [];
+    forEachCombination(items, k, (sub) => {
+      if (isConnectedSubset(adjacency, n, sub)) out.push(...sub);
+      return true;
+    });
+    return Int32Array.from(out);
   }
   const found: number[][] = [];
   esu(adjacency, n, items, k, (sub) => {
@@ -278,19 +284,21 @@ export interface WorkEstimate {
 /**
  * Flop estimate of one level: a one-sided Jacobi SVD per subset (≈ 6 sweeps of k²/2 rotations over
  * 2m-vectors, 6m flops each), its projector and embedding (m²k), and the neighbour search of the single
- * linkage, which in the worst case (no pruning by the sort window; Prim on a dense graph) checks every ordered pair with partial sums
- * over ≤ 16 coordinates, 3 flops each.
+ * linkage, which in the worst case (no pruning by the sort window; Prim on a dense graph) checks every
+ * ordered pair with partial sums over ≤ 16 coordinates, 3 flops each.
  */
 export function levelFlops(points: number, m: number, k: number): number {
-  const dim = (m * (m + 1)) / 2;
-  const perPoint = 6 * ((k * (k - 1)) / 2) * 6 * m + m * m * k + dim;
-  return points * perPoint + points * points * Math.min(dim, 16) * 3;
+  return embedFlops(points, m, k) + points * points * Math.min(embeddingDim(m), 16) * 3;
 }
 
 /** levelFlops when the linkage tests `pairs` candidate pairs at every coordinate instead of sweeping. */
 export function candidateLevelFlops(points: number, m: number, k: number, pairs: number): number {
-  const dim = (m * (m + 1)) / 2;
-  return levelFlops(points, m, k) - points * points * Math.min(dim, 16) * 3 + pairs * (3 * dim + 20);
+  return embedFlops(points, m, k) + pairs * (3 * embeddingDim(m) + 20);
+}
+
+/** Bases, projectors and embeddings of a level's points (see levelFlops). */
+function embedFlops(points: number, m: number, k: number): number {
+  return points * (6 * ((k * (k - 1)) / 2) * 6 * m + m * m * k + embeddingDim(m));
 }
 
 /**
@@ -312,7 +320,7 @@ export function estimateWork(
   checkInt("minK", minK, 1);
   checkInt("maxK", maxK, minK);
   const levels: LevelWork[] = [];
-  const dim = (m * (m + 1)) / 2;
+  const dim = embeddingDim(m);
   const countUpTo = Math.min(2_000_000, Math.ceil(Math.sqrt(maxWork / (3 * Math.min(dim, 16)))) + 1);
   for (let k = minK; k <= maxK; k++) {
     let points = 0;

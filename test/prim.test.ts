@@ -12,14 +12,14 @@ import * as F from "./fixtures/polytopes.js";
 
 type PrimKernel = { primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void };
 
-/** Point-major points: a few noisy clusters, a coarse lattice (ties, duplicates), or all equal. */
+/** Dimension-major points: a few noisy clusters, a coarse lattice (ties, duplicates), or all equal. */
 function points(seed: number, count: number, dim: number, kind: "clusters" | "lattice" | "equal"): Float64Array {
   const r = new F.Rng(seed);
   const centres = Array.from({ length: 3 }, () => Array.from({ length: dim }, () => 2 * r.uniform()));
   const x = new Float64Array(count * dim);
   for (let i = 0; i < count; i++) {
     const c = centres[Math.floor(r.uniform() * 3)];
-    for (let d = 0; d < dim; d++) x[i * dim + d] = kind === "equal" ? 0.5 : kind === "lattice" ? Math.floor(r.uniform() * 3) / 3 : c[d] + 0.2 * r.normal();
+    for (let d = 0; d < dim; d++) x[d * count + i] = kind === "equal" ? 0.5 : kind === "lattice" ? Math.floor(r.uniform() * 3) / 3 : c[d] + 0.2 * r.normal();
   }
   return x;
 }

@@ -1,5 +1,6 @@
 // Twin of assembly/prim.ts (same semantics, bit for bit): Prim's truncated single linkage over
-// point-major points, each sum sequential over d from +0 and stopped past r² or past key²·(1 + 2⁻⁴⁹).
+// dimension-major points (x[d·count + i]), each sum sequential over d from +0 and stopped past r² or
+// past key²·(1 + 2⁻⁴⁹).
 
 /** primForest(parent, key, x, dim, count, radius): see assembly/prim.ts. */
 export function primForest(parent: Int32Array, key: Float64Array, x: Float64Array, dim: number, count: number, radius: number): void {
@@ -16,16 +17,14 @@ export function primForest(parent: Int32Array, key: Float64Array, x: Float64Arra
   while (nFree > 0) {
     const v = free[at];
     free[at] = free[--nFree];
-    const vo = v * dim;
     let best = -1;
     for (let t = 0; t < nFree; t++) {
       const j = free[t];
       const p = parent[j];
       const limit = p < 0 ? r2 : Math.min(r2, keyS[j] * (1 + 2 ** -49));
-      const jo = j * dim;
       let s = 0;
       for (let d = 0; d < dim && s <= limit; d++) {
-        const u = x[jo + d] - x[vo + d];
+        const u = x[d * count + j] - x[d * count + v];
         s += u * u;
       }
       if (s <= limit) {
