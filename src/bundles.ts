@@ -54,10 +54,10 @@ import { embeddingDim, orthonormalBasis, subsetEmbeddings } from "./projector.js
 import { checkWork, combinations, connectedSubsets, estimateWork, candidateLevelFlops, levelFlops, screeningWork, type WorkEstimate } from "./subsets.js";
 import { screenSubsets, type Near } from "./span-screen.js";
 import { candidatePairs, candidatesPay, concatNear, spanCandidates } from "./span-candidates.js";
+import { distanceKernels } from "./distance.js";
 import { candidateLinkage, dimensionMajor, pairDistance, radiusLinkage, type Linkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
-import { wasm } from "./wasm.js";
 
 export type BundleMode = "hardened" | "faithful";
 
@@ -333,7 +333,7 @@ function spreadOf(pts: Float64Array, dim: number, members: number[]): BundleSpre
   } else {
     // Large clusters: each member's row of distances by the wasm kernel on a dimension-major copy of
     // the members (√ of the sequential sum over d of (x_b − x_a)², the same bits), summed in the same order.
-    const kernel = wasm() as unknown as DistanceKernel;
+    const kernel = distanceKernels();
     scoped(() => {
       const mc = f64(c * dim);
       const row = f64(c);
@@ -358,10 +358,6 @@ function spreadOf(pts: Float64Array, dim: number, members: number[]): BundleSpre
 
 /** Cluster size from which spreadOf computes its distances with the wasm kernel. */
 const SPREAD_BY_KERNEL = 48;
-
-interface DistanceKernel {
-  chordalDistances(out: number, x: number, dim: number, count: number, q: number): void;
-}
 
 /** Subsets embedded per kernel call: a chunk's output (D·(chunk + 8) f64) stays in the L2 cache. */
 const EMBED_CHUNK = 256;

@@ -16,14 +16,9 @@
 // O(N) memory). Points are dimension-major: x[d·count + i].
 import { WasmArray, f64, i32, scoped, type Arg } from "./arena.js";
 import { TegumError, checkInt, checkNumber } from "./errors.js";
+import { distanceKernels } from "./distance.js";
 import { epsGraph } from "./linkage.js";
 import { checkPoints } from "./persistence.js";
-import { wasm } from "./wasm.js";
-
-interface NeighborKernels {
-  neighborCounts(counts: number, x: number, dim: number, count: number, eps: number): void;
-  neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
-}
 
 export interface DbscanOptions {
   /** Neighbourhood radius (inclusive: d ≤ eps). */
@@ -114,7 +109,7 @@ function perPoint(
   xr: WasmArray<Float64Array>, dim: number, count: number, eps: number, minSamples: number,
   labels: Int32Array, core: Uint8Array, sizes: Int32Array, offer: (pts: Float64Array, q: number, j: number) => void,
 ): number {
-  const kernel = wasm() as unknown as NeighborKernels;
+  const kernel = distanceKernels();
   const counts = i32(count);
   kernel.neighborCounts(counts.ptr, xr.ptr, dim, count, eps);
   sizes.set(counts.array);

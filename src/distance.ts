@@ -6,13 +6,15 @@ import { array, cells, size, view } from "./geometry-args.js";
 import { checkInt, checkNumber, TegumError } from "./errors.js";
 import { wasm } from "./wasm.js";
 
-interface DistanceExports {
+/** The distance kernels' exports (assembly/distance.ts), for the modules that call them on resident data. */
+export interface DistanceExports {
   chordalDistances(out: number, x: number, dim: number, count: number, q: number): void;
   neighborCounts(counts: number, x: number, dim: number, count: number, eps: number): void;
   neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
   neighborLists(idx: number, offsets: number, x: number, dim: number, count: number, eps: number): void;
 }
-const k = () => wasm() as unknown as DistanceExports;
+export const distanceKernels = () => wasm() as unknown as DistanceExports;
+const k = distanceKernels;
 
 function points(x: Arg<Float64Array>, dim: number, count: number): number {
   size("dim", dim);
@@ -120,19 +122,31 @@ export interface NeighborGraph {
 export function neighborGraph(x: Arg<Float64Array>, dim: number, count: number, eps: number): NeighborGraph {
   const len = points(x, dim, count);
   checkNumber("eps", eps, 0);
+  return scoped(() => {
+    const graph = countedGraph(input("x", x, Float64Array, len), dim, count, eps, 0x1fffffff);
+    if (graph === null) throw new TegumError(`the neighbour graph has more than ${0x1fffffff} entries, too many for wasm memory; lower eps`, "eps");
+    return graph;
+  });
+}
+
+/**
+ * The two sweeps of a neighbour graph on resident points at pointer xp: neighborCounts, prefix sums,
+ * neighborLists. Null (before the lists) when it would have more than maxEntries entries.
+ */
+export function countedGraph(xp: number, dim: number, count: number, eps: number, maxEntries: number): NeighborGraph | null {
   const e = k();
   return scoped(() => {
-    const xp = input("x", x, Float64Array, len);
     const counts = i32(count);
     e.neighborCounts(counts.ptr, xp, dim, count, eps);
     const cv = counts.array;
-    let total = 0;
-    for (let i = 0; i < count; i++) total += cv[i];
-    if (total > 0x1fffffff) throw new TegumError(`the neighbour graph has ${total} entries, too many for wasm memory; lower eps`, "eps");
     const offsets = new Int32Array(count + 1);
-    for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + cv[i];
+    for (let i = 0; i < count; i++) {
+      const next = offsets[i] + cv[i];
+      if (next > maxEntries) return null;
+      offsets[i + 1] = next;
+    }
     const op = i32(offsets);
-    const idx = i32(total);
+    const idx = i32(offsets[count]);
     e.neighborLists(idx.ptr, op.ptr, xp, dim, count, eps);
     return { offsets, indices: idx.toArray() };
   });

@@ -16,13 +16,8 @@
 // algorithm on the complete graph (assembly/prim.ts) gives the same forest from N²/2 early-stopped sums.
 // With candidate pairs known in advance (the bundle finder's span screen), only those are tested.
 import { type WasmArray, f64, i32, scoped } from "./arena.js";
+import { countedGraph, distanceKernels, type NeighborGraph } from "./distance.js";
 import { wasm } from "./wasm.js";
-
-interface NeighborKernels {
-  neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
-  neighborCounts(counts: number, x: number, dim: number, count: number, eps: number): void;
-  neighborLists(idx: number, offsets: number, x: number, dim: number, count: number, eps: number): void;
-}
 
 /** Merge heights ascending and the edge (edges[2t] < edges[2t+1]) of each. */
 export interface Linkage {
@@ -58,8 +53,8 @@ export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFract
  */
 export function epsGraph(
   x: WasmArray<Float64Array>, dim: number, count: number, eps: number, degrees?: number[],
-): { offsets: Int32Array; indices: Int32Array } | null {
-  const k = wasm() as unknown as NeighborKernels;
+): NeighborGraph | null {
+  const k = distanceKernels();
   const { maxEntries, slotBytes } = graphLimits;
   return scoped(() => {
     // Slots per row: all of them for a few points; else 4× the longest row of a probe, within the budget.
@@ -113,25 +108,13 @@ export function epsGraph(
         return { offsets, indices };
       }
     }
-    const counts = i32(count);
-    k.neighborCounts(counts.ptr, x.ptr, dim, count, eps);
-    const cv = counts.array;
-    const offsets = new Int32Array(count + 1);
-    for (let i = 0; i < count; i++) {
-      const next = offsets[i] + cv[i];
-      if (next > maxEntries) return null;
-      offsets[i + 1] = next;
-    }
-    const op = i32(offsets);
-    const idx = i32(offsets[count]);
-    k.neighborLists(idx.ptr, op.ptr, x.ptr, dim, count, eps);
-    return { offsets, indices: idx.toArray() };
+    return countedGraph(x.ptr, dim, count, eps, maxEntries);
   });
 }
 
 /** The neighbourhood sizes (point included) of 32 evenly spaced points (one query each). */
 function probeDegrees(x: WasmArray<Float64Array>, dim: number, count: number, eps: number): number[] {
-  const k = wasm() as unknown as NeighborKernels;
+  const k = distanceKernels();
   const samples = Math.min(32, count);
   return scoped(() => {
     const idx = i32(count);
@@ -244,7 +227,7 @@ function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, rad
 
 /** radiusLinkage for graphs too large to hold as CSR: each row by its own query, edges j > i kept. */
 function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: number, count: number, radius: number): Linkage {
-  const k = wasm() as unknown as NeighborKernels;
+  const k = distanceKernels();
   let ei = new Int32Array(1 << 20), ej = new Int32Array(1 << 20), ed = new Float64Array(1 << 20);
   let e = 0;
   scoped(() => {
