@@ -32,17 +32,6 @@
 /** The multipliers of mix32, splatted, as data (for mix32x4k). */
 export const MIX_K = memory.data<u32>([0x7feb352d, 0x7feb352d, 0x7feb352d, 0x7feb352d, 0x846ca68b, 0x846ca68b, 0x846ca68b, 0x846ca68b]);
 
-/** mix32 on four lanes. */
-// @ts-ignore: decorator
-@inline export function mix32x4(x: v128): v128 {
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
-  x = v128.xor(x, i32x4.shr_u(x, 15));
-  x = i32x4.mul(x, i32x4.splat(0x846ca68b));
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  return x;
-}
-
 // @ts-ignore: decorator
 @inline export function hash2(key: u32, x: u32): u32 {
   return mix32(key ^ mix32(x ^ 0x5bd1e995));

@@ -36,7 +36,7 @@
 //   with per-step f32 scalars (decay = 1 − lr·wd, stepSize = lr/(1−β1^t), bc2sqrt = sqrt(1−β2^t), l2)
 //   from the schedule table (src/schedule.ts).
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
-import { MIX_K, mix32, mix32x4, mix32x4k, rngStepKey } from "./rng";
+import { MIX_K, mix32, mix32x4k, rngStepKey } from "./rng";
 
 // ---- context slots (i32 unless marked f32) ------------------------------------------------------
 // @ts-ignore: decorator
@@ -227,7 +227,6 @@ const COMPACT = memory.data<u8>([
 // Vector constants, loaded from memory once per function: V8 rematerialises a v128.const at every use
 // inside a loop (up to 5 instructions), binaryen would fold a local initialised from v128.const back.
 const LANE_CONST = memory.data<u32>([
-  0x33800000, 0x33800000, 0x33800000, 0x33800000, // 2^-24
   0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 1
   0x5bd1e995, 0x5bd1e995, 0x5bd1e995, 0x5bd1e995, // row salt
   0, 1, 2, 3, // iota
@@ -251,8 +250,8 @@ const LANE_CONST = memory.data<u32>([
   if (ASC_FEATURE_SIMD) {
     const vrp = i32x4.splat(rp), vrv = i32x4.splat(rv);
     const k1 = v128.load(MIX_K), k2 = v128.load(MIX_K, 16);
-    const one = v128.load(LANE_CONST, 16), four = v128.load(LANE_CONST, 64), onem = v128.load(LANE_CONST, 80);
-    let cv = v128.load(LANE_CONST, 48); // c + (0, 1, 2, 3)
+    const one = v128.load(LANE_CONST), four = v128.load(LANE_CONST, 48), onem = v128.load(LANE_CONST, 64);
+    let cv = v128.load(LANE_CONST, 32); // c + (0, 1, 2, 3)
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
       const p = mix32x4k(i32x4.add(vrp, v128.load(lead + o)), k1, k2);
@@ -579,9 +578,9 @@ function decodeBlock(b: usize, decT: usize, np: i32, mp: i32, m: i32, scr: usize
   const rowBytes = <usize>mp << 2;
   let na = 0;
   if (ASC_FEATURE_SIMD) {
-    const four = v128.load(LANE_CONST, 64);
+    const four = v128.load(LANE_CONST, 48);
     const zero = i32x4.sub(four, four);
-    let cv = v128.load(LANE_CONST, 48); // c + (0, 1, 2, 3)
+    let cv = v128.load(LANE_CONST, 32); // c + (0, 1, 2, 3)
     let ln = v128.load(lq);
     for (let c = 0; c < np; c += 4) {
       const o = <usize>c << 2;
@@ -748,8 +747,8 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 
 /**
  * Samples the features of rows r0 … r0+3 into xin (signed inputs) and, for the abs model, xt
- * (targets |x|); `ft` is the interleaved per-feature table {lead, loB, widthB, always, feat} (32 bytes
- * a feature). Unless `dense`, appends features present in any lane to liveIn and returns their count
+ * (targets |x|); `ft` is the interleaved per-feature table {lead, loB, widthB, always, feat, own,
+ * vscale} (32 bytes a feature). Unless `dense`, appends features present in any lane to liveIn and returns their count
  * (dense: 0); `any` lanes out.
  */
 // @ts-ignore: decorator
@@ -1217,7 +1216,7 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   // Constants loaded from memory so that they stay in registers across the loops.
   const k1 = v128.load(MIX_K), k2 = v128.load(MIX_K, 16);
   const zero = i32x4.sub(k1, k1);
-  const onem = v128.load(LANE_CONST, 80), one = v128.load(LANE_CONST, 16), salt = v128.load(LANE_CONST, 32), iota = v128.load(LANE_CONST, 48);
+  const onem = v128.load(LANE_CONST, 64), one = v128.load(LANE_CONST), salt = v128.load(LANE_CONST, 16), iota = v128.load(LANE_CONST, 32);
   const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
   const lAcc4 = ft + (<usize>n << 5); // c-major loss lanes during the loop
   const ident = lAcc4 + 64; // the identity list 0 … n−1 (dense mode's liveIn and liveOut)

@@ -265,8 +265,13 @@ export function normalizeConfig(c: TrainConfig): NormalizedConfig {
 /** Re-validates a normalised configuration (e.g. from a deserialised state) and returns it normalised again. */
 export function checkNormalized(cfg: NormalizedConfig): NormalizedConfig {
   if (typeof cfg !== "object" || cfg === null) throw new TegumError("state.config must be an object", "state");
+  return normalizeConfig(toTrainConfig(cfg));
+}
+
+/** The TrainConfig of a normalised configuration (normalising it again gives the same). */
+export function toTrainConfig(cfg: NormalizedConfig): TrainConfig {
   const { beta1, beta2, ...rest } = cfg;
-  return normalizeConfig({ ...rest, betas: [beta1, beta2] });
+  return { ...rest, betas: [beta1, beta2] };
 }
 
 export const roundUp4 = (x: number): number => (x + 3) & ~3;
@@ -337,7 +342,6 @@ export function samplingTables(cfg: NormalizedConfig, instance: number): Samplin
     t.lead[f] = t.feat[f];
     const w = threshold(p[f]);
     setInterval(f, 0, w);
-    t.own[f] = -1;
     t.vscale[f] = w > 0 ? 2 / w : 0;
   }
   const inSet = (f: number) => {

@@ -44,7 +44,6 @@ export interface TrainState {
   snapshots: PackedParams[][];
 }
 
-export const runCount = (cfg: NormalizedConfig): number => cfg.instances * cfg.seeds;
 
 /** The instances a state holds, ascending. */
 export function stateInstances(s: { config: NormalizedConfig; instances?: number[] }): number[] {

@@ -55,7 +55,7 @@ import {
   checkInstanceList, checkState, cloneState, initialState, packParams, stateInstances, stateRunIds, type RunParams, type TrainState,
 } from "./train-state.js";
 import { wasm } from "./wasm.js";
-import { acquireWorkers, releaseWorkers, workersAvailable, type WorkerHandle } from "./worker-pool.js";
+import { acquireWorkers, hardwareThreads, releaseWorkers, workersAvailable, type WorkerHandle } from "./worker-pool.js";
 
 export interface TrainProgress {
   /** Steps completed. */
@@ -191,7 +191,6 @@ function estimatedWork(cfg: NormalizedConfig, runs: number, steps: number): numb
 
 /** Something that advances a subset of the runs: this thread, or a worker. */
 interface Executor {
-  ids: number[];
   run(step0: number, count: number, sched: Float32Array, wantParams: boolean): Promise<{ loss: Float32Array[]; params?: RunParams[] }>;
   finish(): Promise<RunParams[]>;
 }
@@ -199,10 +198,9 @@ interface Executor {
 function localExecutor(cfg: NormalizedConfig, ids: number[], params: RunParams[]): Executor {
   const set = new RunSet(cfg, ids, params);
   return {
-    ids,
     async run(step0, count, sched, wantParams) {
       const loss = set.advance(step0, count, sched);
-      return { loss, params: wantParams ? set.params.map(copyParams) : undefined };
+      return { loss, params: wantParams ? set.params : undefined }; // packed before the next chunk runs
     },
     async finish() {
       return set.params;
@@ -210,15 +208,10 @@ function localExecutor(cfg: NormalizedConfig, ids: number[], params: RunParams[]
   };
 }
 
-function copyParams(p: RunParams): RunParams {
-  return { ...p, W: p.W.slice(), W2: p.W2 ? p.W2.slice() : null, b: p.b.slice() };
-}
-
 function workerExecutor(handle: WorkerHandle, cfg: NormalizedConfig, ids: number[], params: RunParams[]): Executor {
   // Requests are answered in order, so chunks can be queued behind the load.
   void handle.request({ type: "load", config: cfg, ids, params }).catch(() => {});
   return {
-    ids,
     run: (step0, count, sched, wantParams) =>
       handle.request({ type: "run", step0, count, sched, wantParams }) as Promise<{ loss: Float32Array[]; params?: RunParams[] }>,
     finish: async () => ((await handle.request({ type: "finish" })) as { params: RunParams[] }).params,
@@ -258,17 +251,21 @@ interface Chunk {
 function* plan(state: TrainState, until: number, every: number): Generator<Chunk> {
   const cfg = state.config;
   const shadow = { steps: state.snapshotSteps.slice(), every: state.snapshotEvery };
-  const due = () => (shadow.every <= 0 ? null : shadow.steps.length ? shadow.steps[shadow.steps.length - 1] + shadow.every : 0);
   let step = state.step;
   while (step < until) {
     let end = Math.min(until, (Math.floor(step / every) + 1) * every);
-    const snap = due();
+    const snap = nextSnapshot(shadow);
     if (snap !== null && snap > step && snap < end) end = snap;
     const snapshot = snap === end;
     if (snapshot) thin(shadow, end, cfg.maxSnapshots);
     yield { step0: step, end, snapshot };
     step = end;
   }
+}
+
+/** The step of a schedule's next snapshot (the first at step 0), null without snapshots. */
+function nextSnapshot(s: { steps: number[]; every: number }): number | null {
+  return s.every <= 0 ? null : s.steps.length > 0 ? s.steps[s.steps.length - 1] + s.every : 0;
 }
 
 /** Appends snapshot step `step` to a schedule and thins it at the cap (keep multiples of 2K, K doubles). */
@@ -288,7 +285,7 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   const locals = gids.map((_, k) => k);
   let nWorkers = 0;
   if (o.workers === "auto") {
-    if (workersAvailable() && count > 1 && estimatedWork(cfg, count, o.until - state.step) > 2e9) nWorkers = Math.min(count, hardwareThreads());
+    if (workersAvailable() && count > 1 && estimatedWork(cfg, count, o.until - state.step) > 2e9) nWorkers = Math.min(count, await hardwareThreads());
   } else nWorkers = Math.min(o.workers, count);
   if (nWorkers === 1) nWorkers = 0;
   const aborted = () => o.signal?.aborted === true;
@@ -296,8 +293,9 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   if (aborted()) throw abortError();
 
   // A snapshot due now (step 0 of a fresh run) is taken before any training.
-  const firstDue = state.snapshotEvery > 0 && state.snapshotSteps.length === 0 ? 0 : null;
-  if (firstDue === state.step && state.step < o.until) recordSnapshot(state, state.runs.map(packParams));
+  if (nextSnapshot({ steps: state.snapshotSteps, every: state.snapshotEvery }) === state.step && state.step < o.until) {
+    recordSnapshot(state, state.runs.map(packParams));
+  }
   let handles: WorkerHandle[] | null = null;
   if (nWorkers > 0 && workersAvailable()) {
     try {
@@ -371,11 +369,6 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   }
   if (stopped && state.step < o.until) throw abortError();
   return result(state);
-}
-
-function hardwareThreads(): number {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return Math.max(1, nav?.hardwareConcurrency ?? 2);
 }
 
 function recordSnapshot(s: TrainState, packed: Float32Array[]): void {

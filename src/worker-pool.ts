@@ -32,6 +32,22 @@ const isNode = () => {
   return typeof p?.versions?.node === "string";
 };
 
+let threads: number | null = null;
+
+/** Hardware threads: navigator.hardwareConcurrency, Node's os.availableParallelism(), else 2. */
+export async function hardwareThreads(): Promise<number> {
+  if (threads === null) {
+    const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+    let n = nav?.hardwareConcurrency;
+    if (n === undefined && isNode()) {
+      const spec = "node:os";
+      n = ((await import(/* @vite-ignore */ spec)) as typeof import("node:os")).availableParallelism();
+    }
+    threads = Math.max(1, n ?? 2);
+  }
+  return threads;
+}
+
 /** Whether this runtime can start workers at all. */
 export function workersAvailable(): boolean {
   return hasWebWorker() || isNode();
@@ -172,11 +188,6 @@ export function releaseWorkers(handles: WorkerHandle[]): void {
       idle.push({ backend, handle: h });
     }
   }
-}
-
-/** Terminates every idle worker. */
-export function terminateIdleWorkers(): void {
-  for (const w of idle.splice(0)) w.handle.terminate();
 }
 
 /**

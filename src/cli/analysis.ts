@@ -10,7 +10,6 @@ import { DEFAULT_DEAD_TOLERANCE } from "../tegum-factors.js";
 import { instanceReport, modelReport, type InstanceInput } from "../report/build.js";
 import { bundlesText, dPattern, geometryText, REPRESENTED_NORM } from "../report/summary.js";
 
-export { bundlesText, dPattern, geometryText } from "../report/summary.js";
 import type { InstanceReport, LossCurve, ModelReport, Snapshot as ReportSnapshot } from "../report/schema.js";
 import { fmt } from "../report/svg.js";
 import type { NormalizedConfig } from "../train-config.js";
@@ -45,7 +44,6 @@ export interface AnalyzedInstance {
   bundles: BundleResult | "not-run";
   /** Why the bundle finder was skipped ("if-cheap" above the budget), else null. */
   skipped: string | null;
-  factorTol: number;
 }
 
 /** Analyses one instance's W (m×n row-major) into the report schema. Requires `init`. */
@@ -67,7 +65,7 @@ export function analyzeInstance(input: InstanceInput & { W: Float32Array | Float
       else throw new TegumError(cliNames(e.message), e.parameter);
     }
   }
-  return { report: instanceReport(input, analysis, bundles), bundles, skipped, factorTol };
+  return { report: instanceReport(input, analysis, bundles), bundles, skipped };
 }
 
 /** The bundle finder's option names in its messages, as the CLI's flags. */
@@ -112,7 +110,7 @@ export interface TrainedReportOptions {
 }
 
 /** The report entry of a trained model: analysis of every instance's kept weights, loss curves, snapshots. */
-export function trainedModelReport(result: TrainResult, o: TrainedReportOptions): { model: ModelReport; analyses: AnalyzedInstance[] } {
+export function trainedModelReport(result: TrainResult, o: TrainedReportOptions): { model: ModelReport } {
   const cfg = result.config;
   const { n, m } = cfg;
   const sparsity = perInstanceSparsity(cfg);
@@ -135,7 +133,7 @@ export function trainedModelReport(result: TrainResult, o: TrainedReportOptions)
     kind: "trained" as const, model: cfg.model, steps: cfg.steps, batch: cfg.batch, lr: cfg.lr, schedule: cfg.schedule, seed: cfg.seed,
     config: { ...cfg, stepsCompleted: result.step } as unknown as Record<string, unknown>,
   };
-  return { model: modelReport(o.id, o.title, n, m, source, analyses.map((a) => a.report)), analyses };
+  return { model: modelReport(o.id, o.title, n, m, source, analyses.map((a) => a.report)) };
 }
 
 function rowsOf(W: ArrayLike<number>, m: number, n: number): number[][] {

@@ -15,7 +15,6 @@ import { EXIT, seconds, version, writeReportDir, type Io } from "./io.js";
 import { progressBar } from "./progress.js";
 import { normalize } from "./train-options.js";
 import { parseWorkers, runFlags } from "./train-command.js";
-import { chooseWorkers } from "./training.js";
 
 /** Replicas per instance in the demo: what fits the 30 s budget on two cores. */
 export const DEMO_SEEDS = 2;
@@ -63,7 +62,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const progress = progressBar(io.stderr, { mode: f.progress as "auto", isTTY: io.isTTY, json: f.json, label: "demo", columns: io.columns });
   // Both sweeps at once; each splits its runs over the cores (4 threads on 2 cores balance well).
   const cores = io.cores ?? 1;
-  const w = (cfg: typeof intro) => (workers === "auto" ? (cores > 1 ? Math.min(cores, cfg.instances * cfg.seeds) : 0) : chooseWorkers(cfg, steps, workers, cores));
+  const w = (cfg: typeof intro) => (workers === "auto" ? (cores > 1 ? Math.min(cores, cfg.instances * cfg.seeds) : 0) : workers);
   const weight = [intro.instances * intro.seeds * intro.n, sparsity.instances * sparsity.seeds * sparsity.n];
   const reached = [0, 0];
   const show = () => {

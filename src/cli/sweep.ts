@@ -15,7 +15,7 @@ import { TegumError } from "../errors.js";
 import { makeReport } from "../report/build.js";
 import type { NormalizedConfig } from "../train-config.js";
 import { mergeStates, type TrainState } from "../train-state.js";
-import { resultOf, train, type TrainResult } from "../train.js";
+import { resultOf, type TrainResult } from "../train.js";
 import { defaultSettings, modelSummary, trainedModelReport } from "./analysis.js";
 import { formatHelp, parseArgs, type CommandSpec } from "./args.js";
 import { openFileSource } from "./file-source.js";
@@ -24,7 +24,7 @@ import { encodeModel, encodeShard, openTegumFile, shardInfo, shardState, type Sh
 import { progressBar, type ProgressSink } from "./progress.js";
 import { checkNotDirectory, readJsonFile } from "./train-command.js";
 import { configFromJson, normalize } from "./train-options.js";
-import { checkOutputPath, chooseWorkers, toTrainConfig } from "./training.js";
+import { checkOutputPath, trainInterruptible } from "./training.js";
 
 export const sweepSpec = {
   name: "sweep",
@@ -104,22 +104,9 @@ export function resolveShard(shard: string | undefined, shards: number | undefin
  * Trains the runs of instances [lo, hi) with the library (`TrainOptions.instances`: the same bits as
  * those instances of `tegum train`), on workers when the job is big enough.
  */
-export async function trainShard(cfg: NormalizedConfig, lo: number, hi: number, progress: ProgressSink, cores: number): Promise<TrainResult> {
+export async function trainShard(cfg: NormalizedConfig, lo: number, hi: number, progress: ProgressSink): Promise<TrainResult> {
   const instances = Array.from({ length: hi - lo }, (_, k) => lo + k);
-  const sub = { ...cfg, instances: hi - lo };
-  const workers = chooseWorkers(sub, cfg.steps, "auto", cores);
-  const t0 = performance.now();
-  const result = await train(toTrainConfig(cfg), {
-    instances, workers,
-    onProgress: ({ step, loss }) => {
-      let mean = 0;
-      for (const l of loss) mean += l;
-      const elapsed = (performance.now() - t0) / 1000;
-      progress.update(step, cfg.steps, mean / loss.length, elapsed > 0 ? step / elapsed : 0);
-    },
-  });
-  progress.done();
-  return result;
+  return (await trainInterruptible({ config: cfg }, { progress, workers: "auto", instances })).result;
 }
 
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {
@@ -144,7 +131,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   await init();
   const t0 = performance.now();
   const progress = progressBar(io.stderr, { mode: f.progress as "auto", isTTY: io.isTTY, json: f.json, label: `shard ${shard.index}/${shard.count}`, columns: io.columns });
-  const { state } = await trainShard(cfg, lo, hi, progress, io.cores ?? 1);
+  const { state } = await trainShard(cfg, lo, hi, progress);
   const { runs, loss } = state;
   atomicWriteFile(outPath, encodeShard({ config: cfg, index: shard.index, count: shard.count, lo, hi, step: cfg.steps }, runs, loss, version(), state));
   const summary = { shard: `${shard.index}/${shard.count}`, from: shard.from, instances: [lo, hi], runs: runs.length, out: outLabel };

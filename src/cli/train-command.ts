@@ -142,7 +142,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   const progress = progressBar(io.stderr, { mode: f.progress as "auto", isTTY: io.isTTY, json: f.json, label: "training", columns: io.columns });
   let run;
   try {
-    run = await trainInterruptible(start, { progress, workers, cores: io.cores ?? 1, signal: interrupts?.signal });
+    run = await trainInterruptible(start, { progress, workers, signal: interrupts?.signal });
   } finally {
     interrupts?.dispose();
   }
@@ -151,7 +151,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     // The checkpoint is always a full model file: next to a .npy/.json output, as FILE.checkpoint.safetensors.
     const ckLabel = ext === ".safetensors" ? outLabel : `${outLabel}.checkpoint.safetensors`;
     atomicWriteFile(resolve(io.cwd, ckLabel), encodeModel(result, version()));
-    io.stderr(`tegum train: interrupted at step ${run.reached} of ${cfg.steps}; checkpoint at step ${result.step} written to ${ckLabel}\n` +
+    io.stderr(`tegum train: interrupted at step ${result.step} of ${cfg.steps}; checkpoint at step ${result.step} written to ${ckLabel}\n` +
       `  continue with: tegum train --resume ${ckLabel}\n`);
     if (f.json) io.stdout(JSON.stringify({ interrupted: true, step: result.step, steps: cfg.steps, checkpoint: ckLabel }) + "\n");
     return EXIT.interrupted;
