@@ -103,7 +103,7 @@ export function initialParams(cfg: NormalizedConfig, instance: number, replica: 
 /** The state before step 0 (of instances `instances` only, if given: a partial state). */
 export function initialState(cfg: NormalizedConfig, instances?: number[]): TrainState {
   const runs: RunParams[] = [];
-  const which = instances ?? Array.from({ length: cfg.instances }, (_, i) => i);
+  const which = stateInstances({ config: cfg, instances });
   for (const i of which) for (let r = 0; r < cfg.seeds; r++) runs.push(initialParams(cfg, i, r));
   return {
     version: 1, config: cfg, step: 0, ...(instances ? { instances: instances.slice() } : {}), runs,
@@ -124,7 +124,15 @@ export function packParams(r: RunParams): PackedParams {
   return out;
 }
 
-const paramNames = ["W", "W2", "b", "mW", "vW", "mW2", "vW2", "mb", "vb"] as const;
+/** The arrays of a run: parameters and their Adam moments. */
+export const paramNames = ["W", "W2", "b", "mW", "vW", "mW2", "vW2", "mb", "vb"] as const;
+
+/** The shape of a run's array `k` ([n] for biases, [n, m] for W2, [m, n] for W), null where the model has none. */
+export function paramShape(k: (typeof paramNames)[number], cfg: NormalizedConfig): number[] | null {
+  if (k === "b" || k === "mb" || k === "vb") return [cfg.n];
+  if (k.includes("2")) return cfg.model === "abs" ? [cfg.n, cfg.m] : null;
+  return [cfg.m, cfg.n];
+}
 
 function cloneRun(r: RunParams): RunParams {
   const out = {} as Record<string, Float32Array | null>;
@@ -133,8 +141,8 @@ function cloneRun(r: RunParams): RunParams {
 }
 
 /**
- * A deep copy (so that resuming never mutates the caller's state); with `instances` (a subset of the
- * state's), a partial copy holding only those.
+ * A deep copy (so that resuming never mutates the caller's state); with `instances` (a proper subset of
+ * the state's, as resume's checkOptions leaves it), a partial copy holding only those.
  */
 export function cloneState(s: TrainState, instances?: number[]): TrainState {
   const held = stateInstances(s);
@@ -142,13 +150,9 @@ export function cloneState(s: TrainState, instances?: number[]): TrainState {
   let sub: number[] | undefined = s.instances?.slice();
   if (instances) {
     const pos = new Set<number>();
-    for (const i of instances) {
-      const at = held.indexOf(i);
-      if (at < 0) throw new TegumError(`instances: instance ${i} is not in this (partial) state`, "instances");
-      for (let r = 0; r < s.config.seeds; r++) pos.add(at * s.config.seeds + r);
-    }
+    for (const i of instances) for (let r = 0; r < s.config.seeds; r++) pos.add(held.indexOf(i) * s.config.seeds + r);
     keep = (k) => pos.has(k);
-    sub = instances.length === s.config.instances ? undefined : instances.slice();
+    sub = instances.slice();
   }
   return {
     version: 1, config: s.config, step: s.step, ...(sub ? { instances: sub } : {}),
@@ -203,15 +207,13 @@ export function mergeStates(parts: readonly TrainState[]): TrainState {
 export function checkState(s: TrainState): void {
   if (typeof s !== "object" || s === null || s.version !== 1) throw new TegumError("state must be a TrainState of version 1", "state");
   const cfg = checkNormalized(s.config);
-  const { n, m } = cfg;
   if (s.instances !== undefined) checkInstanceList("state.instances", s.instances, cfg.instances);
   const count = stateInstances(s).length * cfg.seeds;
   if (!Number.isInteger(s.step) || s.step < 0 || s.step > cfg.steps) throw new TegumError(`state.step must be in [0, ${cfg.steps}]`, "state");
   if (!Array.isArray(s.runs) || s.runs.length !== count) throw new TegumError(`state.runs must hold ${count} runs`, "state");
-  const abs = cfg.model === "abs";
   for (const r of s.runs) {
     for (const k of paramNames) {
-      const want = k === "b" || k === "mb" || k === "vb" ? n : k.includes("2") && !abs ? 0 : m * n;
+      const want = paramShape(k, cfg)?.reduce((a, b) => a * b) ?? 0;
       const a = r[k];
       if (want === 0 ? a !== null : !(a instanceof Float32Array) || a.length !== want) {
         throw new TegumError(`state.runs[].${k} must be ${want === 0 ? "null" : `a Float32Array of ${want}`}`, "state");

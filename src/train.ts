@@ -48,6 +48,7 @@
 //     importance: sweeps.geometric(20, 0.7), batch: 256, steps: 200, seed: 1 }, { workers: 0 });
 //   digest(...r.instances.flatMap((x) => [x.W, x.b, x.loss]))  // "077c8abc952e2be7"
 import { TegumError, checkInt } from "./errors.js";
+import { nextTask } from "./next-task.js";
 import { scheduleTable } from "./schedule.js";
 import { normalizeConfig, type NormalizedConfig, type TrainConfig } from "./train-config.js";
 import { RunSet } from "./train-engine.js";
@@ -218,22 +219,6 @@ function workerExecutor(handle: WorkerHandle, cfg: NormalizedConfig, ids: number
   };
 }
 
-// A macrotask, so the event loop can deliver aborts and UI work: setImmediate where it exists (Node,
-// Bun), else a MessageChannel message (browsers, Deno, workerd). setTimeout(0) is clamped (1 ms in Node,
-// 4 ms nested in browsers): with a yield every 16 ms it cost ~4% of one-thread throughput at small n.
-const nextTask = (): Promise<void> =>
-  new Promise((resolve) => {
-    if (typeof setImmediate === "function") return void setImmediate(resolve);
-    if (typeof MessageChannel === "function") {
-      const { port1, port2 } = new MessageChannel();
-      port1.onmessage = () => {
-        port1.close();
-        resolve();
-      };
-      return port2.postMessage(null);
-    }
-    setTimeout(resolve, 0);
-  });
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
 /** A chunk of steps: [step0, end), ending at a snapshot step or not. */

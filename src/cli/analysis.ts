@@ -6,7 +6,6 @@ import { findBundles, type BundleOptions, type BundleResult } from "../bundles.j
 import { TegumError } from "../errors.js";
 import { featureMetrics } from "../metrics.js";
 import { DEFAULT_RANK_TOLERANCE, DEFAULT_SHAPE_TOLERANCE, factorPolytopes } from "../polytope.js";
-import { DEFAULT_DEAD_TOLERANCE } from "../tegum-factors.js";
 import { instanceReport, modelReport, type InstanceInput } from "../report/build.js";
 import { bundlesText, dPattern, geometryText, REPRESENTED_NORM } from "../report/summary.js";
 
@@ -30,13 +29,9 @@ export interface AnalysisSettings {
   bundleOptions: Omit<BundleOptions, "gramTol" | "deadTol" | "rankTol" | "polytope">;
 }
 
-// The library's defaults (suited to trained weights), under the CLI's option names.
-export const DEFAULT_DEAD_TOL = DEFAULT_DEAD_TOLERANCE;
-export const DEFAULT_SHAPE_TOL = DEFAULT_SHAPE_TOLERANCE;
-export const DEFAULT_RANK_TOL = DEFAULT_RANK_TOLERANCE;
 
 export const defaultSettings = (): AnalysisSettings => ({
-  factorTol: "auto", deadTol: "auto", shapeTol: DEFAULT_SHAPE_TOL, rankTol: DEFAULT_RANK_TOL, bundles: "if-cheap", bundleOptions: {},
+  factorTol: "auto", deadTol: "auto", shapeTol: DEFAULT_SHAPE_TOLERANCE, rankTol: DEFAULT_RANK_TOLERANCE, bundles: "if-cheap", bundleOptions: {},
 });
 
 export interface AnalyzedInstance {

@@ -13,7 +13,9 @@ import { fmt } from "../report/svg.js";
 import { LAYOUTS, readWeights, type Layout } from "../tensor-file.js";
 import type { NormalizedConfig } from "../train-config.js";
 import { resultOf } from "../train.js";
-import { analyzeInstance, DEFAULT_DEAD_TOL, DEFAULT_RANK_TOL, DEFAULT_SHAPE_TOL, defaultSettings, modelSummary, trainedModelReport, type AnalysisSettings } from "./analysis.js";
+import { analyzeInstance, defaultSettings, modelSummary, trainedModelReport, type AnalysisSettings } from "./analysis.js";
+import { DEFAULT_RANK_TOLERANCE, DEFAULT_SHAPE_TOLERANCE } from "../polytope.js";
+import { DEFAULT_DEAD_TOLERANCE } from "../dead-features.js";
 import { formatHelp, parseArgs, suggest, usageLine, type CommandSpec, type FlagSpec } from "./args.js";
 import { demoCommand, demoSpec } from "./demo.js";
 import { openFileSource } from "./file-source.js";
@@ -21,7 +23,7 @@ import { EXIT, nodeIo, version, writeReportDir, type Io } from "./io.js";
 import { modelState, openTegumFile, perInstanceSparsity } from "./model-file.js";
 import { phaseCommand, phaseSpec } from "./phase-command.js";
 import { mergeCommand, mergeSpec, sweepCommand, sweepSpec } from "./sweep.js";
-import { trainCommand, trainSpec } from "./train-command.js";
+import { parseJson, trainCommand, trainSpec } from "./train-command.js";
 
 export { EXIT, nodeIo, type Io } from "./io.js";
 
@@ -47,13 +49,13 @@ const weightsFlags = {
 
 const bundleFlags = {
   "factor-tol": { type: "string", placeholder: "X|auto", default: "auto", description: "features are in one tegum factor (and Gram-connected for the bundle finder) when |cos| exceeds this; auto: the largest gap among the small |cos| (else 1e-3)" },
-  "dead-tol": { type: "string", placeholder: "X|auto", default: "auto", description: `features with ‖W_i‖ ≤ this × the largest norm are dropped: in no tegum factor, left out of bundles (metrics are exact regardless); auto: the largest gap (ratio ≥ 4) among the norms up to half the largest, else ${DEFAULT_DEAD_TOL}` },
+  "dead-tol": { type: "string", placeholder: "X|auto", default: "auto", description: `features with ‖W_i‖ ≤ this × the largest norm are dropped: in no tegum factor, left out of bundles (metrics are exact regardless); auto: the largest gap (ratio ≥ 4) among the norms up to half the largest, else ${DEFAULT_DEAD_TOLERANCE}` },
   "k-max": { type: "int", min: 1, max: 64, description: "largest bundle rank k (default min(4, m − 1))" },
   eps: { type: "string", placeholder: "X|auto", description: "DBSCAN radius on the chordal distance, or auto (the persistence gap; default for hardened)" },
   "min-samples": { type: "int", min: 1, max: 1_000_000, description: "DBSCAN min_samples (the point itself counts; default 1)" },
   mode: { type: "string", choices: ["hardened", "faithful"], default: "hardened", description: "hardened (robust) or faithful (the talk's column-reduction pipeline)" },
-  "rank-tol": { type: "number", min: 0, max: 1, open: true, default: DEFAULT_RANK_TOL, description: "relative singular-value tolerance for the rank of a set of features (polytopes and bundles)" },
-  "shape-tol": { type: "number", min: 0, max: 1, open: true, default: DEFAULT_SHAPE_TOL, description: "largest |cos − reference| for naming a polytope (pentagon, digon, …)" },
+  "rank-tol": { type: "number", min: 0, max: 1, open: true, default: DEFAULT_RANK_TOLERANCE, description: "relative singular-value tolerance for the rank of a set of features (polytopes and bundles)" },
+  "shape-tol": { type: "number", min: 0, max: 1, open: true, default: DEFAULT_SHAPE_TOLERANCE, description: "largest |cos − reference| for naming a polytope (pentagon, digon, …)" },
   "max-work": { type: "number", min: 1, description: "refuse above this many estimated flops (default 2e10)" },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -171,12 +173,15 @@ async function helpCommand(argv: string[], io: Io): Promise<number> {
 
 // ————— analyze / bundles —————
 
+/** A plain non-negative decimal (no sign, no hex, no Infinity): what --factor-tol, --dead-tol and --eps accept. */
+const POSITIVE_DECIMAL = /^\d*\.?\d+(e-?\d+)?$/i;
+
 /** --factor-tol (a number in (0, 1)) or --dead-tol (in [0, 1)), or auto. */
 function parseTol(raw: string, flag: "factor-tol" | "dead-tol"): number | "auto" {
   if (raw === "auto") return "auto";
   const v = Number(raw);
   const low = flag === "dead-tol" ? 0 : Number.MIN_VALUE;
-  if (!/^\d*\.?\d+(e-?\d+)?$/i.test(raw) || !(v >= low && v < 1)) {
+  if (!POSITIVE_DECIMAL.test(raw) || !(v >= low && v < 1)) {
     throw new TegumError(`--${flag} must be a number in ${low === 0 ? "[0" : "(0"}, 1) or auto, got ${JSON.stringify(raw)}`, flag);
   }
   return v;
@@ -199,7 +204,7 @@ async function analyzeCommand(argv: string[], io: Io, which: "analyze" | "bundle
   let eps: number | "auto" | undefined;
   if (f.eps !== undefined) {
     if (f.eps === "auto") eps = "auto";
-    else if (/^\d*\.?\d+(e-?\d+)?$/i.test(f.eps) && Number(f.eps) > 0) eps = Number(f.eps);
+    else if (POSITIVE_DECIMAL.test(f.eps) && Number(f.eps) > 0) eps = Number(f.eps);
     else throw new TegumError(`--eps must be a positive number or auto, got ${JSON.stringify(f.eps)}`, "eps");
   }
   const factorTol = parseTol(f["factor-tol"], "factor-tol");
@@ -369,13 +374,7 @@ async function reportCommand(argv: string[], io: Io): Promise<number> {
     }
     return EXIT.ok;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text!);
-  } catch (e) {
-    throw new TegumError(`${file}: not valid JSON (${(e as Error).message})`, "file");
-  }
-  const report = validateReport(value, file);
+  const report = validateReport(parseJson(text!, file), file);
   atomicWriteFile(join(dir, "index.html"), renderReport(report));
   if (flags.json) io.stdout(JSON.stringify({ wrote: [join(flags.out, "index.html")] }) + "\n");
   else io.stdout(`wrote ${join(flags.out, "index.html")}\n`);

@@ -24,7 +24,7 @@ import { TegumError } from "../errors.js";
 import { readSafetensors, writeSafetensors, type SafetensorsFile } from "../safetensors.js";
 import { byteSource, formatShape, type ByteSource } from "../tensor.js";
 import type { NormalizedConfig } from "../train-config.js";
-import { deserializeState, serializeState, type RunParams, type TrainState } from "../train-state.js";
+import { deserializeState, paramNames, paramShape, serializeState, stateInstances, type RunParams, type TrainState } from "../train-state.js";
 import type { TrainResult } from "../train.js";
 
 export const MODEL_FORMAT = "tegum-model";
@@ -149,8 +149,6 @@ export function modelState(file: TegumFile, label: string): TrainState {
 
 // ————— shards —————
 
-const RUN_ARRAYS = ["W", "W2", "b", "mW", "vW", "mW2", "vW2", "mb", "vb"] as const;
-
 export interface ShardInfo {
   config: NormalizedConfig;
   /** Canonical JSON of the config (compared across shards). */
@@ -169,13 +167,11 @@ export interface ShardInfo {
  */
 export function encodeShard(info: Omit<ShardInfo, "configJson">, runs: RunParams[], loss: Float32Array[], tegumVersion: string, state?: TrainState): Uint8Array {
   const cfg = info.config;
-  const { n, m } = cfg;
   const R = runs.length;
   const tensors: [string, RawTensor][] = [];
-  for (const k of RUN_ARRAYS) {
-    if (k.includes("2") && cfg.model !== "abs") continue;
-    const shape = k === "b" || k === "mb" || k === "vb" ? [R, n] : k.includes("2") ? [R, n, m] : [R, m, n];
-    tensors.push([`runs.${k}`, { dtype: "F32", shape, data: stack(runs.map((r) => r[k]!)) }]);
+  for (const k of paramNames) {
+    const shape = paramShape(k, cfg);
+    if (shape) tensors.push([`runs.${k}`, { dtype: "F32", shape: [R, ...shape], data: stack(runs.map((r) => r[k]!)) }]);
   }
   tensors.push(["runs.loss", { dtype: "F32", shape: [R, cfg.steps], data: stack(loss) }]);
   if (state && state.snapshotSteps.length > 0) {
@@ -226,15 +222,13 @@ export function shardState(file: TegumFile, info: ShardInfo, label: string): Tra
     } catch (e) {
       throw new TegumError(`${label}: not a valid tegum sweep shard (training_state: ${e instanceof Error ? e.message : String(e)})`, "file");
     }
-    const want = Array.from({ length: info.hi - info.lo }, (_, k) => info.lo + k).join();
-    const held = (s.instances ?? Array.from({ length: s.config.instances }, (_, i) => i)).join();
-    if (held !== want || s.step !== info.step || JSON.stringify(s.config) !== info.configJson) {
+    if (stateInstances(s).join() !== instanceRange(info.lo, info.hi).join() || s.step !== info.step || JSON.stringify(s.config) !== info.configJson) {
       throw new TegumError(`${label}: not a valid tegum sweep shard (training_state does not match its metadata)`, "file");
     }
     return s;
   }
   const { runs, loss } = shardRuns(file, info, label);
-  const instances = Array.from({ length: info.hi - info.lo }, (_, k) => info.lo + k);
+  const instances = instanceRange(info.lo, info.hi);
   return {
     version: 1, config: info.config, step: info.step,
     ...(instances.length === info.config.instances ? {} : { instances }),
@@ -245,9 +239,7 @@ export function shardState(file: TegumFile, info: ShardInfo, label: string): Tra
 /** The runs (params and loss) stored in a shard, checked against its config. */
 export function shardRuns(file: TegumFile, info: ShardInfo, label: string): { runs: RunParams[]; loss: Float32Array[] } {
   const cfg = info.config;
-  const { n, m } = cfg;
   const R = (info.hi - info.lo) * cfg.seeds;
-  const abs = cfg.model === "abs";
   const get = (name: string, shape: number[]): Float32Array => {
     const e = file.st.entries.get(name);
     if (!e) throw new TegumError(`${label}: not a valid tegum sweep shard (no tensor ${name})`, "file");
@@ -256,16 +248,16 @@ export function shardRuns(file: TegumFile, info: ShardInfo, label: string): { ru
     }
     return file.rawF32(name);
   };
-  const arrays: Partial<Record<(typeof RUN_ARRAYS)[number], Float32Array>> = {};
-  for (const k of RUN_ARRAYS) {
-    if (k.includes("2") && !abs) continue;
-    arrays[k] = get(`runs.${k}`, k === "b" || k === "mb" || k === "vb" ? [R, n] : k.includes("2") ? [R, n, m] : [R, m, n]);
+  const arrays: Partial<Record<(typeof paramNames)[number], Float32Array>> = {};
+  for (const k of paramNames) {
+    const shape = paramShape(k, cfg);
+    if (shape) arrays[k] = get(`runs.${k}`, [R, ...shape]);
   }
   const lossAll = get("runs.loss", [R, cfg.steps]);
   const runs: RunParams[] = [];
   const loss: Float32Array[] = [];
   for (let r = 0; r < R; r++) {
-    const part = (k: (typeof RUN_ARRAYS)[number]) => {
+    const part = (k: (typeof paramNames)[number]) => {
       const a = arrays[k];
       if (!a) return null;
       const per = a.length / R;
@@ -276,3 +268,6 @@ export function shardRuns(file: TegumFile, info: ShardInfo, label: string): { ru
   }
   return { runs, loss };
 }
+
+/** Instances lo, lo + 1, …, hi − 1 (a shard's). */
+export const instanceRange = (lo: number, hi: number): number[] => Array.from({ length: hi - lo }, (_, k) => lo + k);

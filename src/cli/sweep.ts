@@ -20,7 +20,7 @@ import { defaultSettings, modelSummary, trainedModelReport } from "./analysis.js
 import { formatHelp, parseArgs, type CommandSpec } from "./args.js";
 import { openFileSource } from "./file-source.js";
 import { EXIT, seconds, version, writeReportDir, type Io } from "./io.js";
-import { encodeModel, encodeShard, openTegumFile, shardInfo, shardState, type ShardInfo } from "./model-file.js";
+import { encodeModel, encodeShard, instanceRange, openTegumFile, shardInfo, shardState, type ShardInfo } from "./model-file.js";
 import { progressBar, type ProgressSink } from "./progress.js";
 import { checkNotDirectory, readJsonFile } from "./train-command.js";
 import { configFromJson, normalize } from "./train-options.js";
@@ -105,8 +105,7 @@ export function resolveShard(shard: string | undefined, shards: number | undefin
  * those instances of `tegum train`), on workers when the job is big enough.
  */
 export async function trainShard(cfg: NormalizedConfig, lo: number, hi: number, progress: ProgressSink): Promise<TrainResult> {
-  const instances = Array.from({ length: hi - lo }, (_, k) => lo + k);
-  return (await trainInterruptible({ config: cfg }, { progress, workers: "auto", instances })).result;
+  return (await trainInterruptible({ config: cfg }, { progress, workers: "auto", instances: instanceRange(lo, hi) })).result;
 }
 
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {

@@ -74,6 +74,11 @@ export function readJsonFile(io: Io, file: string): unknown {
   } finally {
     src.close();
   }
+  return parseJson(text, file);
+}
+
+/** JSON.parse with a TegumError naming the file. */
+export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {

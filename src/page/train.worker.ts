@@ -7,14 +7,14 @@
 // the same settings. Pause = stop after the current chunk and post the serialised state; resume =
 // continue from those bytes. Cancel = abort the AbortSignal of the chunk in flight.
 //
-// One thread (workers: 0). The engine's threads would start anew for every chunk (each train/resume
-// call spawns its workers): measured here, that costs more than it gains (intro sweep 2.3–3.6 s on
-// one thread, 3.2–6.1 s on two with the machine under load). A worker pool kept across resume()
-// calls would change that.
+// One thread (workers: 0). Measured when each train/resume call still started its own workers, two
+// threads cost more than they gained (intro sweep 2.3–3.6 s on one thread, 3.2–6.1 s on two with the
+// machine under load). The engine now keeps a pool of workers across calls; not re-measured here.
 import {
   backend, deserializeState, factorPolytopes, featureMetrics, findBundles, init, resume, serializeState, train,
   TegumError, weightsDigest, type TrainResult, type TrainState,
 } from "../entry/browser.js";
+import { nextTask } from "../next-task.js";
 import { normalizeConfig, type TrainConfig } from "../train-config.js";
 import { FACTOR_TOL, WEAK, type FromWorker, type InstanceAnalysis, type Snapshot, type ToWorker } from "./protocol.js";
 
@@ -106,7 +106,7 @@ async function execute(msg: Extract<ToWorker, { type: "start" | "resume" }>): Pr
       post(snapshot(runId, result, final, trainMs, trainMs > 0 ? (1000 * result.step) / trainMs : 0));
       if (final) return;
       // Let pause/cancel messages in: awaiting train() alone only drains microtasks, never the message queue.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await nextTask();
       // Next chunk: about TARGET_MS of training.
       if (dt > 0) chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round(((result.step - step) * TARGET_MS) / dt / MIN_CHUNK) * MIN_CHUNK));
     }

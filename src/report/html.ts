@@ -5,7 +5,7 @@
 // the polytope/bundle tables with small 2-D projections. Each figure has a caption saying what to see.
 import type { InstanceReport, ModelReport, PhaseDiagramReport, Report } from "./schema.js";
 import { columns, project2d } from "./project.js";
-import { dPattern, geometryText, REPRESENTED_NORM } from "./summary.js";
+import { countList, dPattern, geometryText, REPRESENTED_NORM } from "./summary.js";
 import {
   CHART_CSS, barChart, categoryGrid, colorBar, escapeXml as esc, fmt, heatmap, lineChart, scatter, sequential, swatches, vectorPlot, type Point, type Series,
 } from "./svg.js";
@@ -257,12 +257,6 @@ function summaryTable(model: ModelReport): string {
     ];
   });
   return `<table class="summary" data-table="summary"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((x) => `<td>${x}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
-}
-
-function countList(items: string[]): string {
-  const counts = new Map<string, number>();
-  for (const s of items) counts.set(s, (counts.get(s) ?? 0) + 1);
-  return [...counts].map(([s, k]) => (k > 1 ? `${k}× ${s}` : s)).join(", ");
 }
 
 interface GeometrySet {

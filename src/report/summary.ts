@@ -32,11 +32,14 @@ export function geometryText(inst: InstanceReport): string {
     if (p.rank === p.features.length && p.features.every((i) => inst.features[i].dimensionality > 0.9)) dedicated += p.features.length;
     else shapes.push(p.shape);
   }
+  return [...(dedicated ? [`${dedicated} dedicated`] : []), ...(shapes.length ? [countList(shapes)] : [])].join(", ") || "–";
+}
+
+/** Items with their multiplicity, first-seen order: `3× digon, pentagon`. */
+export function countList(items: string[]): string {
   const counts = new Map<string, number>();
-  for (const s of shapes) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const parts = [...counts].map(([s, k]) => (k > 1 ? `${k}× ${s}` : s));
-  if (dedicated) parts.unshift(`${dedicated} dedicated`);
-  return parts.join(", ") || "–";
+  for (const s of items) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts].map(([s, k]) => (k > 1 ? `${k}× ${s}` : s)).join(", ");
 }
 
 /** The bundles of an instance: `digon{0 1} pentagon{2 3 4 5 6}`, `none`, or `not run`. */
