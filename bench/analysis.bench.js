@@ -7,9 +7,8 @@
 // the process CPU time per run of the best round is printed beside the wall time.
 // Run: `npm run build && node bench/analysis.bench.js` (or `node bench/run.js analysis`).
 import { readFileSync } from "node:fs";
-import { Bench } from "tinybench";
 import { dbscan, featureMetrics, init, matroidComponents, persistence, tegumFactors, thomson } from "../dist/index.js";
-import { ROUNDS } from "./common.js";
+import { measure, ROUNDS } from "./common.js";
 
 
 // Deterministic data (no Math.random): an LCG, centred, columns scaled to norm ≈ 1.
@@ -36,28 +35,6 @@ function points(dim, count, clusters, seed) {
   return x;
 }
 
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-async function measure(name, fn, { time = 500, iterations = 5 } = {}) {
-  let best = { wall: Infinity, cpu: Infinity };
-  for (let round = 0; round < ROUNDS; round++) {
-    const bench = new Bench({ time, iterations, warmupTime: 50, warmupIterations: 1 });
-    let cpu = 0, runs = 0;
-    bench.add(name, () => {
-      const c0 = cpuMs();
-      fn();
-      cpu += cpuMs() - c0;
-      runs++;
-    });
-    await bench.run();
-    const hz = bench.tasks[0].result?.throughput?.mean ?? 0;
-    if (hz > 0 && 1000 / hz < best.wall) best = { wall: 1000 / hz, cpu: cpu / Math.max(runs, 1) };
-  }
-  return best;
-}
 
 const fmt = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 

@@ -14,9 +14,8 @@
 // p = 0.3 (the D = 1/2 plateau) and p = 0.24 (where pentagons start to form).
 // Run: `npm run build && node bench/bundles.bench.js` (or `node bench/run.js bundles`).
 import { readFileSync } from "node:fs";
-import { Bench } from "tinybench";
 import { findBundles, init, sweeps, tegumFactors, train } from "../dist/index.js";
-import { ROUNDS } from "./common.js";
+import { measure, ROUNDS } from "./common.js";
 
 
 // --- deterministic fixtures (no Math.random) ---------------------------------------------------------
@@ -146,25 +145,8 @@ export default async function main() {
           `enumerate ${t.enumerate.toFixed(2)} embed ${t.embed.toFixed(2)} eps ${t.eps.toFixed(2)} dbscan ${t.dbscan.toFixed(2)} filter ${t.filter.toFixed(2)} ms`,
       );
     }
-    let bestMs = Infinity;
-    let bestCpu = Infinity;
-    for (let round = 0; round < ROUNDS; round++) {
-      const bench = new Bench({ time: 300, iterations: 3, warmupTime: 50, warmupIterations: 1 });
-      let cpu = 0;
-      let runs = 0;
-      bench.add(c.name, () => {
-        const c0 = process.cpuUsage();
-        findBundles(c.w, c.m, c.n, c.options ?? {});
-        const u = process.cpuUsage(c0);
-        cpu += (u.user + u.system) / 1000;
-        runs++;
-      });
-      await bench.run();
-      const hz = bench.tasks[0].result?.throughput?.mean ?? 0;
-      if (hz > 0) bestMs = Math.min(bestMs, 1000 / hz);
-      if (runs > 0) bestCpu = Math.min(bestCpu, cpu / runs);
-    }
-    console.log(`  total: ${bestMs.toFixed(2)} ms per run, ${bestCpu.toFixed(2)} ms CPU (best mean of ${ROUNDS} rounds)`);
+    const { wall, cpu } = await measure(c.name, () => findBundles(c.w, c.m, c.n, c.options ?? {}), { time: 300, iterations: 3 });
+    console.log(`  total: ${wall.toFixed(2)} ms per run, ${cpu.toFixed(2)} ms CPU (best mean of ${ROUNDS} rounds)`);
   }
 }
 

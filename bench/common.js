@@ -36,3 +36,30 @@ export async function best(tasks, { time = 300, iterations = 5, warmupIterations
   }
   return result;
 }
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * One task timed by tinybench in ROUNDS rounds: the best round's mean ms per run (`wall`) and the
+ * process CPU ms per run in that round (`cpu`; CPU ≈ wall unless other processes steal the core).
+ */
+export async function measure(name, fn, { time = 500, iterations = 5 } = {}) {
+  let result = { wall: Infinity, cpu: Infinity };
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({ time, iterations, warmupTime: 50, warmupIterations: 1 });
+    let cpu = 0, runs = 0;
+    bench.add(name, () => {
+      const c0 = cpuMs();
+      fn();
+      cpu += cpuMs() - c0;
+      runs++;
+    });
+    await bench.run();
+    const hz = bench.tasks[0].result?.throughput?.mean ?? 0;
+    if (hz > 0 && 1000 / hz < result.wall) result = { wall: 1000 / hz, cpu: cpu / Math.max(runs, 1) };
+  }
+  return result;
+}
