@@ -31,7 +31,8 @@
 //     the bracketing heights are reported. Only heights ≤ maxEps matter, so the linkage is computed up
 //     to that radius: the minimum spanning forest of the ε-graph at maxEps (linkage.ts), from the
 //     candidate pairs of the span screen when they are few (span-candidates.ts), else from the wasm
-//     sort-and-sweep, or by Prim on the complete graph when the ε-graph is dense.
+//     sort-and-sweep, or by Prim on the complete graph when the ε-graph is dense. A given eps needs
+//     only the merges up to the first one above it, found at doubling radii.
 //   - DBSCAN with scikit-learn semantics made deterministic (dbscan.ts). With min_samples = 1 (the
 //     default, the talk's "discard 1-element clusters") DBSCAN at eps is exactly the cut of the
 //     single-linkage tree at eps, which is how the labels are read off; min_samples > 1 runs dbscan().
@@ -615,10 +616,23 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         // With the screen's near columns the pairs within the radius are among the k-subsets of
         // S ∪ near(S) (span-screen.ts), all in S's factor: candidates instead of the sweep when they are
         // fewer; else each factor's points by radiusLinkage.
-        link =
-          near !== null && candidatesPay(candidatePairs(near, k, count, keep), count)
-            ? candidateLinkage(pts, dim, count, radius, spanCandidates(near, subsets, k, keep))
-            : mergeLinkages(ranges.map(([c0, c1], r) => ({ offset: c0, link: radiusLinkage(xOf(r), dim, c1 - c0, radius, pts.subarray(c0 * dim, c1 * dim)) })));
+        const useCandidates = near !== null && candidatesPay(candidatePairs(near, k, count, keep), count);
+        const linkageTo = (r: number) =>
+          useCandidates
+            ? candidateLinkage(pts, dim, count, r, spanCandidates(near!, subsets, k, keep))
+            : mergeLinkages(ranges.map(([c0, c1], g) => ({ offset: c0, link: radiusLinkage(xOf(g), dim, c1 - c0, r, pts.subarray(c0 * dim, c1 * dim)) })));
+        if (o.eps === "auto") link = linkageTo(radius);
+        else {
+          // A given eps needs the merges up to it (the clusters) and the first above (reported): radii
+          // 2·eps, 4·eps, … up to the radius, until one holds a merge above eps. A linkage truncated at r
+          // holds exactly the full one's merges ≤ r, so this is the linkage at the radius up to there —
+          // and a sparse graph instead of the dense one at maxEps when eps is small.
+          for (let r = o.eps > 0 ? Math.min(2 * o.eps, radius) : radius; ; r = Math.min(2 * r, radius)) {
+            link = linkageTo(r);
+            const h = link.heights;
+            if (r >= radius || (h.length > 0 && h[h.length - 1] > o.eps)) break;
+          }
+        }
       }
       let eps: LevelEps;
       const givenMethod = options.eps === undefined ? "fixed" : "given";

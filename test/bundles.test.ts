@@ -367,6 +367,29 @@ describe("findBundles — options, guard, backends", () => {
     expect(found(run(c, { features: [5, 6, 7] }))).toEqual(["2:5,6,7"]);
   });
 
+  it("a given eps reports the merges on both sides of it, as the linkage up to maxEps has them", () => {
+    // The auto eps lies in a gap (below, above) of the merge heights (or below the first merge): a given
+    // eps anywhere in it must report the same two heights, bit for bit, though its linkage stops early.
+    const structured = F.rotateAndPerturb(F.gonGonDigon(7, 5), 1e-3, 5);
+    const gaussian = { ...structured, w: Float64Array.from(structured.w, (_, i) => Math.sin(12.9898 * i + 4.1) * 43758.5453 % 1) };
+    for (const c of [structured, gaussian]) {
+      const auto = run(c, { maxEps: 0.9 }); // distinct planes are O(1) apart: see them
+      let checked = 0;
+      for (const level of auto.levels) {
+        const { below, above, method } = level.eps;
+        if (above === null || (method !== "gap" && method !== "no-gap")) continue;
+        const lo = below ?? above / 64;
+        for (const eps of [lo * 1.0001, Math.sqrt(lo * above), above * 0.9999]) {
+          const given = run(c, { eps, maxEps: 0.9 }).levels.find((l) => l.k === level.k)!;
+          expect([given.eps.below, given.eps.above]).toEqual([below, above]);
+          expect(given.clusters).toEqual(level.clusters);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(2);
+    }
+  });
+
   it("gives the same result with the scalar build (the kernels agree bit for bit)", async () => {
     const c = F.rotateAndPerturb(F.gonGonDigon(7, 5), 1e-3, 5);
     const strip = (r: BundleResult) => JSON.stringify({ b: r.bundles, l: r.levels.map((l) => ({ ...l, timings: null })) });
