@@ -30,7 +30,8 @@
 //                 progressEvery?: K (default ⌈config.steps/100⌉; wasm returns to JS only every K steps),
 //                 signal?: AbortSignal (rejects with TrainAbortError at the next chunk boundary),
 //                 workers?: number | "auto" (default "auto": every core for jobs of more than ~1 s, where
-//                 the runtime has workers; 0 = this thread; workers are pooled between calls),
+//                 the runtime has workers; 0 = this thread; N ≥ 2 rejects where no worker can start;
+//                 workers are pooled between calls),
 //                 instances?: number[] (train only these instances, ascending: a partial state whose
 //                 runs are bit-identical to the same instances of the full run; for sharded sweeps) }
 // Each InstanceResult names its `instance` (index in the config).
@@ -288,6 +289,11 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
     } catch (e) {
       if (o.workers !== "auto") throw e; // asked for explicitly: report it; "auto" falls back to this thread
     }
+  }
+  if (handles === null && nWorkers > 0 && o.workers !== "auto") {
+    // Asked for explicitly where no worker can be created (no Worker API, a CSP, workerd): say so
+    // rather than train on one thread unannounced.
+    throw new TegumError(`workers: this runtime cannot start workers; use workers: 0 (this thread) or "auto"`, "workers");
   }
   if (handles === null) nWorkers = 0;
   // Executors hold local run indices (positions in state.runs); the engine gets global ids.
