@@ -126,6 +126,25 @@ export function graphComponents(adjacency: Uint8Array, n: number, items: ArrayLi
 export function isConnectedSubset(adjacency: Uint8Array, n: number, subset: ArrayLike<number>): boolean {
   const k = subset.length;
   if (k <= 1) return true;
+  if (k > 31) return isConnectedLarge(adjacency, n, subset);
+  // Grow the reached set (bit j: subset[j]) from subset[0] until it stops changing; no allocation, as
+  // the finder calls this for every combination of a dense factor.
+  const all = (1 << k) - 1;
+  let reached = 1;
+  for (let grown = 1; grown !== 0; ) {
+    grown = 0;
+    for (let i = 0; i < k; i++) {
+      if (!((reached >> i) & 1)) continue;
+      const row = subset[i] * n;
+      for (let j = 0; j < k; j++) if (!(((reached | grown) >> j) & 1) && adjacency[row + subset[j]]) grown |= 1 << j;
+    }
+    reached |= grown;
+  }
+  return reached === all;
+}
+
+function isConnectedLarge(adjacency: Uint8Array, n: number, subset: ArrayLike<number>): boolean {
+  const k = subset.length;
   const seen = new Uint8Array(k);
   const stack = [0];
   seen[0] = 1;
@@ -234,12 +253,19 @@ export function connectedSubsets(adjacency: Uint8Array, n: number, items: ArrayL
   const edges = inducedEdges(adjacency, n, items);
   if (k === 1 || edges === pairs) return combinations(items, k);
   if (edges >= 0.25 * pairs) {
-    const out: number[] = [];
+    let out = new Int32Array(Math.min(binomial(s, k), 1 << 12) * k);
+    let c = 0;
     forEachCombination(items, k, (sub) => {
-      if (isConnectedSubset(adjacency, n, sub)) out.push(...sub);
+      if (!isConnectedSubset(adjacency, n, sub)) return true;
+      if ((c + 1) * k > out.length) {
+        const grown = new Int32Array(2 * out.length);
+        grown.set(out);
+        out = grown;
+      }
+      out.set(sub, k * c++);
       return true;
     });
-    return Int32Array.from(out);
+    return out.slice(0, c * k);
   }
   const found: number[][] = [];
   esu(adjacency, n, items, k, (sub) => {

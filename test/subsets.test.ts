@@ -28,6 +28,20 @@ describe("subset enumeration", () => {
     expect(combinations([1, 2], 3).length).toBe(0);
   });
 
+  test.prop([fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 0.3, noNaN: true }), fc.integer({ min: 0, max: 1e6 })], { numRuns: 120 })(
+    "isConnectedSubset = union-find over the induced edges (bitmask path up to 31 vertices, a stack beyond)",
+    (k, p, seed) => {
+      const n = 48;
+      const adj = randomGraph(n, p, seed);
+      const subset = Array.from({ length: n }, (_, i) => (i * 29 + seed) % n).slice(0, k).sort((a, b) => a - b);
+      const root = subset.map((_, i) => i);
+      const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
+      for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) if (adj[subset[a] * n + subset[b]]) root[find(b)] = find(a);
+      const components = new Set(subset.map((_, i) => find(i))).size;
+      expect(isConnectedSubset(adj, n, subset)).toBe(components <= 1);
+    },
+  );
+
   test.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 1e6 })], { numRuns: 60 })(
     "connectedSubsets = the combinations whose induced subgraph is connected (dense and sparse paths)",
     (n, k, p, seed) => {
