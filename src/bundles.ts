@@ -302,7 +302,11 @@ function cutLabels(pers: { heights: Float64Array; edges: Int32Array } | null, co
 
 /** The linkages of disjoint point ranges (each's indices offset) as one: edges ordered by (d, i, j). */
 function mergeLinkages(parts: { offset: number; link: Linkage }[]): Linkage {
-  if (parts.length === 1 && parts[0].offset === 0) return parts[0].link;
+  if (parts.length === 1) {
+    // One part is already in order: an offset on every index keeps (d, i, j) order.
+    const { offset, link } = parts[0];
+    return offset === 0 ? link : { heights: link.heights, edges: link.edges.map((i) => i + offset) };
+  }
   const total = parts.reduce((a, p) => a + p.link.heights.length, 0);
   const h = new Float64Array(total);
   const e = new Int32Array(2 * total);
@@ -508,6 +512,7 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   checkWork(work, o.maxWork);
   const tPrepared = now();
 
+  const dim = embeddingDim(m);
   // Enumerate (and screen) every level first: the clustering estimate is checked on what is left.
   const plan: { k: number; subsets: Int32Array; groupEnds: number[]; near: Near | null; flops: number; enumerated: number; isolated: number; ms: number }[] = [];
   for (let k = o.minK; k <= o.maxK; k++) {
@@ -541,16 +546,16 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
   }
   let screened: WorkEstimate | null = null;
   if (screen) {
-    const levels = plan.map((p) => ({ k: p.k, points: p.subsets.length / p.k, exact: true, dim: embeddingDim(m), flops: p.flops }));
+    const levels = plan.map((p) => ({ k: p.k, points: p.subsets.length / p.k, exact: true, dim, flops: p.flops }));
     screened = { levels, points: levels.reduce((a, l) => a + l.points, 0), flops: levels.reduce((a, l) => a + l.flops, 0), factorSizes: full.factorSizes };
     checkWork(screened, o.maxWork, "left after screening");
   }
   // Memory: a level's embedding (in wasm memory) and its point-major copy for the linkage.
   for (const p of plan) {
-    const bytes = (p.subsets.length / p.k) * embeddingDim(m) * 16;
+    const bytes = (p.subsets.length / p.k) * dim * 16;
     if (bytes > MAX_LEVEL_BYTES) {
       throw new TegumError(
-        `level k=${p.k} would embed ${p.subsets.length / p.k} subsets in ${embeddingDim(m)} dimensions: ${(bytes / 2 ** 20).toFixed(0)} MiB, above ${MAX_LEVEL_BYTES / 2 ** 20} MiB. ` +
+        `level k=${p.k} would embed ${p.subsets.length / p.k} subsets in ${dim} dimensions: ${(bytes / 2 ** 20).toFixed(0)} MiB, above ${MAX_LEVEL_BYTES / 2 ** 20} MiB. ` +
           `Reduce it with: maxK < ${p.k}, a larger gramTol, features: a subset of the columns, or deadTol to drop weak features.`,
         "maxK",
       );
@@ -559,7 +564,6 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
 
   const bundles: Bundle[] = [];
   const levels: LevelReport[] = [];
-  const dim = embeddingDim(m);
   const wEmbed = faithful ? w64 : wn;
   let metrics: FeatureMetrics | null = null;
 
@@ -616,10 +620,10 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         // With the screen's near columns the pairs within the radius are among the k-subsets of
         // S ∪ near(S) (span-screen.ts), all in S's factor: candidates instead of the sweep when they are
         // fewer; else each factor's points by radiusLinkage.
-        const useCandidates = near !== null && candidatesPay(candidatePairs(near, k, count, keep), count);
+        const candidates = near !== null && candidatesPay(candidatePairs(near, k, count, keep), count) ? spanCandidates(near, subsets, k, keep) : null;
         const linkageTo = (r: number) =>
-          useCandidates
-            ? candidateLinkage(pts, dim, count, r, spanCandidates(near!, subsets, k, keep))
+          candidates !== null
+            ? candidateLinkage(pts, dim, count, r, candidates)
             : mergeLinkages(ranges.map(([c0, c1], g) => ({ offset: c0, link: radiusLinkage(xOf(g), dim, c1 - c0, r, pts.subarray(c0 * dim, c1 * dim)) })));
         if (o.eps === "auto") link = linkageTo(radius);
         else {

@@ -17,6 +17,7 @@
 // With candidate pairs known in advance (the bundle finder's span screen), only those are tested.
 import { type WasmArray, f64, i32, scoped } from "./arena.js";
 import { countedGraph, distanceKernels, type NeighborGraph } from "./distance.js";
+import { grow } from "./grow.js";
 import { wasm } from "./wasm.js";
 
 /** Merge heights ascending and the edge (edges[2t] < edges[2t+1]) of each. */
@@ -191,12 +192,6 @@ export function candidateLinkage(pts: Float64Array, dim: number, count: number, 
   return boruvka(count, ei, ej, ed, e);
 }
 
-/** A copy of `a` twice as long. */
-function grow<T extends Int32Array | Float64Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(2 * a.length);
-  b.set(a);
-  return b;
-}
 
 /**
  * radiusLinkage by Prim's algorithm on the complete graph (the wasm kernel primForest, see

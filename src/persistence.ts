@@ -14,11 +14,7 @@
 // x[d·count + i].
 import { WasmArray, f64, mark, release, scoped, type Arg } from "./arena.js";
 import { TegumError, checkFinite, checkInt } from "./errors.js";
-import { wasm } from "./wasm.js";
-
-interface DistanceKernel {
-  chordalDistances(out: number, x: number, dim: number, count: number, q: number): void;
-}
+import { distanceKernels } from "./distance.js";
 
 /** Validates points in the kernels' layout; returns the typed view. */
 export function checkPoints(x: Arg<Float64Array>, dim: number, count: number, name = "x"): Float64Array {
@@ -59,7 +55,7 @@ export function persistence(x: Arg<Float64Array>, dim: number, count: number): P
   const heights = new Float64Array(Math.max(0, count - 1));
   const edges = new Int32Array(2 * Math.max(0, count - 1));
   if (count < 2) return { count, heights, edges, choice: null };
-  const kernel = wasm() as unknown as DistanceKernel;
+  const kernel = distanceKernels();
   const best = new Float64Array(count).fill(Infinity);
   const from = new Int32Array(count);
   const inTree = new Uint8Array(count);

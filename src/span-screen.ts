@@ -18,6 +18,8 @@
 // deficient at the finder's rank tolerances anyway — is always kept, and a subset is dropped only when
 // every residual² exceeds R²(1 + 1e-6) + MARGIN.
 
+import { grow } from "./grow.js";
+
 /** Pivots (squared residuals) below this keep the subset: the Gram arithmetic is not trusted there. */
 const PIVOT = 1e-6;
 /** Absolute slack on the squared residual (≫ the rounding error left after the PIVOT guard, ~1e-9). */
@@ -83,11 +85,7 @@ export function screenSubsets(
     const as = slot[last];
     inS[last] = 1;
     // The near columns of s (all columns outside it where the residuals are not trusted).
-    if (columns.length - used < nf) {
-      const grown = new Int32Array(2 * columns.length + nf);
-      grown.set(columns.subarray(0, used));
-      columns = grown;
-    }
+    if (columns.length - used < nf) columns = grow(columns, used + nf);
     const start = used;
     const trusted = prefixOk && as >= 0 && q[as] >= PIVOT;
     const qs = trusted ? q[as] : 0;

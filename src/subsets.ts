@@ -10,6 +10,7 @@
 // Subsets are listed as flat Int32Arrays (count × k, each subset ascending, subsets in lexicographic
 // order), the layout `subsetEmbeddings` reads.
 import { checkInt, checkNumber, TegumError } from "./errors.js";
+import { grow } from "./grow.js";
 import { embeddingDim } from "./projector.js";
 
 /** C(n, k), exact while it fits in 2^53 (a double beyond). */
@@ -122,40 +123,28 @@ export function graphComponents(adjacency: Uint8Array, n: number, items: ArrayLi
   return out;
 }
 
+// isConnectedSubset's scratch, grown as needed: the finder calls it for every combination of a dense factor.
+let seenScratch = new Uint8Array(16);
+let stackScratch = new Int32Array(16);
+
 /** Whether `subset` induces a connected subgraph. */
 export function isConnectedSubset(adjacency: Uint8Array, n: number, subset: ArrayLike<number>): boolean {
   const k = subset.length;
   if (k <= 1) return true;
-  if (k > 31) return isConnectedLarge(adjacency, n, subset);
-  // Grow the reached set (bit j: subset[j]) from subset[0] until it stops changing; no allocation, as
-  // the finder calls this for every combination of a dense factor.
-  const all = (1 << k) - 1;
-  let reached = 1;
-  for (let grown = 1; grown !== 0; ) {
-    grown = 0;
-    for (let i = 0; i < k; i++) {
-      if (!((reached >> i) & 1)) continue;
-      const row = subset[i] * n;
-      for (let j = 0; j < k; j++) if (!(((reached | grown) >> j) & 1) && adjacency[row + subset[j]]) grown |= 1 << j;
-    }
-    reached |= grown;
-  }
-  return reached === all;
-}
-
-function isConnectedLarge(adjacency: Uint8Array, n: number, subset: ArrayLike<number>): boolean {
-  const k = subset.length;
-  const seen = new Uint8Array(k);
-  const stack = [0];
+  if (seenScratch.length < k) [seenScratch, stackScratch] = [new Uint8Array(k), new Int32Array(k)];
+  const seen = seenScratch.fill(0, 0, k);
+  const stack = stackScratch;
+  let top = 0;
+  stack[top++] = 0;
   seen[0] = 1;
   let count = 1;
-  while (stack.length > 0) {
-    const a = subset[stack.pop()!];
+  while (top > 0) {
+    const a = subset[stack[--top]];
     for (let j = 0; j < k; j++) {
       if (!seen[j] && adjacency[a * n + subset[j]]) {
         seen[j] = 1;
         count++;
-        stack.push(j);
+        stack[top++] = j;
       }
     }
   }
@@ -257,11 +246,7 @@ export function connectedSubsets(adjacency: Uint8Array, n: number, items: ArrayL
     let c = 0;
     forEachCombination(items, k, (sub) => {
       if (!isConnectedSubset(adjacency, n, sub)) return true;
-      if ((c + 1) * k > out.length) {
-        const grown = new Int32Array(2 * out.length);
-        grown.set(out);
-        out = grown;
-      }
+      if ((c + 1) * k > out.length) out = grow(out);
       out.set(sub, k * c++);
       return true;
     });

@@ -278,22 +278,23 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   const abortError = () => new TrainAbortError(o.signal!.reason ?? new TegumError("training aborted", "signal"), result(state));
   if (aborted()) throw abortError();
 
-  // A snapshot due now (step 0 of a fresh run) is taken before any training.
-  if (nextSnapshot({ steps: state.snapshotSteps, every: state.snapshotEvery }) === state.step && state.step < o.until) {
-    recordSnapshot(state, state.runs.map(packParams));
-  }
+  // Workers first: an explicit count that cannot be honoured fails before the state is touched.
   let handles: WorkerHandle[] | null = null;
-  if (nWorkers > 0 && workersAvailable()) {
+  if (nWorkers > 0) {
     try {
-      handles = await acquireWorkers(nWorkers);
+      handles = workersAvailable() ? await acquireWorkers(nWorkers) : null;
     } catch (e) {
       if (o.workers !== "auto") throw e; // asked for explicitly: report it; "auto" falls back to this thread
     }
-  }
-  if (handles === null && nWorkers > 0 && o.workers !== "auto") {
     // Asked for explicitly where no worker can be created (no Worker API, a CSP, workerd): say so
     // rather than train on one thread unannounced.
-    throw new TegumError(`workers: this runtime cannot start workers; use workers: 0 (this thread) or "auto"`, "workers");
+    if (handles === null && o.workers !== "auto") {
+      throw new TegumError(`workers: this runtime cannot start workers; use workers: 0 (this thread) or "auto"`, "workers");
+    }
+  }
+  // A snapshot due now (step 0 of a fresh run) is taken before any training.
+  if (nextSnapshot({ steps: state.snapshotSteps, every: state.snapshotEvery }) === state.step && state.step < o.until) {
+    recordSnapshot(state, state.runs.map(packParams));
   }
   if (handles === null) nWorkers = 0;
   // Executors hold local run indices (positions in state.runs); the engine gets global ids.

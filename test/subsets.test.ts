@@ -29,7 +29,7 @@ describe("subset enumeration", () => {
   });
 
   test.prop([fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 0.3, noNaN: true }), fc.integer({ min: 0, max: 1e6 })], { numRuns: 120 })(
-    "isConnectedSubset = union-find over the induced edges (bitmask path up to 31 vertices, a stack beyond)",
+    "isConnectedSubset = union-find over the induced edges (up to 40 vertices: the scratch grows)",
     (k, p, seed) => {
       const n = 48;
       const adj = randomGraph(n, p, seed);
