@@ -10,7 +10,6 @@ import { readFileSync } from "node:fs";
 import { dbscan, featureMetrics, init, matroidComponents, persistence, tegumFactors, thomson } from "../dist/index.js";
 import { measure, ROUNDS } from "./common.js";
 
-
 // Deterministic data (no Math.random): an LCG, centred, columns scaled to norm ≈ 1.
 function weights(m, n, seed) {
   const w = new Float32Array(m * n);
@@ -34,7 +33,6 @@ function points(dim, count, clusters, seed) {
   }
   return x;
 }
-
 
 const fmt = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 

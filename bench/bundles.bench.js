@@ -15,8 +15,8 @@
 // Run: `npm run build && node bench/bundles.bench.js` (or `node bench/run.js bundles`).
 import { readFileSync } from "node:fs";
 import { findBundles, init, sweeps, tegumFactors, train } from "../dist/index.js";
+import { countList } from "../dist/report/summary.js";
 import { measure, ROUNDS } from "./common.js";
-
 
 // --- deterministic fixtures (no Math.random) ---------------------------------------------------------
 function rng(seed) {
@@ -133,9 +133,7 @@ export default async function main() {
     console.log(`\n${c.name} — target ${c.target}`);
     console.log(`  tegum factors: ${tf.factors.length} (sizes ${[...new Set(tf.factors.map((f) => f.length))].join(",")}), dead ${tf.dead.length}`);
     console.log(`  gramTol ${r.gram.value.toExponential(1)} (${r.gram.method}); deadTol ${r.deadTol.value.toFixed(3)} (${r.deadTol.method}); factors ${r.factors.map((f) => f.length).join(",") || "-"}; dead ${r.dead.length}; estimated ${r.screened ? `screening ${r.work.flops.toExponential(1)} flops, then clustering ${r.screened.flops.toExponential(1)}` : `${r.work.flops.toExponential(1)} flops`}`);
-    const tally = new Map();
-    for (const b of r.bundles) tally.set(`${b.shape}(k=${b.rank})`, (tally.get(`${b.shape}(k=${b.rank})`) ?? 0) + 1);
-    console.log(`  bundles: ${[...tally].map(([s, c]) => (c > 1 ? `${c}× ${s}` : s)).join(", ") || "none"}`);
+    console.log(`  bundles: ${countList(r.bundles.map((b) => `${b.shape}(k=${b.rank})`)) || "none"}`);
     console.log(`  prepare ${r.timings.prepare.toFixed(2)} ms`);
     for (const l of r.levels) {
       const t = l.timings;

@@ -37,7 +37,8 @@ export async function best(tasks, { time = 300, iterations = 5, warmupIterations
   return result;
 }
 
-const cpuMs = () => {
+/** The process CPU time (user + system) so far, in ms. */
+export const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };

@@ -22,7 +22,7 @@ import { init, sweeps } from "../dist/index.js";
 import { normalizeConfig } from "../dist/train-config.js";
 import { RunSet } from "../dist/train-engine.js";
 import { initialState } from "../dist/train-state.js";
-import { lcgValues, ROUNDS } from "./common.js";
+import { cpuMs, lcgValues, ROUNDS } from "./common.js";
 
 const CASES = [
   { n: 5, m: 2, I: 10, importance: sweeps.geometric(5, 0.9), torch: 581 },
@@ -75,11 +75,6 @@ function counts(c) {
   return r;
 }
 
-const cpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
 /**
  * ms per call (wall, CPU) of each task { fn, reps }, best of ROUNDS; rounds interleave the tasks, so
  * a burst of load from other processes does not hit all rounds of one task. ≥ 200 ms of warm-up each
@@ -90,9 +85,9 @@ function timeAll(tasks) {
   const out = {};
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, { fn, reps }] of Object.entries(tasks)) {
-      const t0 = performance.now(), c0 = cpuSeconds();
+      const t0 = performance.now(), c0 = cpuMs();
       for (let i = 0; i < reps; i++) fn();
-      const wall = (performance.now() - t0) / reps, cpu = ((cpuSeconds() - c0) * 1000) / reps;
+      const wall = (performance.now() - t0) / reps, cpu = (cpuMs() - c0) / reps;
       out[name] = { wall: Math.min(out[name]?.wall ?? Infinity, wall), cpu: Math.min(out[name]?.cpu ?? Infinity, cpu) };
     }
   }

@@ -15,8 +15,7 @@ import { normalizeConfig } from "../dist/train-config.js";
 import { chooseKernel, RunSet } from "../dist/train-engine.js";
 import { initialState } from "../dist/train-state.js";
 import { scheduleTable } from "../dist/schedule.js";
-import { ROUNDS } from "./common.js";
-
+import { cpuMs, ROUNDS } from "./common.js";
 
 const CASES = [
   { n: 5, m: 2, I: 10, importance: sweeps.geometric(5, 0.9), torch: 581, steps: 3000 },
@@ -24,17 +23,12 @@ const CASES = [
   { n: 200, m: 20, I: 20, importance: 1, torch: 4.1, steps: 40 },
 ];
 
-const cpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
 async function rate(config, steps, workers) {
   let wall = 0, cpu = 0;
   for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now(), c0 = cpuSeconds();
+    const t0 = performance.now(), c0 = cpuMs();
     await train(config, { steps, workers });
-    const w = steps / ((performance.now() - t0) / 1000), c = steps / (cpuSeconds() - c0);
+    const w = steps / ((performance.now() - t0) / 1000), c = steps / ((cpuMs() - c0) / 1000);
     wall = Math.max(wall, w);
     cpu = Math.max(cpu, c);
   }

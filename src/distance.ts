@@ -7,14 +7,13 @@ import { checkInt, checkNumber, TegumError } from "./errors.js";
 import { wasm } from "./wasm.js";
 
 /** The distance kernels' exports (assembly/distance.ts), for the modules that call them on resident data. */
-export interface DistanceExports {
+interface DistanceExports {
   chordalDistances(out: number, x: number, dim: number, count: number, q: number): void;
   neighborCounts(counts: number, x: number, dim: number, count: number, eps: number): void;
   neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
   neighborLists(idx: number, offsets: number, x: number, dim: number, count: number, eps: number): void;
 }
 export const distanceKernels = () => wasm() as unknown as DistanceExports;
-const k = distanceKernels;
 
 function points(x: Arg<Float64Array>, dim: number, count: number): number {
   size("dim", dim);
@@ -29,7 +28,7 @@ export function chordalDistances(out: Arg<Float64Array>, x: Arg<Float64Array>, d
   const len = points(x, dim, count);
   checkInt("q", q, 0, count - 1);
   array("out", out, Float64Array, count);
-  const e = k();
+  const e = distanceKernels();
   scoped(() => {
     const xp = input("x", x, Float64Array, len);
     const o = output("out", out, Float64Array, count);
@@ -48,7 +47,7 @@ export function neighborCounts(counts: Arg<Int32Array>, x: Arg<Float64Array>, di
   const len = points(x, dim, count);
   checkNumber("eps", eps, 0);
   array("counts", counts, Int32Array, count);
-  const e = k();
+  const e = distanceKernels();
   scoped(() => {
     const xp = input("x", x, Float64Array, len);
     const o = output("counts", counts, Int32Array, count);
@@ -66,7 +65,7 @@ export function neighbors(idx: Arg<Int32Array>, x: Arg<Float64Array>, dim: numbe
   checkInt("q", q, 0, count - 1);
   checkNumber("eps", eps, 0);
   array("idx", idx, Int32Array, count);
-  const e = k();
+  const e = distanceKernels();
   return scoped(() => {
     const xp = input("x", x, Float64Array, len);
     const o = output("idx", idx, Int32Array, count);
@@ -98,7 +97,7 @@ export function neighborLists(
   }
   const total = ov[count];
   array("idx", idx, Int32Array, total);
-  const e = k();
+  const e = distanceKernels();
   scoped(() => {
     const xp = input("x", x, Float64Array, len);
     const op = input("offsets", offsets, Int32Array, count + 1);
@@ -134,7 +133,7 @@ export function neighborGraph(x: Arg<Float64Array>, dim: number, count: number, 
  * neighborLists. Null (before the lists) when it would have more than maxEntries entries.
  */
 export function countedGraph(xp: number, dim: number, count: number, eps: number, maxEntries: number): NeighborGraph | null {
-  const e = k();
+  const e = distanceKernels();
   return scoped(() => {
     const counts = i32(count);
     e.neighborCounts(counts.ptr, xp, dim, count, eps);

@@ -1,6 +1,7 @@
 // Internal (not re-exported): argument checks shared by the geometry wrappers (gram, projector,
-// col-red, distance). Everything is validated before any wasm work, with a TegumError naming the
-// parameter and the allowed range.
+// col-red, distance), and the subset-embedding kernel call projector and col-red share. Everything is
+// validated before any wasm work (beyond the finiteness check of resident operands), with a TegumError
+// naming the parameter and the allowed range.
 import { checkArg, input, output, scoped, WasmArray, type Arg } from "./arena.js";
 import { TegumError, checkInt } from "./errors.js";
 import { wasm } from "./wasm.js";
@@ -71,7 +72,7 @@ function spanOf(dim: number, count: number, ld: number): number {
 }
 
 /** Validates the arguments shared by subsetEmbeddings and subsetReducedEmbeddings; returns sizes. */
-export function checkSubsetArgs(
+function checkSubsetArgs(
   out: Arg<Float64Array>, ranks: Arg<Int32Array>, w: Arg<Float64Array>, m: number, n: number,
   subsets: Arg<Int32Array>, k: number, count: number, relTol: number, ld: number,
 ): { mn: number; kc: number; span: number } {
@@ -99,7 +100,6 @@ export function checkSubsetArgs(
   array("out", out, Float64Array, span);
   return { mn, kc, span };
 }
-
 
 type SubsetKernel = (out: number, ranks: number, w: number, m: number, n: number, subsets: number, k: number, count: number, relTol: number, ld: number) => void;
 

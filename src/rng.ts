@@ -68,11 +68,6 @@ export function value(u: number, s: number): number {
 }
 const ONE_MINUS = 1 - 2 ** -24;
 
-/** f32-exact uniform in [0, 1) from a word: (w >>> 8)·2^-24. */
-export function unit(w: number): number {
-  return (w >>> 8) * 5.9604644775390625e-8;
-}
-
 /**
  * `count` standard normal samples from the init stream of a run (Marsaglia's polar method over
  * 32-bit uniforms (w + 0.5)·2^-32, with the deterministic log of src/math.ts).

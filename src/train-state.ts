@@ -44,7 +44,6 @@ export interface TrainState {
   snapshots: PackedParams[][];
 }
 
-
 /** The instances a state holds, ascending. */
 export function stateInstances(s: { config: NormalizedConfig; instances?: number[] }): number[] {
   return s.instances ? s.instances.slice() : Array.from({ length: s.config.instances }, (_, i) => i);

@@ -5,9 +5,10 @@ import {
   type BundleOptions, type BundleResult,
 } from "../src/index.js";
 import { f64, scoped } from "../src/arena.js";
-import { epsGraph, graphLimits, radiusLinkage } from "../src/linkage.js";
+import { epsGraph, radiusLinkage } from "../src/linkage.js";
 import { use } from "./backends.js";
 import * as F from "./fixtures/polytopes.js";
+import { withGraphLimits } from "./graph-limits.js";
 
 /** Bundles as sorted "rank:features" strings (order-free comparison). */
 const found = (r: BundleResult) => r.bundles.map((b) => `${b.rank}:${b.features.join(",")}`).sort();
@@ -317,7 +318,6 @@ describe("findBundles — a trained toy model", () => {
   }, 120_000);
 });
 
-
 // ---------------------------------------------------------------------------------------------------
 
 describe("findBundles — options, guard, backends", () => {
@@ -446,18 +446,6 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
     return { heights, edges };
   }
 
-  /** Points on a coarse lattice (ties and duplicates) or in a few noisy clusters. */
-  function cloud(seed: number, count: number, dim: number, lattice: boolean): Float64Array {
-    const r = new F.Rng(seed);
-    const centres = Array.from({ length: 4 }, () => Array.from({ length: dim }, () => 2 * r.uniform()));
-    const x = new Float64Array(dim * count);
-    for (let i = 0; i < count; i++) {
-      const c = centres[Math.floor(r.uniform() * 4)];
-      for (let d = 0; d < dim; d++) x[d * count + i] = lattice ? Math.floor(r.uniform() * 4) / 4 : c[d] + 0.3 * r.normal();
-    }
-    return x;
-  }
-
   // Each strategy of the neighbour graph: one capped sweep, capped with rows redone by single queries,
   // the two counted sweeps, and no graph at all (one query per point); and Prim on the complete graph.
   const LIMITS = [
@@ -475,34 +463,29 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
     const count = 2000;
     const x = Float64Array.from({ length: count }, (_, i) => (i >= 1000 && i < 1020 ? -100 : i));
     const want = reference(x, 1, count, 1.5);
-    const saved = { ...graphLimits };
-    try {
-      Object.assign(graphLimits, { slotBytes: 4 * count * 16 });
+    withGraphLimits({ slotBytes: 4 * count * 16 }, () => {
       const got = scoped(() => radiusLinkage(f64(x), 1, count, 1.5));
       expect(Array.from(got.heights)).toEqual(want.heights);
       expect(Array.from(got.edges)).toEqual(want.edges);
       const g = scoped(() => epsGraph(f64(x), 1, count, 1.5))!;
       expect(Array.from(g.indices.subarray(g.offsets[1005], g.offsets[1006]))).toEqual(Array.from({ length: 20 }, (_, i) => 1000 + i));
       expect(Array.from(g.indices.subarray(g.offsets[999], g.offsets[1000]))).toEqual([998, 999]);
-    } finally {
-      Object.assign(graphLimits, saved);
-    }
+    });
   });
 
   test.prop(
     [fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.double({ min: 0, max: 1.5, noNaN: true })],
     { numRuns: 25 },
   )("equals Kruskal on all pairs, ties by point indices, with every neighbour-graph strategy", (seed, count, dim, lattice, radius) => {
-    const x = cloud(seed, count, dim, lattice);
+    // points on a coarse lattice (ties and duplicates) or in a few noisy clusters
+    const x = F.pointCloud(seed, count, dim, lattice ? "lattice" : "clusters", { centres: 4, spread: 0.3 });
     const want = reference(x, dim, count, radius);
-    const saved = { ...graphLimits };
-    try {
-      for (const limits of LIMITS) {
-        Object.assign(graphLimits, limits);
+    for (const limits of LIMITS) {
+      withGraphLimits(limits, () => {
         const got = scoped(() => radiusLinkage(f64(x), dim, count, radius));
         expect(Array.from(got.heights)).toEqual(want.heights);
         expect(Array.from(got.edges)).toEqual(want.edges);
-        if (limits.maxEntries === 0) continue;
+        if (limits.maxEntries === 0) return;
         const g = scoped(() => epsGraph(f64(x), dim, count, radius))!;
         for (const i of [0, count >> 1, count - 1]) {
           const row: number[] = [];
@@ -513,9 +496,7 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
           }
           expect(Array.from(g.indices.subarray(g.offsets[i], g.offsets[i + 1]))).toEqual(row);
         }
-      }
-    } finally {
-      Object.assign(graphLimits, saved);
+      });
     }
   });
 });

@@ -17,9 +17,8 @@ export const CHROMIUM_ARGS = [
 /** A browser with a fresh temporary profile (playwright-core makes one). */
 export const launch = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
-/** Collects a page's console errors/warnings and uncaught errors, and every URL it requests. */
-export function watch(page: Page): { problems: string[]; requests: string[] } {
-  const problems: string[] = [];
+/** Collects a page's console errors/warnings and uncaught errors (into `problems`, if given), and every URL it requests. */
+export function watch(page: Page, problems: string[] = []): { problems: string[]; requests: string[] } {
   const requests: string[] = [];
   page.on("console", (msg) => { if (msg.type() === "error" || msg.type() === "warning") problems.push(`${msg.type()}: ${msg.text()}`); });
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));

@@ -5,7 +5,7 @@ import {
   twin,
 } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
-import { columns, expectSameBits, gauss, matrix, maxDiff, rng, thrownParameter } from "./geometry-helpers.js";
+import { columns, expectSameBits, gauss, matrix, maxDiff, rng, thrownParameter as param } from "./geometry-helpers.js";
 
 // columnReduce is scalar in both builds with a fixed pivot rule and operation order, so simd build =
 // scalar build = twin bit for bit; its structural properties (pivots exactly 1, exact zeros) are
@@ -180,7 +180,6 @@ describe.each(BACKENDS)("column reduction (%s)", (name) => {
   });
 
   it("rejects bad arguments with a TegumError naming the parameter", () => {
-    const param = thrownParameter;
     const w = Float64Array.of(1, 2, 3, 4, 5, 6);
     for (const bad of [0, 1, -1, NaN]) expect(param(() => columnReduce(new Float64Array(6), w, 3, 2, bad))).toBe("relTol");
     expect(param(() => columnReduce(new Float64Array(6), w, -3, 2, 0.1))).toBe("m");

@@ -1,9 +1,9 @@
 import { fc, test } from "@fast-check/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dbscan } from "../src/index.js";
-import { graphLimits } from "../src/linkage.js";
 import { partition, randomPermutation, rng } from "./analysis-fixtures.js";
 import { BACKENDS, use } from "./backends.js";
+import { withGraphLimits } from "./graph-limits.js";
 
 /** Points given as rows → the kernels' dimension-major layout. */
 function layout(points: number[][]): { x: Float64Array; dim: number; count: number } {
@@ -117,17 +117,13 @@ describe.each(BACKENDS)("dbscan (%s)", (backend) => {
       const want = reference(pts, eps, minSamples);
       const d2 = (p: number[], q: number[]) => p.reduce((s, v, t) => s + (q[t] - v) * (q[t] - v), 0);
       const sizes = pts.map((p) => pts.filter((q) => d2(p, q) <= eps * eps).length);
-      const saved = { ...graphLimits };
-      try {
-        for (const limits of [{ maxEntries: 1 << 26, slotBytes: 8 << 20 }, { maxEntries: 1 << 26, slotBytes: 4 * 16 * 240 }, { maxEntries: 1 << 26, slotBytes: 0 }, { maxEntries: 0, slotBytes: 0 }]) {
-          Object.assign(graphLimits, limits);
+      for (const limits of [{ maxEntries: 1 << 26, slotBytes: 8 << 20 }, { maxEntries: 1 << 26, slotBytes: 4 * 16 * 240 }, { maxEntries: 1 << 26, slotBytes: 0 }, { maxEntries: 0, slotBytes: 0 }]) {
+        withGraphLimits(limits, () => {
           const res = dbscan(x, dim, count, { eps, minSamples });
           expect(Array.from(res.labels)).toEqual(want);
           expect(Array.from(res.neighborhoodSizes)).toEqual(sizes);
           expect(res.clusters).toBe(Math.max(-1, ...want) + 1);
-        }
-      } finally {
-        Object.assign(graphLimits, saved);
+        });
       }
     },
   );

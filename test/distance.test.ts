@@ -5,7 +5,7 @@ import {
   twin,
 } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
-import { expectSameBits, gauss, rng, thrownParameter } from "./geometry-helpers.js";
+import { expectSameBits, gauss, rng, thrownParameter as param } from "./geometry-helpers.js";
 
 // Points are dimension-major (x[d*count + i]). Every squared distance is a sequential sum over d in all
 // three implementations, so chordalDistances is compared bit for bit, and neighbour counts / lists must
@@ -182,7 +182,6 @@ describe.each(BACKENDS)("distances (%s)", (name) => {
   });
 
   it("rejects bad arguments with a TegumError naming the parameter", () => {
-    const param = thrownParameter;
     const x = Float64Array.of(0, 1, 2, 3, 4, 5);
     const c = new Int32Array(3);
     expect(param(() => neighborCounts(c, x, 2, 3, NaN))).toBe("eps");

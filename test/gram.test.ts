@@ -2,7 +2,7 @@ import { fc, test } from "@fast-check/vitest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { columnNorms, f32, f64, gram, gram64, interference, scoped, twin } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
-import { expectSameBits, matrix, thrownParameter } from "./geometry-helpers.js";
+import { expectSameBits, matrix, thrownParameter as param } from "./geometry-helpers.js";
 
 // Every output of these kernels is a sum over one inner index, taken sequentially from +0 in the SIMD
 // build, the scalar build and the twin alike (lanes only run over independent outputs), so the tests
@@ -111,7 +111,6 @@ describe.each(BACKENDS)("gram / interference (%s)", (name) => {
 
   it("rejects bad arguments with a TegumError naming the parameter", () => {
     const w = new Float64Array(6);
-    const param = thrownParameter;
     expect(param(() => gram64(new Float64Array(9), w, -1, 3))).toBe("m");
     expect(param(() => gram64(new Float64Array(9), w, 2, 1.5))).toBe("n");
     expect(param(() => gram64(new Float64Array(9), w, 3, 3))).toBe("w"); // too short

@@ -2,7 +2,7 @@ import { describe, expect, it, beforeEach } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { f32, f64, mark, matmul, matmulABt, matmulAtB, reluBackward, reluForward, twin, WasmArray } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
-import { edgeValues, expectSameBits, thrownParameter } from "./geometry-helpers.js";
+import { edgeValues, expectSameBits, thrownParameter as param } from "./geometry-helpers.js";
 
 type Mm = typeof twin.matmul;
 const KERNELS = [
@@ -95,7 +95,6 @@ describe.each(BACKENDS)("matmul family (%s)", (name) => {
 
     it(`${kernel} rejects bad input with a TegumError naming the parameter`, () => {
       const ok = new Float32Array(100);
-      const param = thrownParameter;
       expect(param(() => api(ok, ok, ok, -1, 2, 2))).toBe("m");
       expect(param(() => api(ok, ok, ok, 2, -3, 2))).toBe("k");
       expect(param(() => api(ok, ok, ok, 2, 2, 1.5))).toBe("n");

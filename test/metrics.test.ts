@@ -6,7 +6,7 @@ import {
   simplex, squareAntiprism, toW,
 } from "./analysis-fixtures.js";
 import { BACKENDS, use } from "./backends.js";
-import { thrownParameter } from "./geometry-helpers.js";
+import { thrownParameter as param } from "./geometry-helpers.js";
 
 // REFERENCE §2: D_i = d/N for unit-norm tight frames.
 const TABLE: [string, Config, number, number][] = [
@@ -140,7 +140,6 @@ describe.each(BACKENDS)("featureMetrics (%s)", (backend) => {
 
   it("rejects bad input with a TegumError naming the parameter", () => {
     const w = new Float64Array(6);
-    const param = thrownParameter;
     expect(param(() => featureMetrics(w, 0, 3))).toBe("m");
     expect(param(() => featureMetrics(w, 2, 1.5))).toBe("n");
     expect(param(() => featureMetrics(w, 3, 3))).toBe("w");

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
-import { CHROMIUM, launch } from "./chromium.js";
+import { CHROMIUM, launch, watch } from "./chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digest, sweeps, train } from "../src/index.js";
 import {
@@ -126,10 +126,7 @@ describe.skipIf(!existsSync(CHROMIUM))("page in Chromium", () => {
     server = await startServer({ port: 0 });
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on("console", (msg) => {
-      if (msg.type() === "error" || msg.type() === "warning") problems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+    watch(page, problems);
     // Main-thread tasks over 50 ms (the page must stay responsive while the worker trains).
     await page.addInitScript(() => {
       const w = window as unknown as { longTasks: number[] };

@@ -12,18 +12,6 @@ import * as F from "./fixtures/polytopes.js";
 
 type PrimKernel = { primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void };
 
-/** Dimension-major points: a few noisy clusters, a coarse lattice (ties, duplicates), or all equal. */
-function points(seed: number, count: number, dim: number, kind: "clusters" | "lattice" | "equal"): Float64Array {
-  const r = new F.Rng(seed);
-  const centres = Array.from({ length: 3 }, () => Array.from({ length: dim }, () => 2 * r.uniform()));
-  const x = new Float64Array(count * dim);
-  for (let i = 0; i < count; i++) {
-    const c = centres[Math.floor(r.uniform() * 3)];
-    for (let d = 0; d < dim; d++) x[d * count + i] = kind === "equal" ? 0.5 : kind === "lattice" ? Math.floor(r.uniform() * 3) / 3 : c[d] + 0.2 * r.normal();
-  }
-  return x;
-}
-
 describe("primForest (assembly/prim.ts)", () => {
   for (const backend of BACKENDS) {
     test.prop(
@@ -31,7 +19,7 @@ describe("primForest (assembly/prim.ts)", () => {
       { numRuns: 40 },
     )(`${backend} = twin, bit for bit (sizes around the lane width and the check interval, 0 and 1 included)`, async (seed, count, dim, kind, radius) => {
       await use(backend);
-      const x = points(seed, count, dim, kind);
+      const x = F.pointCloud(seed, count, dim, kind, { centres: 3, spread: 0.2 }); // a few noisy clusters, a coarse lattice, or all equal
       const wantParent = new Int32Array(count);
       const wantKey = new Float64Array(count);
       twin.primForest(wantParent, wantKey, x, dim, count, radius);

@@ -4,7 +4,7 @@ import {
   chordalEmbedding, embeddingDim, f64, i32, orthonormalBasis, projector, scoped, subsetEmbeddings, twin,
 } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
-import { columns, expectSameBits, gauss, matrix, maxDiff, mul, randomOrthogonal, rng, transpose, thrownParameter } from "./geometry-helpers.js";
+import { columns, expectSameBits, gauss, matrix, maxDiff, mul, randomOrthogonal, rng, transpose, thrownParameter as param } from "./geometry-helpers.js";
 
 // Bit equality: the Jacobi SVD has a fixed sweep order, sequential dot products, a deterministic
 // rotation test and only + − × ÷ √; the SIMD batch runs two subsets in two lanes with masked (never
@@ -286,7 +286,6 @@ describe.each(BACKENDS)("projectors (%s)", (name) => {
   });
 
   it("rejects bad arguments with a TegumError naming the parameter", () => {
-    const param = thrownParameter;
     const w = gaussian(6, 1);
     const b = new Float64Array(6), s = new Float64Array(2);
     for (const bad of [0, 1, -0.5, 2, NaN, Infinity]) expect(param(() => orthonormalBasis(b, s, w, 3, 2, bad))).toBe("relTol");

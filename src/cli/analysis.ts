@@ -29,7 +29,6 @@ export interface AnalysisSettings {
   bundleOptions: Omit<BundleOptions, "gramTol" | "deadTol" | "rankTol" | "polytope">;
 }
 
-
 export const defaultSettings = (): AnalysisSettings => ({
   factorTol: "auto", deadTol: "auto", shapeTol: DEFAULT_SHAPE_TOLERANCE, rankTol: DEFAULT_RANK_TOLERANCE, bundles: "if-cheap", bundleOptions: {},
 });
@@ -105,7 +104,7 @@ export interface TrainedReportOptions {
 }
 
 /** The report entry of a trained model: analysis of every instance's kept weights, loss curves, snapshots. */
-export function trainedModelReport(result: TrainResult, o: TrainedReportOptions): { model: ModelReport } {
+export function trainedModelReport(result: TrainResult, o: TrainedReportOptions): ModelReport {
   const cfg = result.config;
   const { n, m } = cfg;
   const sparsity = perInstanceSparsity(cfg);
@@ -128,7 +127,7 @@ export function trainedModelReport(result: TrainResult, o: TrainedReportOptions)
     kind: "trained" as const, model: cfg.model, steps: cfg.steps, batch: cfg.batch, lr: cfg.lr, schedule: cfg.schedule, seed: cfg.seed,
     config: { ...cfg, stepsCompleted: result.step } as unknown as Record<string, unknown>,
   };
-  return { model: modelReport(o.id, o.title, n, m, source, analyses.map((a) => a.report)) };
+  return modelReport(o.id, o.title, n, m, source, analyses.map((a) => a.report));
 }
 
 function rowsOf(W: ArrayLike<number>, m: number, n: number): number[][] {

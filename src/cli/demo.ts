@@ -88,13 +88,13 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const skip = (msg: string) => io.stderr(`tegum demo: bundles skipped — ${msg}\n`);
   const a = trainedModelReport(results[0], { id: "intro", title: "Intro: 5 features in 2 dimensions", settings, onSkip: skip });
   const b = trainedModelReport(results[1], { id: "sparsity", title: "Varying sparsity: 20 features in 5 dimensions", settings, onSkip: skip });
-  a.model.description = `The paper's first experiment: n = 5 features of importance 0.9^i squeezed into m = 2 hidden dimensions, one instance per feature probability p = 20^(−linspace(0, 1, 10)) (1 down to 0.05). ` +
+  a.description = `The paper's first experiment: n = 5 features of importance 0.9^i squeezed into m = 2 hidden dimensions, one instance per feature probability p = 20^(−linspace(0, 1, 10)) (1 down to 0.05). ` +
     `Dense data keep the two most important features at right angles and drop the rest; as p falls the model packs more features as antipodal pairs and finally all five as a pentagon. ` +
     `${steps} steps, batch 1024, AdamW lr 1e-3, best of ${seeds} seed${seeds === 1 ? "" : "s"} (lowest final loss) per instance.`;
-  b.model.description = `The paper's "varying sparsity" figure: n = 20 features of importance 0.7^i in m = 5 dimensions, p ∈ {1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001}. ` +
+  b.description = `The paper's "varying sparsity" figure: n = 20 features of importance 0.7^i in m = 5 dimensions, p ∈ {1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001}. ` +
     `Dense data keep exactly the 5 most important features, orthogonal; sparser data represent more and more features in superposition, first as antipodal pairs, then in larger shapes. ` +
     `${steps} steps, batch 1024, AdamW lr 1e-3, best of ${seeds} seed${seeds === 1 ? "" : "s"} per instance.`;
-  const report = makeReport("tegum demo: toy models of superposition", [a.model, b.model], { version: version(), command: ["demo", ...argv].join(" ") });
+  const report = makeReport("tegum demo: toy models of superposition", [a, b], { version: version(), command: ["demo", ...argv].join(" ") });
   writeReportDir(outDir, report);
   const totalMs = performance.now() - t0;
 
@@ -106,9 +106,9 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   out.push(`tegum demo — ${steps} steps, batch 1024, best of ${seeds} seed${seeds === 1 ? "" : "s"}; trained in ${seconds(trainedMs)}, analysed in ${seconds(totalMs - trainedMs)}`);
   out.push("");
   out.push("Intro: n = 5 features in m = 2 dimensions, importance 0.9^i, p = 20^(−linspace(0, 1, 10))");
-  out.push(modelSummary(a.model));
+  out.push(modelSummary(a));
   out.push("Varying sparsity: n = 20 features in m = 5 dimensions, importance 0.7^i");
-  out.push(modelSummary(b.model));
+  out.push(modelSummary(b));
   out.push("kept: features with ‖W_i‖ > 0.5; D_i: their dimensionalities (1/2 antipodal pair or square, 2/5 pentagon, 1 a dimension of its own)");
   out.push(`wrote ${f.out}/index.html (open it in a browser) and ${f.out}/report.json in ${seconds(totalMs)}`);
   io.stdout(out.join("\n") + "\n");

@@ -361,7 +361,7 @@ async function reportCommand(argv: string[], io: Io): Promise<number> {
     const result = resultOf(state);
     const cfg = result.config;
     const settings: AnalysisSettings = { ...defaultSettings(), bundles: flags["no-bundles"] ? "off" : "if-cheap" };
-    const { model } = trainedModelReport(result, {
+    const model = trainedModelReport(result, {
       id: "model", title: `${basename(file)}: n = ${cfg.n}, m = ${cfg.m}, ${cfg.instances} instance${cfg.instances === 1 ? "" : "s"}${result.step < cfg.steps ? ` (checkpoint at step ${result.step} of ${cfg.steps})` : ""}`,
       settings, onSkip: (msg) => io.stderr(`tegum report: bundles skipped — ${msg}\n`),
     });

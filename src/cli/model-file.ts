@@ -21,7 +21,7 @@
 // (instance·seeds + replica, instances [lo, hi)) the parameters, Adam moments and losses as
 // `runs.W`, `runs.b`, `runs.mW` … `runs.loss`, and the config, shard and instance range in metadata.
 import { TegumError } from "../errors.js";
-import { readSafetensors, writeSafetensors, type SafetensorsFile } from "../safetensors.js";
+import { readSafetensors, writeSafetensors, type SafetensorsFile, type SafetensorsInput } from "../safetensors.js";
 import { byteSource, formatShape, type ByteSource } from "../tensor.js";
 import type { NormalizedConfig } from "../train-config.js";
 import { deserializeState, paramNames, paramShape, serializeState, stateInstances, type RunParams, type TrainState } from "../train-state.js";
@@ -30,13 +30,6 @@ import type { TrainResult } from "../train.js";
 export const MODEL_FORMAT = "tegum-model";
 export const SHARD_FORMAT = "tegum-shard";
 export const MODEL_FORMAT_VERSION = "1";
-
-/** A tensor of the model file: F32 values or U8 bytes (the serialised training state). */
-export interface RawTensor {
-  dtype: "F32" | "U8";
-  shape: number[];
-  data: Float32Array | Uint8Array;
-}
 
 /** Concatenated copies of equally long arrays. */
 function stack(arrays: Float32Array[]): Float32Array {
@@ -55,7 +48,7 @@ export function perInstanceSparsity(cfg: NormalizedConfig): (number | null)[] {
 export function encodeModel(result: TrainResult, tegumVersion: string): Uint8Array {
   const cfg = result.config;
   const { n, m, instances: I } = cfg;
-  const tensors: [string, RawTensor][] = [["W", { dtype: "F32", shape: [I, m, n], data: stack(result.instances.map((x) => x.W)) }]];
+  const tensors: [string, SafetensorsInput][] = [["W", { dtype: "F32", shape: [I, m, n], data: stack(result.instances.map((x) => x.W)) }]];
   if (cfg.model === "abs") tensors.push(["W2", { dtype: "F32", shape: [I, n, m], data: stack(result.instances.map((x) => x.W2!)) }]);
   tensors.push(["b", { dtype: "F32", shape: [I, n], data: stack(result.instances.map((x) => x.b)) }]);
   if (result.step > 0) tensors.push(["loss", { dtype: "F32", shape: [I, result.step], data: stack(result.instances.map((x) => x.loss)) }]);
@@ -168,7 +161,7 @@ export interface ShardInfo {
 export function encodeShard(info: Omit<ShardInfo, "configJson">, runs: RunParams[], loss: Float32Array[], tegumVersion: string, state?: TrainState): Uint8Array {
   const cfg = info.config;
   const R = runs.length;
-  const tensors: [string, RawTensor][] = [];
+  const tensors: [string, SafetensorsInput][] = [];
   for (const k of paramNames) {
     const shape = paramShape(k, cfg);
     if (shape) tensors.push([`runs.${k}`, { dtype: "F32", shape: [R, ...shape], data: stack(runs.map((r) => r[k]!)) }]);

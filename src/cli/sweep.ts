@@ -13,15 +13,14 @@ import { atomicWriteFile } from "../atomic-write.js";
 import { init } from "../entry/node.js";
 import { TegumError } from "../errors.js";
 import { makeReport } from "../report/build.js";
-import type { NormalizedConfig } from "../train-config.js";
 import { mergeStates, type TrainState } from "../train-state.js";
-import { resultOf, type TrainResult } from "../train.js";
+import { resultOf } from "../train.js";
 import { defaultSettings, modelSummary, trainedModelReport } from "./analysis.js";
 import { formatHelp, parseArgs, type CommandSpec } from "./args.js";
 import { openFileSource } from "./file-source.js";
 import { EXIT, seconds, version, writeReportDir, type Io } from "./io.js";
 import { encodeModel, encodeShard, instanceRange, openTegumFile, shardInfo, shardState, type ShardInfo } from "./model-file.js";
-import { progressBar, type ProgressSink } from "./progress.js";
+import { progressBar } from "./progress.js";
 import { checkNotDirectory, readJsonFile } from "./train-command.js";
 import { configFromJson, normalize } from "./train-options.js";
 import { checkOutputPath, trainInterruptible } from "./training.js";
@@ -100,14 +99,6 @@ export function resolveShard(shard: string | undefined, shards: number | undefin
   return { index, count, from };
 }
 
-/**
- * Trains the runs of instances [lo, hi) with the library (`TrainOptions.instances`: the same bits as
- * those instances of `tegum train`), on workers when the job is big enough.
- */
-export async function trainShard(cfg: NormalizedConfig, lo: number, hi: number, progress: ProgressSink): Promise<TrainResult> {
-  return (await trainInterruptible({ config: cfg }, { progress, workers: "auto", instances: instanceRange(lo, hi) })).result;
-}
-
 export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   const { flags: f, positionals } = parseArgs(argv, sweepSpec);
   if (f.help) {
@@ -130,7 +121,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   await init();
   const t0 = performance.now();
   const progress = progressBar(io.stderr, { mode: f.progress as "auto", isTTY: io.isTTY, json: f.json, label: `shard ${shard.index}/${shard.count}`, columns: io.columns });
-  const { state } = await trainShard(cfg, lo, hi, progress);
+  const { state } = (await trainInterruptible({ config: cfg }, { progress, workers: "auto", instances: instanceRange(lo, hi) })).result;
   const { runs, loss } = state;
   atomicWriteFile(outPath, encodeShard({ config: cfg, index: shard.index, count: shard.count, lo, hi, step: cfg.steps }, runs, loss, version(), state));
   const summary = { shard: `${shard.index}/${shard.count}`, from: shard.from, instances: [lo, hi], runs: runs.length, out: outLabel };
@@ -222,7 +213,7 @@ export async function mergeCommand(argv: string[], io: Io): Promise<number> {
   }
   atomicWriteFile(outPath, encodeModel(result, version()));
   const settings = { ...defaultSettings(), bundles: f["no-bundles"] ? ("off" as const) : ("if-cheap" as const) };
-  const { model } = trainedModelReport(result, {
+  const model = trainedModelReport(result, {
     id: "model", title: `${basename(outLabel)}: n = ${cfg.n}, m = ${cfg.m}, ${cfg.instances} instances (merged from ${count} shards)`, settings,
     onSkip: (msg) => io.stderr(`tegum merge: bundles skipped — ${msg}\n`),
   });

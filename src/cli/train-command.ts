@@ -163,7 +163,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   }
 
   atomicWriteFile(outPath, encodeResult(result, ext));
-  const { model } = trainedModelReport(result, {
+  const model = trainedModelReport(result, {
     id: "model", title: `${basename(outLabel)}: n = ${cfg.n}, m = ${cfg.m}, ${cfg.instances} instance${cfg.instances === 1 ? "" : "s"}`, settings,
     onSkip: (msg) => io.stderr(`tegum train: bundles skipped — ${msg}\n`),
   });

@@ -7,12 +7,11 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CHROMIUM, CHROMIUM_ARGS } from "../chromium.js";
 import { binary } from "./bins.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const HERE = fileURLToPath(new URL(".", import.meta.url));
-export { CHROMIUM, CHROMIUM_ARGS } from "../chromium.js";
-import { CHROMIUM, CHROMIUM_ARGS } from "../chromium.js";
 /** Per-runtime limit; a healthy run takes well under a second (Chromium ≈ 1–2 s). */
 export const TIMEOUT_MS = 30_000;
 
