@@ -17,13 +17,17 @@ import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
 /** Dimensions between early-exit checks (a check per dimension costs more in mispredictions than it saves). */
 const CHECK: i32 = 4;
 
+/** 1 + 2⁻⁴⁹: a sum past key²·SLACK has its √ round above key (see the header). */
+const SLACK: f64 = 1 + 1.7763568394002505e-15;
+
 /**
  * primForest(parent, key, x, dim, count, radius): for the points x (dimension-major, x[d·count + i]),
  * parent[j] (i32) = the point j joined its tree by and key[j] (f64) = the distance of that edge (−1 and
  * 0 for the first point of each tree). The free points are kept compact and dimension-major (a leaving
  * point's slot takes the last one), so the key updates run over contiguous slots, eight at a time in
- * four independent sums in the SIMD build, and the next point is a min-scan over the slots' keys.
- * Scratch: (count + 8)·(dim + 2) f64 + 3·(count + 8) i32 + count + 8 bytes, released before returning.
+ * four independent sums in the SIMD build, and the next point is a min-scan over the slots' keys. Dead
+ * slots (vacated, or padding past count) have key +∞ and limit −∞, which no sum (≥ 0 or NaN) passes.
+ * Scratch: (count + 8)·(dim + 2) f64 + 3·(count + 8) i32, released before returning.
  */
 export function primForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64): void {
   const mark = arenaTop();
@@ -32,30 +36,27 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
   const vrow = arenaAlloc(<usize>dim << 3); // the point joining
   const id = arenaAlloc(<usize>ld << 2);
   const par = arenaAlloc(<usize>ld << 2); // best edge into the tree: its tree end, −1 if none yet
-  const kd = arenaAlloc(<usize>ld << 3); // its d, +∞ if none (free slots past the end too)
-  const lim = arenaAlloc(<usize>ld << 3); // the sum past which slot t's pair cannot win (see the header)
-  const slotOf = arenaAlloc(<usize>ld << 2); // the slot of each free point
-  const isFree = arenaAlloc(<usize>ld);
+  const kd = arenaAlloc(<usize>ld << 3); // its d, +∞ if none (and in dead slots)
+  const lim = arenaAlloc(<usize>ld << 3); // the sum past which slot t's pair cannot win (see the header); −∞ if dead
+  const slotOf = arenaAlloc(<usize>ld << 2); // the slot of each free point, −1 once it has joined
   let lowest = 0; // no free point below it
   const r2 = radius * radius;
   for (let t = 0; t < ld; t++) {
     for (let d = 0; d < dim; d++) store<f64>(cols + ((<usize>d * ld + t) << 3), t < count ? load<f64>(x + ((<usize>d * count + t) << 3)) : 0);
     store<i32>(id + (<usize>t << 2), t);
     store<i32>(slotOf + (<usize>t << 2), t);
-    store<u8>(isFree + <usize>t, 1);
     store<i32>(par + (<usize>t << 2), -1);
     store<f64>(kd + (<usize>t << 3), Infinity);
-    store<f64>(lim + (<usize>t << 3), r2);
+    store<f64>(lim + (<usize>t << 3), t < count ? r2 : -Infinity);
   }
   let nFree = count;
   let at = 0;
   while (nFree > 0) {
-    // Point v leaves slot `at` (the last slot moves in, its old place is cleared) and joins its tree.
+    // Point v leaves slot `at` (the last slot moves in, its old place is marked dead) and joins its tree.
     const v = load<i32>(id + (<usize>at << 2));
     const pv = load<i32>(par + (<usize>at << 2));
     store<i32>(parent + (<usize>v << 2), pv);
     store<f64>(key + (<usize>v << 3), pv < 0 ? 0 : load<f64>(kd + (<usize>at << 3)));
-    store<u8>(isFree + <usize>v, 0);
     nFree--;
     for (let d = 0; d < dim; d++) {
       const row = cols + ((<usize>d * ld) << 3);
@@ -69,9 +70,12 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
     store<f64>(kd + (<usize>at << 3), load<f64>(kd + (<usize>nFree << 3)));
     store<f64>(lim + (<usize>at << 3), load<f64>(lim + (<usize>nFree << 3)));
     store<f64>(kd + (<usize>nFree << 3), Infinity);
+    store<f64>(lim + (<usize>nFree << 3), -Infinity);
+    store<i32>(slotOf + (<usize>v << 2), -1); // after the move: if at == nFree, moved == v
     if (nFree == 0) break;
 
-    // Keys against v: the sums of eight slots at a time, the few within their limits settled one by one.
+    // Keys against v: the sums of eight slots at a time (dead slots in the last block pass no limit), the
+    // few within their limits settled one by one.
     if (ASC_FEATURE_SIMD) {
       for (let t = 0; t < nFree; t += 8) {
         const pl = lim + (<usize>t << 3);
@@ -98,10 +102,10 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
           near = v128.any_true(v128.or(v128.or(f64x2.le(a0, l0), f64x2.le(a1, l1)), v128.or(f64x2.le(a2, l2), f64x2.le(a3, l3))));
         }
         if (!near) continue;
-        settlePair(t, nFree, v, a0, l0, id, par, kd, lim, r2);
-        settlePair(t + 2, nFree, v, a1, l1, id, par, kd, lim, r2);
-        settlePair(t + 4, nFree, v, a2, l2, id, par, kd, lim, r2);
-        settlePair(t + 6, nFree, v, a3, l3, id, par, kd, lim, r2);
+        settlePair(t, v, a0, l0, id, par, kd, lim, r2);
+        settlePair(t + 2, v, a1, l1, id, par, kd, lim, r2);
+        settlePair(t + 4, v, a2, l2, id, par, kd, lim, r2);
+        settlePair(t + 6, v, a3, l3, id, par, kd, lim, r2);
       }
     } else {
       for (let t = 0; t < nFree; t++) {
@@ -153,7 +157,7 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
         }
       }
     } else {
-      while (!load<u8>(isFree + <usize>lowest)) lowest++;
+      while (load<i32>(slotOf + (<usize>lowest << 2)) < 0) lowest++;
       at = load<i32>(slotOf + (<usize>lowest << 2));
     }
   }
@@ -168,18 +172,18 @@ function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, lim: u
   if (p >= 0 && !edgeBefore(dist, min(v, j), max(v, j), load<f64>(kd + (<usize>t << 3)), min(p, j), max(p, j))) return;
   store<i32>(par + (<usize>t << 2), v);
   store<f64>(kd + (<usize>t << 3), dist);
-  // Past s·(1 + 2⁻⁴⁹) the √ rounds above dist (see the header).
-  store<f64>(lim + (<usize>t << 3), min(r2, s * (1 + 1.7763568394002505e-15)));
+  store<f64>(lim + (<usize>t << 3), min(r2, s * SLACK));
 }
 
 /**
  * settle for slots t, t + 1 (sums s, limits lim) in two lanes: the same updates as two settle calls (√
  * and the new limits computed lane-wise with the same IEEE operations); only ties on d go lane by lane.
+ * A dead slot is never within its limit (−∞), so it is never taken.
  */
 // @ts-ignore: decorator
-@inline function settlePair(t: i32, nFree: i32, v: i32, s: v128, limit: v128, id: usize, par: usize, kd: usize, lim: usize, r2: f64): void {
+@inline function settlePair(t: i32, v: i32, s: v128, limit: v128, id: usize, par: usize, kd: usize, lim: usize, r2: f64): void {
   const within = f64x2.le(s, limit);
-  if (!v128.any_true(within) || t >= nFree) return;
+  if (!v128.any_true(within)) return;
   const pk = kd + (<usize>t << 3);
   const dist = f64x2.sqrt(s);
   const old = v128.load(pk);
@@ -191,12 +195,11 @@ function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, lim: u
     const d = l == 0 ? f64x2.extract_lane(dist, 0) : f64x2.extract_lane(dist, 1);
     if (edgeBefore(d, min(v, j), max(v, j), d, min(p, j), max(p, j))) take |= 1 << l;
   }
-  if (t + 1 >= nFree) take &= 1;
   if (take == 0) return;
   const m = i64x2(take & 1 ? -1 : 0, take & 2 ? -1 : 0);
   v128.store(pk, v128.bitselect(dist, old, m));
   const pl = lim + (<usize>t << 3);
-  const next = f64x2.min(f64x2.splat(r2), f64x2.mul(s, f64x2.splat(1 + 1.7763568394002505e-15)));
+  const next = f64x2.min(f64x2.splat(r2), f64x2.mul(s, f64x2.splat(SLACK)));
   v128.store(pl, v128.bitselect(next, v128.load(pl), m));
   if (take & 1) store<i32>(par + (<usize>t << 2), v);
   if (take & 2) store<i32>(par + (<usize>(t + 1) << 2), v);
