@@ -31,5 +31,25 @@ describe("primForest (assembly/prim.ts)", () => {
       expect(Array.from(parent)).toEqual(Array.from(wantParent));
       expectSameBits(key, wantKey, "key");
     });
+
+    test.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 3 })], { numRuns: 24 })(
+      `${backend}: padding and vacated slots never join (points far apart on a line, one at the origin where padding sits)`,
+      async (count, dims) => {
+        await use(backend);
+        const dim = dims + 1;
+        const x = new Float64Array(dim * count);
+        for (let i = 0; i < count; i++) x[i] = 5 * i; // coordinate 0 of point i; the others 0
+        const wantParent = new Int32Array(count), wantKey = new Float64Array(count);
+        twin.primForest(wantParent, wantKey, x, dim, count, 1);
+        expect(Array.from(wantParent)).toEqual(Array(count).fill(-1)); // every point a tree of its own
+        const { parent, key } = scoped(() => {
+          const p = i32(count), k = f64(count);
+          (wasm() as unknown as PrimKernel).primForest(p.ptr, k.ptr, f64(x).ptr, dim, count, 1);
+          return { parent: p.toArray(), key: k.toArray() };
+        });
+        expect(Array.from(parent)).toEqual(Array.from(wantParent));
+        expectSameBits(key, wantKey, "key");
+      },
+    );
   }
 });
