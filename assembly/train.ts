@@ -77,8 +77,9 @@ import { MIX_K, mix32, mix32x4k, rngStepKey } from "./rng";
 @inline const C_MB = 17;
 // @ts-ignore: decorator
 @inline const C_VB = 18;
+/** i32 table: 0 … n−1 (the lane kernel's live lists in dense mode). */
 // @ts-ignore: decorator
-@inline const C_DECT = 19;
+@inline const C_IDENT = 19;
 // @ts-ignore: decorator
 @inline const C_IMP = 20;
 // @ts-ignore: decorator
@@ -119,7 +120,8 @@ import { MIX_K, mix32, mix32x4k, rngStepKey } from "./rng";
 /** Number of 4-byte slots in a context block. */
 export const TRAIN_CTX_SLOTS: i32 = 40;
 
-// flags
+// flags: the model's (F_OUT_RELU … F_L2), then strategy choices fixed by the run's sampling tables
+// (F_ALL_OWN, F_LANES_DENSE: made once by tableFlags in src/train-engine.ts; same bits either way)
 // @ts-ignore: decorator
 @inline const F_OUT_RELU = 1;
 // @ts-ignore: decorator
@@ -130,6 +132,12 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 @inline const F_ABS = 8;
 // @ts-ignore: decorator
 @inline const F_L2 = 16;
+/** Every feature (padding included) is independent: no value hash at all (one specialised loop). */
+// @ts-ignore: decorator
+@inline const F_ALL_OWN = 32;
+/** The lane kernel runs dense (every input and output of every group) rather than over live lists. */
+// @ts-ignore: decorator
+@inline const F_LANES_DENSE = 64;
 
 /** Rows decoded together (the decode reuses each loaded decT vector across them). */
 // @ts-ignore: decorator
@@ -158,8 +166,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 //   xrow is the dense target row, xs the dense signed inputs (abs model only; otherwise xs = xrow),
 //   idx the present features; gact the dense output gradient, act its nonzero entries.
 //   lane kernel: xin, xt, out, g (np v128 each), hpre, h (mp v128 each), live lists (2·np i32), any,
-//   the interleaved sampling table (n·32 bytes), L (c-major), the identity list (np i32) and gh (mp v128)
-//   of the dense mode.
+//   the interleaved sampling table (n·32 bytes), L (c-major) and the dense mode's gh (mp v128).
 
 // @ts-ignore: decorator
 @inline function accBytes(n: i32, np: i32, mp: i32): usize {
@@ -198,7 +205,7 @@ export const TRAIN_CTX_SLOTS: i32 = 40;
 export function trainScratchBytes(ctx: usize): usize {
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP);
   const rows = slotBytes(np, mp) * R + <usize>(np * 8 + mp * 4 + 32 + m * np * 4);
-  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64 + np * 4 + mp * 16);
+  const lanes = <usize>(np * 64 + mp * 32 + np * 8 + 16 + n * 32 + 64 + mp * 16);
   return accBytes(n, np, mp) + max(rows, lanes);
 }
 
@@ -322,13 +329,6 @@ function sampleRowAbsSets(
   rp: u32, rv: u32, xrow: usize, idx: usize, xs: usize,
 ): i32 {
   return sampleRow(np, true, false, lead, lo, width, always, feat, own, vsc, rp, rv, xrow, idx, xs);
-}
-
-/** Whether every feature (padding included) is independent: no value hash at all (one specialised loop). */
-function allOwnOf(own: usize, np: i32): bool {
-  let a = -1;
-  for (let f = 0; f < np; f++) a &= load<i32>(own + (<usize>f << 2));
-  return a != 0;
 }
 
 // ---- row kernel: forward ----------------------------------------------------------------------
@@ -691,6 +691,7 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP), batch = ci(ctx, C_BATCH);
   const flags = ci(ctx, C_FLAGS);
   const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0, abs = (flags & F_ABS) != 0;
+  const allOwn = (flags & F_ALL_OWN) != 0;
   const enc = cp(ctx, C_ENC), dec = cp(ctx, C_DEC), b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
   const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT), own = cp(ctx, C_OWN), vsc = cp(ctx, C_VSCALE);
   const P = <usize>n * <usize>mp << 2;
@@ -704,7 +705,6 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
     const row = dec + <usize>i * <usize>mp * 4;
     for (let k = 0; k < m; k++) store<f32>(decT + ((<usize>k * <usize>np + <usize>i) << 2), load<f32>(row + (<usize>k << 2)));
   }
-  const allOwn = allOwnOf(own, np);
   let filled = 0;
   for (let r = 0; r < batch; r++) {
     const slot = scr + <usize>filled * sb;
@@ -1158,32 +1158,8 @@ function rowsSparse(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: 
 }
 
 /**
- * Whether the lane kernel runs dense (every input and output of every group, fixed trip counts) rather
- * than over live lists. Skipping saves work on sparse data but its data-dependent loop lengths cost
- * branch mispredictions, which dominate for small n or when most features are live anyway (expected
- * live fraction of inputs, present in any of 4 rows, ≥ DENSE_LIVE). Same bits either way.
- */
-function lanesDense(n: i32, width: usize, always: usize): bool {
-  if (n <= DENSE_N) return true;
-  let live: f64 = 0;
-  for (let f = 0; f < n; f++) {
-    const o = <usize>f << 2;
-    // widthB = width − 2^31 (see samplingTables); always-present features have p = 1.
-    const p = load<i32>(always + o) != 0 ? 1.0 : <f64>(load<u32>(width + o) ^ 0x80000000) / 4294967296.0;
-    const a = 1 - p;
-    live += 1 - a * a * a * a;
-  }
-  return live >= DENSE_LIVE * <f64>n;
-}
-// Measured at n = 20, m = 5: dense wins from p ≈ 0.12 up (live fraction 0.4), the live lists below.
-// @ts-ignore: decorator
-@inline const DENSE_N = 8;
-// @ts-ignore: decorator
-@inline const DENSE_LIVE: f64 = 0.4;
-
-/**
  * All rows of a step with the lane kernel: rows 4g … 4g+3 in the lanes, over every feature (dense
- * mode, see lanesDense) or skipping inputs absent from all four rows and outputs inactive in all four
+ * mode, F_LANES_DENSE) or skipping inputs absent from all four rows and outputs inactive in all four
  * (exact, see header).
  * Accumulators interleaved: element e's lane q at acc + 16e + 4q. L is kept c-major here
  * (l_c = v128 over q) and stored q-major at the end.
@@ -1192,6 +1168,7 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   const n = ci(ctx, C_N), m = ci(ctx, C_M), np = ci(ctx, C_NP), mp = ci(ctx, C_MP), batch = ci(ctx, C_BATCH);
   const flags = ci(ctx, C_FLAGS);
   const outRelu = (flags & F_OUT_RELU) != 0, hidRelu = (flags & F_HID_RELU) != 0, abs = (flags & F_ABS) != 0;
+  const allOwn = (flags & F_ALL_OWN) != 0, dense = (flags & F_LANES_DENSE) != 0;
   const enc = cp(ctx, C_ENC), dec = cp(ctx, C_DEC), b = cp(ctx, C_B), imp = cp(ctx, C_IMP);
   const P = <usize>n * <usize>mp << 2;
   const gd = acc, ge = acc + 4 * P, gbAcc = ge + 4 * P, lAcc = gbAcc + (<usize>np << 4), emptyAcc = lAcc + 64;
@@ -1219,17 +1196,14 @@ function rowsLanes(ctx: usize, sP: u32, sV: u32, acc: usize, scr: usize, upto: i
   const onem = v128.load(LANE_CONST, 64), one = v128.load(LANE_CONST), salt = v128.load(LANE_CONST, 16), iota = v128.load(LANE_CONST, 32);
   const vsP = i32x4.splat(sP), vsV = i32x4.splat(sV), vbatch = i32x4.splat(batch);
   const lAcc4 = ft + (<usize>n << 5); // c-major loss lanes during the loop
-  const ident = lAcc4 + 64; // the identity list 0 … n−1 (dense mode's liveIn and liveOut)
-  const ghb = ident + (<usize>np << 2); // dense mode's gh (mp v128)
+  const ghb = lAcc4 + 64; // dense mode's gh (mp v128)
   v128.store(lAcc4, zero);
   v128.store(lAcc4, zero, 16);
   v128.store(lAcc4, zero, 32);
   v128.store(lAcc4, zero, 48);
   let empty = zero;
-  const allOwn = allOwnOf(own, np);
-  const dense = lanesDense(n, width, always);
+  const ident = cp(ctx, C_IDENT);
   const lin = dense ? ident : liveIn, lout = dense ? ident : liveOut;
-  for (let f = 0; f < n; f++) store<i32>(ident + (<usize>f << 2), f);
   const nkSel = m < 8 ? m : 8;
   for (let r0 = 0; r0 < batch; r0 += 4) {
     const rows = i32x4.add(i32x4.splat(r0), iota);
@@ -1448,12 +1422,12 @@ export function trainSample(ctx: usize, step: i32, row0: i32, rows: i32, out: us
   const mark = arenaTop();
   const scr = arenaAlloc(<usize>np * 12 + 16);
   if (scr == 0) return -1;
-  const abs = (ci(ctx, C_FLAGS) & F_ABS) != 0;
+  const flags = ci(ctx, C_FLAGS);
+  const abs = (flags & F_ABS) != 0, allOwn = (flags & F_ALL_OWN) != 0;
   const lead = cp(ctx, C_LEAD), lo = cp(ctx, C_LO), width = cp(ctx, C_WIDTH), always = cp(ctx, C_ALWAYS), feat = cp(ctx, C_FEAT), own = cp(ctx, C_OWN), vsc = cp(ctx, C_VSCALE);
   const runKey = <u32>ci(ctx, C_RUNKEY);
   const sP = rngStepKey(runKey, <u32>step, 1), sV = rngStepKey(runKey, <u32>step, 2);
   const idx = scr + (<usize>np << 2), xs = abs ? scr + (<usize>np << 3) : scr;
-  const allOwn = allOwnOf(own, np);
   for (let r = 0; r < rows; r++) {
     const t = mix32(<u32>(row0 + r) ^ 0x5bd1e995);
     const rp = mix32(sP ^ t), rv = mix32(sV ^ t);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { twin } from "../src/index.js";
 import { runKey } from "../src/rng.js";
 import { normalizeConfig, samplingTables, type ModelKind, type TrainConfig } from "../src/train-config.js";
-import { RunSet, type KernelKind } from "../src/train-engine.js";
+import { F_ALL_OWN, F_LANES_DENSE, RunSet, tableFlags, type KernelKind } from "../src/train-engine.js";
 import { initialParams } from "../src/train-state.js";
 import { BACKENDS, use } from "./backends.js";
 
@@ -67,6 +67,22 @@ describe.each(BACKENDS)("training gradients (%s)", (backend) => {
       const { set, run } = setup(model, { p: [0.3, 0.25], correlated: [[0, 2]], anticorrelated: [[1, 3, 4]] });
       expect(Array.from(set.sample(0, 5, 10, 50))).toEqual(Array.from(twin.trainSample(run, 5, 10, 50)));
     }
+  });
+});
+
+describe("strategy flags of the sampling tables (speed only)", () => {
+  const flags = (n: number, p: number, extra: Partial<TrainConfig> = {}) =>
+    tableFlags(samplingTables(normalizeConfig({ n, m: 3, p: [p], ...extra }), 0), n);
+  it("lane kernel: dense for n ≤ 8, else when the live fraction 1 − (1 − p)^4 ≥ 0.4 (p ≥ 0.1199…)", () => {
+    expect(flags(8, 0.001) & F_LANES_DENSE).toBe(F_LANES_DENSE);
+    expect(flags(20, 0.119) & F_LANES_DENSE).toBe(0);
+    expect(flags(20, 0.12) & F_LANES_DENSE).toBe(F_LANES_DENSE);
+    expect(flags(20, 1) & F_LANES_DENSE).toBe(F_LANES_DENSE);
+  });
+  it("all-independent only without correlated or anticorrelated sets", () => {
+    expect(flags(10, 0.2) & F_ALL_OWN).toBe(F_ALL_OWN);
+    expect(flags(10, 0.2, { correlated: [[0, 1]] }) & F_ALL_OWN).toBe(0);
+    expect(flags(10, 0.2, { anticorrelated: [[0, 1]] }) & F_ALL_OWN).toBe(0);
   });
 });
 
