@@ -7,4 +7,5 @@ export * from "./projector";
 export * from "./col-red";
 export * from "./distance";
 export * from "./prim";
+export * from "./prim-tree";
 export * from "./train";

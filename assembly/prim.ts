@@ -13,12 +13,7 @@
 // ε-graph under that order — the one Kruskal and Borůvka give. A tree grows while some free point is
 // within the radius of it; then the next tree starts at the lowest free point.
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
-
-/** Dimensions between early-exit checks (a check per dimension costs more in mispredictions than it saves). */
-const CHECK: i32 = 4;
-
-/** 1 + 2⁻⁴⁹: a sum past key²·SLACK has its √ round above key (see the header). */
-const SLACK: f64 = 1 + 1.7763568394002505e-15;
+import { pickLeast, relaxBlock } from "./prim-block";
 
 /**
  * primForest(parent, key, x, dim, count, radius): for the points x (dimension-major, x[d·count + i]),
@@ -74,53 +69,8 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
     store<i32>(slotOf + (<usize>v << 2), -1); // after the move: if at == nFree, moved == v
     if (nFree == 0) break;
 
-    // Keys against v: the sums of eight slots at a time (dead slots in the last block pass no limit), the
-    // few within their limits settled one by one.
-    if (ASC_FEATURE_SIMD) {
-      for (let t = 0; t < nFree; t += 8) {
-        const pl = lim + (<usize>t << 3);
-        const l0 = v128.load(pl), l1 = v128.load(pl, 16), l2 = v128.load(pl, 32), l3 = v128.load(pl, 48);
-        let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
-        let pc = cols + (<usize>t << 3);
-        let pw = vrow;
-        let near = true;
-        for (let d0 = 0; d0 < dim && near; d0 += CHECK) {
-          const de = min(d0 + CHECK, dim);
-          for (let d = d0; d < de; d++) {
-            const xv = v128.load64_splat(pw);
-            const u0 = f64x2.sub(v128.load(pc), xv);
-            const u1 = f64x2.sub(v128.load(pc, 16), xv);
-            const u2 = f64x2.sub(v128.load(pc, 32), xv);
-            const u3 = f64x2.sub(v128.load(pc, 48), xv);
-            a0 = f64x2.add(a0, f64x2.mul(u0, u0));
-            a1 = f64x2.add(a1, f64x2.mul(u1, u1));
-            a2 = f64x2.add(a2, f64x2.mul(u2, u2));
-            a3 = f64x2.add(a3, f64x2.mul(u3, u3));
-            pc += <usize>ld << 3;
-            pw += 8;
-          }
-          near = v128.any_true(v128.or(v128.or(f64x2.le(a0, l0), f64x2.le(a1, l1)), v128.or(f64x2.le(a2, l2), f64x2.le(a3, l3))));
-        }
-        if (!near) continue;
-        settlePair(t, v, a0, l0, id, par, kd, lim, r2);
-        settlePair(t + 2, v, a1, l1, id, par, kd, lim, r2);
-        settlePair(t + 4, v, a2, l2, id, par, kd, lim, r2);
-        settlePair(t + 6, v, a3, l3, id, par, kd, lim, r2);
-      }
-    } else {
-      for (let t = 0; t < nFree; t++) {
-        const limit = load<f64>(lim + (<usize>t << 3));
-        let s = 0.0;
-        for (let d0 = 0; d0 < dim && s <= limit; d0 += CHECK) {
-          const de = min(d0 + CHECK, dim);
-          for (let d = d0; d < de; d++) {
-            const u = load<f64>(cols + ((<usize>d * ld + t) << 3)) - load<f64>(vrow + (<usize>d << 3));
-            s += u * u;
-          }
-        }
-        if (s <= limit) settle(t, v, s, id, par, kd, lim, r2);
-      }
-    }
+    // Keys against v, eight slots at a time (dead slots in the last block pass no limit).
+    for (let t = 0; t < nFree; t += 8) relaxBlock(t, v, vrow, cols + (<usize>t << 3), <usize>ld << 3, dim, id, par, kd, lim, r2);
 
     // The least edge into the tree: the least d, then (lo, hi) among the slots with it; none (d = +∞):
     // the next tree starts at the lowest free point.
@@ -137,76 +87,11 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
       for (let t = 0; t < nFree; t++) least = min(least, load<f64>(kd + (<usize>t << 3)));
     }
     if (least < Infinity) {
-      let bestLo = 0, bestHi = 0;
-      at = -1;
-      for (let t = 0; t < nFree; t += 4) {
-        let bits = 15;
-        if (ASC_FEATURE_SIMD) {
-          const l = f64x2.splat(least);
-          bits = i64x2.bitmask(f64x2.eq(v128.load(kd + (<usize>t << 3)), l)) | (i64x2.bitmask(f64x2.eq(v128.load(kd + (<usize>t << 3), 16), l)) << 2);
-        }
-        for (let u = t; bits != 0 && u < min(t + 4, nFree); u++, bits >>= 1) {
-          if ((bits & 1) == 0 || load<f64>(kd + (<usize>u << 3)) != least) continue;
-          const j = load<i32>(id + (<usize>u << 2)), p = load<i32>(par + (<usize>u << 2));
-          const lo = min(p, j), hi = max(p, j);
-          if (at < 0 || lo < bestLo || (lo == bestLo && hi < bestHi)) {
-            at = u;
-            bestLo = lo;
-            bestHi = hi;
-          }
-        }
-      }
+      at = pickLeast(0, nFree, least, -1, id, par, kd);
     } else {
       while (load<i32>(slotOf + (<usize>lowest << 2)) < 0) lowest++;
       at = load<i32>(slotOf + (<usize>lowest << 2));
     }
   }
   arenaRelease(mark);
-}
-
-/** Slot t's pair with v has sum s ≤ its limit: the edge (v, id[t]) at √s replaces t's key if it comes first. */
-function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, lim: usize, r2: f64): void {
-  const j = load<i32>(id + (<usize>t << 2));
-  const p = load<i32>(par + (<usize>t << 2));
-  const dist = sqrt<f64>(s);
-  if (p >= 0 && !edgeBefore(dist, min(v, j), max(v, j), load<f64>(kd + (<usize>t << 3)), min(p, j), max(p, j))) return;
-  store<i32>(par + (<usize>t << 2), v);
-  store<f64>(kd + (<usize>t << 3), dist);
-  store<f64>(lim + (<usize>t << 3), min(r2, s * SLACK));
-}
-
-/**
- * settle for slots t, t + 1 (sums s, limits lim) in two lanes: the same updates as two settle calls (√
- * and the new limits computed lane-wise with the same IEEE operations); only ties on d go lane by lane.
- * A dead slot is never within its limit (−∞), so it is never taken.
- */
-// @ts-ignore: decorator
-@inline function settlePair(t: i32, v: i32, s: v128, limit: v128, id: usize, par: usize, kd: usize, lim: usize, r2: f64): void {
-  const within = f64x2.le(s, limit);
-  if (!v128.any_true(within)) return;
-  const pk = kd + (<usize>t << 3);
-  const dist = f64x2.sqrt(s);
-  const old = v128.load(pk);
-  let take = i64x2.bitmask(v128.and(within, f64x2.lt(dist, old)));
-  let ties = i64x2.bitmask(v128.and(within, f64x2.eq(dist, old)));
-  for (let l = 0; ties != 0; l++, ties >>= 1) {
-    if ((ties & 1) == 0) continue;
-    const j = load<i32>(id + (<usize>(t + l) << 2)), p = load<i32>(par + (<usize>(t + l) << 2));
-    const d = l == 0 ? f64x2.extract_lane(dist, 0) : f64x2.extract_lane(dist, 1);
-    if (edgeBefore(d, min(v, j), max(v, j), d, min(p, j), max(p, j))) take |= 1 << l;
-  }
-  if (take == 0) return;
-  const m = i64x2(take & 1 ? -1 : 0, take & 2 ? -1 : 0);
-  v128.store(pk, v128.bitselect(dist, old, m));
-  const pl = lim + (<usize>t << 3);
-  const next = f64x2.min(f64x2.splat(r2), f64x2.mul(s, f64x2.splat(SLACK)));
-  v128.store(pl, v128.bitselect(next, v128.load(pl), m));
-  if (take & 1) store<i32>(par + (<usize>t << 2), v);
-  if (take & 2) store<i32>(par + (<usize>(t + 1) << 2), v);
-}
-
-/** Whether edge (lo, hi) at distance d comes before edge (lo2, hi2) at distance g in the order (d, lo, hi). */
-// @ts-ignore: decorator
-@inline function edgeBefore(d: f64, lo: i32, hi: i32, g: f64, lo2: i32, hi2: i32): bool {
-  return d != g ? d < g : lo != lo2 ? lo < lo2 : hi < hi2;
 }

@@ -56,7 +56,7 @@ import { checkWork, combinations, connectedSubsets, estimateWork, candidateLevel
 import { screenSubsets, type Near } from "./span-screen.js";
 import { candidatePairs, candidatesPay, concatNear, spanCandidates } from "./span-candidates.js";
 import { distanceKernels } from "./distance.js";
-import { candidateLinkage, dimensionMajor, pairDistance, radiusLinkage, type Linkage } from "./linkage.js";
+import { candidateLinkage, dimensionMajor, pairDistance, radiusLinkage, sortedLinkage, type Linkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
 
@@ -316,8 +316,7 @@ function mergeLinkages(parts: { offset: number; link: Linkage }[]): Linkage {
     for (let t = 0; t < 2 * link.heights.length; t++) e[2 * at + t] = offset + link.edges[t];
     at += link.heights.length;
   }
-  const order = Int32Array.from({ length: total }, (_, t) => t).sort((a, b) => h[a] - h[b] || e[2 * a] - e[2 * b] || e[2 * a + 1] - e[2 * b + 1]);
-  return { heights: Float64Array.from(order, (t) => h[t]), edges: Int32Array.from({ length: 2 * total }, (_, q) => e[2 * order[q >> 1] + (q & 1)]) };
+  return sortedLinkage(h, e);
 }
 
 /** Spread of a cluster from the level's point-major embedding (at most 2000 members: pairwise). */
@@ -621,10 +620,12 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         // S ∪ near(S) (span-screen.ts), all in S's factor: candidates instead of the sweep when they are
         // fewer; else each factor's points by radiusLinkage.
         const candidates = near !== null && candidatesPay(candidatePairs(near, k, count, keep), count) ? spanCandidates(near, subsets, k, keep) : null;
+        // Lines and hyperplanes: Prim may prune by their axes (linkage.ts).
+        const plane = k === 1 || k === m - 1 ? { m, complement: k !== 1 } : undefined;
         const linkageTo = (r: number) =>
           candidates !== null
             ? candidateLinkage(pts, dim, count, r, candidates)
-            : mergeLinkages(ranges.map(([c0, c1], g) => ({ offset: c0, link: radiusLinkage(xOf(g), dim, c1 - c0, r, pts.subarray(c0 * dim, c1 * dim)) })));
+            : mergeLinkages(ranges.map(([c0, c1], g) => ({ offset: c0, link: radiusLinkage(xOf(g), dim, c1 - c0, r, pts.subarray(c0 * dim, c1 * dim), plane) })));
         if (o.eps === "auto") link = linkageTo(radius);
         else {
           // A given eps needs the merges up to it (the clusters) and the first above (reported): radii

@@ -13,11 +13,14 @@
 //    this is exactly the forest Kruskal's algorithm builds from the same edges sorted by (d, i, j) (ties
 //    by point indices) — and, the graph holding every pair within R, exactly the MST edges ≤ R.
 // When a fair share of all pairs is within R, listing them costs more than not listing any: Prim's
-// algorithm on the complete graph (assembly/prim.ts) gives the same forest from N²/2 early-stopped sums.
+// algorithm on the complete graph (assembly/prim.ts) gives the same forest from N²/2 early-stopped sums
+// — or, for lines and hyperplanes, from the pairs a kd-tree over their axes cannot rule out
+// (assembly/prim-tree.ts, plane-axes.ts).
 // With candidate pairs known in advance (the bundle finder's span screen), only those are tested.
 import { type WasmArray, f64, i32, scoped } from "./arena.js";
 import { countedGraph, distanceKernels, type NeighborGraph } from "./distance.js";
 import { grow } from "./grow.js";
+import { planeAxes } from "./plane-axes.js";
 import { wasm } from "./wasm.js";
 
 /** Merge heights ascending and the edge (edges[2t] < edges[2t+1]) of each. */
@@ -123,18 +126,26 @@ function probeDegrees(x: WasmArray<Float64Array>, dim: number, count: number, ep
   });
 }
 
+/** Points that are chordal embeddings of lines (P = aaᵀ) or hyperplanes (P = I − aaᵀ, complement) of Rᵐ. */
+export interface PlaneKind {
+  m: number;
+  complement: boolean;
+}
+
 /**
  * Single linkage of `count` points (x dimension-major, x[d·count + i], resident in wasm memory)
  * truncated at `radius`: the minimum-spanning-forest edges with d² ≤ radius·radius, ascending by
- * (d, i, j). `pts`: the same points point-major, if the caller has them. Dense graphs (a probed mean
- * degree above graphLimits.denseFraction of the pairs) by primLinkage, the others from the ε-graph by
- * Borůvka. Requires `init`.
+ * (d, i, j). `pts`: the same points point-major, if the caller has them; `plane`: what they embed, if
+ * they are lines or hyperplanes. Dense graphs (a probed mean degree above graphLimits.denseFraction of
+ * the pairs) by primLinkage, the others from the ε-graph by Borůvka. Requires `init`.
  */
-export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, pts?: Float64Array): Linkage {
+export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, pts?: Float64Array, plane?: PlaneKind): Linkage {
   if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
   const degrees = probeDegrees(x, dim, count, radius);
   const mean = degrees.reduce((a, b) => a + b, 0) / degrees.length;
-  if (mean - 1 >= graphLimits.denseFraction * (count - 1)) return primLinkage(x, dim, count, radius);
+  if (mean - 1 >= graphLimits.denseFraction * (count - 1)) {
+    return primLinkage(x, dim, count, radius, plane && { ...plane, pts: pts ?? pointMajor(x.array, dim, count) });
+  }
   const graph = epsGraph(x, dim, count, radius, degrees);
   pts ??= pointMajor(x.array, dim, count);
   if (graph === null) return sparseLinkage(x, pts, dim, count, radius);
@@ -192,32 +203,43 @@ export function candidateLinkage(pts: Float64Array, dim: number, count: number, 
   return boruvka(count, ei, ej, ed, e);
 }
 
+interface PrimKernels {
+  primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void;
+  primTreeForest(parent: number, key: number, x: number, dim: number, count: number, radius: number, axes: number, m: number, slack: number): void;
+}
+
+/** Below this many points the tree's set-up costs about what it saves. */
+const TREE_MIN = 64;
 
 /**
  * radiusLinkage by Prim's algorithm on the complete graph (the wasm kernel primForest, see
  * assembly/prim.ts), for dense ε-graphs: N²/2 distance sums, most stopped after a few dimensions, and no
- * edge list. The same forest, so the same heights and edges.
+ * edge list. The same forest, so the same heights and edges. For lines and hyperplanes (`plane`, with
+ * the points point-major in `pts`) whose axes are certified to 1e-8 (always, unless a point is no such
+ * plane), primTreeForest: the same forest from the pairs its kd-tree over the axes cannot rule out.
  */
-function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number): Linkage {
-  const k = wasm() as unknown as { primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void };
+function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, plane?: PlaneKind & { pts: Float64Array }): Linkage {
+  const k = wasm() as unknown as PrimKernels;
+  const axes = plane && count >= TREE_MIN ? planeAxes(plane.pts, dim, count, plane.m, plane.complement) : null;
   const { parent, key } = scoped(() => {
     const p = i32(count);
     const d = f64(count);
-    k.primForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
+    if (axes !== null && axes.slack <= 1e-8) k.primTreeForest(p.ptr, d.ptr, x.ptr, dim, count, radius, f64(axes.axes).ptr, axes.m, axes.slack);
+    else k.primForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
     return { parent: p.toArray(), key: d.toArray() };
   });
-  const order: number[] = [];
-  for (let j = 0; j < count; j++) if (parent[j] >= 0) order.push(j);
-  const lo = (j: number) => Math.min(j, parent[j]), hi = (j: number) => Math.max(j, parent[j]);
-  order.sort((a, b) => key[a] - key[b] || lo(a) - lo(b) || hi(a) - hi(b));
-  const heights = new Float64Array(order.length);
-  const edges = new Int32Array(2 * order.length);
-  order.forEach((j, t) => {
+  let edgeCount = 0;
+  for (let j = 0; j < count; j++) if (parent[j] >= 0) edgeCount++;
+  const heights = new Float64Array(edgeCount);
+  const edges = new Int32Array(2 * edgeCount);
+  for (let j = 0, t = 0; j < count; j++) {
+    if (parent[j] < 0) continue;
     heights[t] = key[j];
-    edges[2 * t] = lo(j);
-    edges[2 * t + 1] = hi(j);
-  });
-  return { heights, edges };
+    edges[2 * t] = Math.min(j, parent[j]);
+    edges[2 * t + 1] = Math.max(j, parent[j]);
+    t++;
+  }
+  return sortedLinkage(heights, edges);
 }
 
 /** radiusLinkage for graphs too large to hold as CSR: each row by its own query, edges j > i kept. */
@@ -333,14 +355,64 @@ function boruvka(count: number, ei: Int32Array, ej: Int32Array, ed: Float64Array
       parent[i] = r;
     }
   }
-  chosen.sort((a, b) => ed[a] - ed[b] || a - b);
   const heights = new Float64Array(chosen.length);
   const edges = new Int32Array(2 * chosen.length);
-  for (let t = 0; t < chosen.length; t++) {
-    const c = chosen[t];
+  chosen.forEach((c, t) => {
     heights[t] = ed[c];
     edges[2 * t] = ei[c];
     edges[2 * t + 1] = ej[c];
+  });
+  return sortedLinkage(heights, edges);
+}
+
+/** Little-endian platform: word 0 of a double is its low half. */
+const LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * A linkage's edges (edges[2t] < edges[2t+1] at heights[t] ≥ 0, any order) sorted by (d, i, j). Heights
+ * are distances, so non-negative doubles, which order as their bit patterns: an LSD radix sort over the
+ * 64 bits (six stable passes of ≤ 11 bits, a pass skipped when all share its digit), then the runs of
+ * equal d by (i, j) — linear where a comparison sort of 5000 edges took milliseconds.
+ */
+export function sortedLinkage(heights: Float64Array, edges: Int32Array): Linkage {
+  const n = heights.length;
+  const d = new Float64Array(n);
+  for (let t = 0; t < n; t++) d[t] = heights[t] + 0; // −0 → +0
+  const words = new Uint32Array(d.buffer);
+  let order = new Int32Array(n);
+  let next = new Int32Array(n);
+  for (let t = 0; t < n; t++) order[t] = t;
+  const count = new Int32Array(1 << 11);
+  for (let pass = 0; pass < 6; pass++) {
+    const word = (pass < 3) === LITTLE ? 0 : 1;
+    const shift = (pass % 3) * 11;
+    const mask = pass % 3 === 2 ? 0x3ff : 0x7ff;
+    count.fill(0);
+    for (let t = 0; t < n; t++) count[(words[2 * t + word] >>> shift) & mask]++;
+    if (n === 0 || count[(words[word] >>> shift) & mask] === n) continue;
+    for (let b = 0, sum = 0; b <= mask; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let t = 0; t < n; t++) {
+      const o = order[t];
+      next[count[(words[2 * o + word] >>> shift) & mask]++] = o;
+    }
+    [order, next] = [next, order];
   }
-  return { heights, edges };
+  for (let t = 0; t < n; ) {
+    let u = t + 1;
+    while (u < n && d[order[u]] === d[order[t]]) u++;
+    if (u - t > 1) order.subarray(t, u).sort((a, b) => edges[2 * a] - edges[2 * b] || edges[2 * a + 1] - edges[2 * b + 1]);
+    t = u;
+  }
+  const sorted = { heights: new Float64Array(n), edges: new Int32Array(2 * n) };
+  for (let t = 0; t < n; t++) {
+    const o = order[t];
+    sorted.heights[t] = d[o];
+    sorted.edges[2 * t] = edges[2 * o];
+    sorted.edges[2 * t + 1] = edges[2 * o + 1];
+  }
+  return sorted;
 }

@@ -5,7 +5,7 @@ import {
   type BundleOptions, type BundleResult,
 } from "../src/index.js";
 import { f64, scoped } from "../src/arena.js";
-import { epsGraph, radiusLinkage } from "../src/linkage.js";
+import { epsGraph, radiusLinkage, sortedLinkage } from "../src/linkage.js";
 import { use } from "./backends.js";
 import * as F from "./fixtures/polytopes.js";
 import { withGraphLimits } from "./graph-limits.js";
@@ -474,6 +474,21 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
   });
 
   test.prop(
+    [fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 2, max: 6 }), fc.boolean(), fc.constantFrom(0, 1e-7, 0.02, 0.3), fc.double({ min: 0, max: 1.2, noNaN: true })],
+    { numRuns: 25 },
+  )("lines and hyperplanes (`plane`: Prim pruned by their axes when dense) equal Kruskal on all pairs", (seed, count, m, complement, spread, radius) => {
+    const { x, pts, dim } = F.planeCloud(seed, count, m, complement, { centres: 3, spread });
+    const want = reference(x, dim, count, radius);
+    for (const denseFraction of [0, Infinity]) {
+      withGraphLimits({ denseFraction }, () => {
+        const got = scoped(() => radiusLinkage(f64(x), dim, count, radius, pts, { m, complement }));
+        expect(Array.from(got.heights)).toEqual(want.heights);
+        expect(Array.from(got.edges)).toEqual(want.edges);
+      });
+    }
+  });
+
+  test.prop(
     [fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.double({ min: 0, max: 1.5, noNaN: true })],
     { numRuns: 25 },
   )("equals Kruskal on all pairs, ties by point indices, with every neighbour-graph strategy", (seed, count, dim, lattice, radius) => {
@@ -499,4 +514,19 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
       });
     }
   });
+});
+
+describe("sortedLinkage (linkage.ts)", () => {
+  const height = fc.oneof(fc.constantFrom(0, -0, 5e-324, 1e-300, 0.25, 1, 2 ** 40), fc.double({ min: 0, max: 4, noNaN: true }));
+  test.prop([fc.array(fc.tuple(height, fc.nat(50), fc.nat(50)), { maxLength: 300 })], { numRuns: 100 })(
+    "orders edges by (d, i, j) as a comparison sort does (ties, zeros of either sign, subnormals)",
+    (list) => {
+      const heights = Float64Array.from(list, ([h]) => h);
+      const edges = Int32Array.from(list.flatMap(([, a, b]) => [Math.min(a, b), Math.max(a, b) + 1]));
+      const want = list.map(([h, a, b]) => [h + 0, Math.min(a, b), Math.max(a, b) + 1]).sort((p, q) => p[0] - q[0] || p[1] - q[1] || p[2] - q[2]);
+      const got = sortedLinkage(heights, edges);
+      expect(Array.from(got.heights)).toEqual(want.map((w) => w[0]));
+      expect(Array.from(got.edges)).toEqual(want.flatMap((w) => [w[1], w[2]]));
+    },
+  );
 });

@@ -1,9 +1,10 @@
 import { fc, test } from "@fast-check/vitest";
-import { describe, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { f64, i32, scoped, twin } from "../src/index.js";
 import { wasm } from "../src/wasm.js";
 import { BACKENDS, use } from "./backends.js";
 import { expectSameBits } from "./geometry-helpers.js";
+import { planeAxes } from "../src/plane-axes.js";
 import * as F from "./fixtures/polytopes.js";
 
 // primForest (assembly/prim.ts) against its twin, bit for bit in both builds. That its forest is the
@@ -52,4 +53,126 @@ describe("primForest (assembly/prim.ts)", () => {
       },
     );
   }
+});
+
+// primTreeForest (assembly/prim-tree.ts): Prim on lines and hyperplanes, pruned by a kd-tree over their
+// axes. With certified axes (planeAxes) it is primForest, bit for bit; with any axes and slack (bounds
+// that certify nothing) both builds still equal the twin, which builds the same tree.
+type TreeKernel = {
+  primTreeForest(parent: number, key: number, x: number, dim: number, count: number, radius: number, axes: number, m: number, slack: number): void;
+};
+
+function treeForest(x: Float64Array, dim: number, count: number, radius: number, axes: Float64Array, m: number, slack: number) {
+  return scoped(() => {
+    const p = i32(count), k = f64(count);
+    (wasm() as unknown as TreeKernel & PrimKernel).primTreeForest(p.ptr, k.ptr, f64(x).ptr, dim, count, radius, f64(axes).ptr, m, slack);
+    return { parent: p.toArray(), key: k.toArray() };
+  });
+}
+
+describe("primTreeForest (assembly/prim-tree.ts)", () => {
+  const sizes = fc.oneof(fc.constantFrom(0, 1, 7, 8, 9, 16, 63, 64, 65, 200), fc.integer({ min: 0, max: 300 }));
+  const spreads = fc.constantFrom(0, 1e-9, 1e-4, 0.05, 0.3, 2);
+  for (const backend of BACKENDS) {
+    test.prop([fc.integer({ min: 0, max: 2 ** 31 }), sizes, fc.integer({ min: 1, max: 7 }), fc.boolean(), spreads, fc.integer({ min: 1, max: 6 }), fc.double({ min: 0, max: 1.5, noNaN: true })], { numRuns: 40 })(
+      `${backend}, certified axes: = primForest (twin), bit for bit (duplicates, antipodal axes, clusters; m = 1 … 7)`,
+      async (seed, count, m, complement, spread, centres, radius) => {
+        await use(backend);
+        const { x, pts, dim } = F.planeCloud(seed, count, m, complement, { centres, spread });
+        const { axes, slack } = planeAxes(pts, dim, count, m, complement);
+        expect(slack).toBeLessThan(1e-12);
+        const want = { parent: new Int32Array(count), key: new Float64Array(count) };
+        twin.primForest(want.parent, want.key, x, dim, count, radius);
+        const got = treeForest(x, dim, count, radius, axes, m, slack);
+        expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
+        expectSameBits(got.key, want.key, "key");
+      },
+    );
+
+    test.prop([fc.integer({ min: 0, max: 2 ** 31 }), sizes, fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 2, noNaN: true }), fc.constantFrom(0, 1e-3, 0.5)], { numRuns: 40 })(
+      `${backend} = twin, bit for bit, with axes and slack that certify nothing (any points, any axes)`,
+      async (seed, count, dim, m, radius, slack) => {
+        await use(backend);
+        const x = F.pointCloud(seed, count, dim, "clusters", { centres: 3, spread: 0.2 });
+        const axes = F.pointCloud(seed + 1, count, m, "clusters", { centres: 3, spread: 0.3 }); // any reals
+        const want = { parent: new Int32Array(count), key: new Float64Array(count) };
+        twin.primTreeForest(want.parent, want.key, x, dim, count, radius, axes, m, slack);
+        const got = treeForest(x, dim, count, radius, axes, m, slack);
+        expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
+        expectSameBits(got.key, want.key, "key");
+      },
+    );
+  }
+});
+
+describe("primTreeForest: the bounds reach as far as the radius", () => {
+  for (const backend of BACKENDS) {
+    for (const complement of [false, true]) {
+      it(`${backend}, ${complement ? "hyperplanes" : "lines"}: two tight clusters just within the radius of each other merge`, async () => {
+        await use(backend);
+        // 80 + 80 planes of R³ whose axes sit near e1 and near (cos θ, sin θ, 0): the clusters are
+        // sin θ ≈ 0.2 apart and the radius is 1.05·sin θ, so the one edge between them is near the edge
+        // of every bound; too tight a bound (radius or slack) drops it.
+        const m = 3, count = 160, theta = 0.2, dim = 6;
+        const rng = new F.Rng(7);
+        const pts = new Float64Array(count * dim);
+        for (let i = 0; i < count; i++) {
+          const c = i < 80 ? [1, 0, 0] : [Math.cos(theta), Math.sin(theta), 0];
+          const v = c.map((x) => x + 1e-6 * rng.normal());
+          const n = Math.hypot(...v);
+          for (let p = 0, d = 0; p < m; p++) {
+            for (let q = p; q < m; q++, d++) {
+              const vv = (v[p] * v[q]) / (n * n);
+              pts[i * dim + d] = (complement ? (p === q ? 1 : 0) - vv : vv) * (p === q ? Math.SQRT1_2 : 1);
+            }
+          }
+        }
+        const x = new Float64Array(count * dim);
+        for (let i = 0; i < count; i++) for (let d = 0; d < dim; d++) x[d * count + i] = pts[i * dim + d];
+        const radius = 1.05 * Math.sin(theta);
+        const want = { parent: new Int32Array(count), key: new Float64Array(count) };
+        twin.primForest(want.parent, want.key, x, dim, count, radius);
+        expect(Math.max(...want.key)).toBeGreaterThan(0.95 * Math.sin(theta)); // the clusters merge, near the radius
+        expect(Array.from(want.parent).filter((p) => p < 0)).toHaveLength(1);
+        const { axes, slack } = planeAxes(pts, dim, count, m, complement);
+        const got = treeForest(x, dim, count, radius, axes, m, slack);
+        expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
+        expectSameBits(got.key, want.key, "key");
+      });
+    }
+  }
+});
+
+describe("planeAxes (src/plane-axes.ts)", () => {
+  test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 9 }), fc.boolean()], { numRuns: 60 })(
+    "unit axes whose planes are the points (slack ≤ 1e-13), signed by their largest entry, either sign of the input",
+    (seed, count, m, complement) => {
+      const { pts, dim } = F.planeCloud(seed, count, m, complement, { centres: 3, spread: 0.1 });
+      const { axes, slack } = planeAxes(pts, dim, count, m, complement);
+      expect(slack).toBeLessThan(1e-13);
+      for (let i = 0; i < count; i++) {
+        const a = Array.from(axes.subarray(i * m, i * m + m));
+        expect(Math.abs(Math.hypot(...a) - 1)).toBeLessThan(1e-15);
+        const big = a.reduce((b, v, j) => (Math.abs(v) > Math.abs(a[b]) ? j : b), 0);
+        expect(a[big]).toBeGreaterThan(0);
+        // the plane of the axis embeds to the point
+        for (let p = 0, d = 0; p < m; p++) {
+          for (let q = p; q < m; q++, d++) {
+            const e = (complement ? (p === q ? 1 : 0) - a[p] * a[q] : a[p] * a[q]) * (p === q ? Math.SQRT1_2 : 1);
+            expect(Math.abs(e - pts[i * dim + d])).toBeLessThan(1e-14);
+          }
+        }
+      }
+    },
+  );
+
+  it("a point that is no line or hyperplane gets a slack that prunes nothing", () => {
+    // The projector onto a 2-plane of R⁴ read as a hyperplane (I − P has rank 2): ‖Q − aaᵀ‖/√2 = 1/√2.
+    const m = 4, dim = 10;
+    const p = new Array<number>(dim);
+    const P = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    for (let a = 0, d = 0; a < m; a++) for (let b = a; b < m; b++, d++) p[d] = P[a][b] * (a === b ? Math.SQRT1_2 : 1);
+    const { slack } = planeAxes(Float64Array.from(p), dim, 1, m, true);
+    expect(slack).toBeCloseTo(2 * Math.SQRT1_2, 12);
+  });
 });

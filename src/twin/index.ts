@@ -6,4 +6,5 @@ export * from "./projector.js";
 export * from "./col-red.js";
 export * from "./distance.js";
 export * from "./prim.js";
+export * from "./prim-tree.js";
 export * from "./train.js";

@@ -1,0 +1,176 @@
+// Twin of assembly/prim-tree.ts (same semantics, bit for bit — also with axes or a slack that certify
+// nothing, as it builds the same tree and prunes by the same bounds): Prim's truncated single linkage
+// of lines or hyperplanes, relaxing only the leaves a kd-tree over their axes cannot rule out.
+
+const LEAF = 8;
+const SHRINK = 1 - 2 ** -40;
+
+/** primTreeForest(parent, key, x, dim, count, radius, axes, m, slack): see assembly/prim-tree.ts. */
+export function primTreeForest(
+  parent: Int32Array, key: Float64Array, x: Float64Array, dim: number, count: number, radius: number, axes: Float64Array, m: number, slack: number,
+): void {
+  if (count === 0) return;
+  let leaves = 1;
+  while (leaves * LEAF < count) leaves *= 2;
+  const live = Math.ceil(count / LEAF);
+  const r2 = radius * radius;
+  // Slots: the points in the tree's leaf order (id), padding dead.
+  const id = Int32Array.from({ length: leaves * LEAF }, (_, t) => t);
+  const ax = axes.slice(0, count * m);
+  const box = new Float64Array(2 * leaves * m * 2);
+  split(1, 0, count, leaves, id, ax, m, box);
+  const slotOf = new Int32Array(count);
+  for (let t = 0; t < count; t++) slotOf[id[t]] = t;
+  const ld = live * LEAF;
+  const par = new Int32Array(ld).fill(-1);
+  const kd = new Float64Array(ld).fill(Infinity);
+  const lim = Float64Array.from({ length: ld }, (_, t) => (t < count ? r2 : -Infinity));
+  const lmax = new Float64Array(live).fill(r2);
+
+  // Each leaf's neighbour leaves: the pairs whose boxes may be within the radius.
+  const within = r2 * (1 + slack) + slack * (1 + slack);
+  const nb: number[][] = Array.from({ length: live }, () => []);
+  const dual = (a: number, b: number): void => {
+    if (m > 0 && (box[2 * a * m] > box[2 * a * m + 1] || box[2 * b * m] > box[2 * b * m + 1])) return;
+    if (boxBoxBound(box, a, b, m) > within) return;
+    if (a >= leaves) {
+      if (Math.max(a, b) - leaves >= live) return; // a leaf without points (m = 0 has no boxes)
+      nb[a - leaves].push(b - leaves);
+      if (b !== a) nb[b - leaves].push(a - leaves);
+    } else if (a === b) {
+      dual(2 * a, 2 * a);
+      dual(2 * a, 2 * a + 1);
+      dual(2 * a + 1, 2 * a + 1);
+    } else {
+      for (const c of [2 * a, 2 * a + 1]) for (const d of [2 * b, 2 * b + 1]) dual(c, d);
+    }
+  };
+  dual(1, 1);
+
+  const coord = (t: number, d: number) => (t < count ? x[d * count + id[t]] : 0);
+  let lowest = 0;
+  let at = slotOf[0];
+  for (let nFree = count; ; ) {
+    const v = id[at];
+    parent[v] = par[at];
+    key[v] = par[at] < 0 ? 0 : kd[at];
+    kd[at] = Infinity;
+    lim[at] = -Infinity;
+    slotOf[v] = -1;
+    const home = Math.floor(at / LEAF);
+    lmax[home] = Math.max(...lim.subarray(home * LEAF, home * LEAF + LEAF));
+    if (--nFree === 0) break;
+    const q = axes.subarray(v * m, v * m + m);
+    for (const l of nb[home]) {
+      const most = lmax[l];
+      if (!(most >= 0) || boxBound(q, box, leaves + l, m) > most * (1 + slack) + slack * (1 + slack)) continue;
+      for (let t = l * LEAF; t < l * LEAF + LEAF; t++) {
+        let s = 0;
+        for (let d = 0; d < dim && s <= lim[t]; d++) {
+          const u = coord(t, d) - coord(at, d);
+          s += u * u;
+        }
+        if (!(s <= lim[t])) continue;
+        const j = id[t];
+        const dist = Math.sqrt(s);
+        if (par[t] >= 0 && !edgeBefore(dist, v, j, kd[t], par[t], j)) continue;
+        par[t] = v;
+        kd[t] = dist;
+        lim[t] = Math.min(r2, s * (1 + 2 ** -49));
+      }
+      lmax[l] = Math.max(...lim.subarray(l * LEAF, l * LEAF + LEAF));
+    }
+    // The least edge into the tree: least d, then (lo, hi); none: the lowest free point starts a tree.
+    let best = -1;
+    for (let t = 0; t < ld; t++) {
+      if (kd[t] < Infinity && (best < 0 || edgeBefore(kd[t], par[t], id[t], kd[best], par[best], id[best]))) best = t;
+    }
+    if (best >= 0) at = best;
+    else {
+      while (slotOf[lowest] < 0) lowest++;
+      at = slotOf[lowest];
+    }
+  }
+}
+
+/** Whether edge (a, b) at distance d comes before edge (c, f) at distance g in the order (d, min, max). */
+function edgeBefore(d: number, a: number, b: number, g: number, c: number, f: number): boolean {
+  if (d !== g) return d < g;
+  const lo = Math.min(a, b), lo2 = Math.min(c, f);
+  return lo !== lo2 ? lo < lo2 : Math.max(a, b) < Math.max(c, f);
+}
+
+/** The kernel's lower bound on d² from the axis ±q to node i's box (its bits). */
+function boxBound(q: Float64Array, box: Float64Array, i: number, m: number): number {
+  let gp = 0, gn = 0;
+  for (let a = 0; a < m; a++) {
+    const c = q[a], l = box[2 * (i * m + a)], h = box[2 * (i * m + a) + 1];
+    const p = l - c > 0 ? l - c : c - h > 0 ? c - h : 0;
+    const n = l + c > 0 ? l + c : -c - h > 0 ? -c - h : 0;
+    gp += p * p;
+    gn += n * n;
+  }
+  const e2 = Math.min(gp, gn, 2);
+  return e2 * (1 - 0.25 * e2) * SHRINK;
+}
+
+/** The kernel's lower bound on d² between the axes in boxes i and j (either sign). */
+function boxBoxBound(box: Float64Array, i: number, j: number, m: number): number {
+  let gp = 0, gn = 0;
+  for (let c = 0; c < m; c++) {
+    const la = box[2 * (i * m + c)], ha = box[2 * (i * m + c) + 1], lb = box[2 * (j * m + c)], hb = box[2 * (j * m + c) + 1];
+    const p = lb - ha > 0 ? lb - ha : la - hb > 0 ? la - hb : 0;
+    const n = lb + la > 0 ? lb + la : -ha - hb > 0 ? -ha - hb : 0;
+    gp += p * p;
+    gn += n * n;
+  }
+  const e2 = Math.min(gp, gn, 2);
+  return e2 * (1 - 0.25 * e2) * SHRINK;
+}
+
+/** The kernel's split: node i's box over slots s0 … s1 − 1, the median cut along its widest coordinate. */
+function split(i: number, s0: number, s1: number, span: number, id: Int32Array, ax: Float64Array, m: number, box: Float64Array): void {
+  for (let a = 0; a < m; a++) {
+    let l = Infinity, h = -Infinity;
+    for (let t = s0; t < s1; t++) {
+      l = Math.min(l, ax[t * m + a]);
+      h = Math.max(h, ax[t * m + a]);
+    }
+    box[2 * (i * m + a)] = l;
+    box[2 * (i * m + a) + 1] = h;
+  }
+  if (span === 1) return;
+  let wide = 0;
+  for (let a = 1; a < m; a++) {
+    if (box[2 * (i * m + a) + 1] - box[2 * (i * m + a)] > box[2 * (i * m + wide) + 1] - box[2 * (i * m + wide)]) wide = a;
+  }
+  const half = span / 2;
+  const sm = Math.min(s0 + half * LEAF, s1);
+  if (sm > s0 && sm < s1) select(id, ax, m, wide, s0, s1, sm);
+  split(2 * i, s0, sm, half, id, ax, m, box);
+  split(2 * i + 1, sm, s1, half, id, ax, m, box);
+}
+
+/** The kernel's quickselect (Hoare partition, middle pivot) by (coordinate a, point); axes move with ids. */
+function select(id: Int32Array, ax: Float64Array, m: number, a: number, s0: number, s1: number, sm: number): void {
+  const before = (kp: number, p: number, kq: number, q: number) => (kp !== kq ? kp < kq : p < q);
+  let l = s0, r = s1 - 1;
+  while (l < r) {
+    const pm = (l + r) >>> 1;
+    const kp = ax[pm * m + a], p = id[pm];
+    let i = l, j = r;
+    while (i <= j) {
+      while (before(ax[i * m + a], id[i], kp, p)) i++;
+      while (before(kp, p, ax[j * m + a], id[j])) j--;
+      if (i <= j) {
+        [id[i], id[j]] = [id[j], id[i]];
+        for (let c = 0; c < m; c++) [ax[i * m + c], ax[j * m + c]] = [ax[j * m + c], ax[i * m + c]];
+        i++;
+        j--;
+      }
+    }
+    if (sm <= j) r = j;
+    else if (sm - 1 >= i) l = i;
+    else break;
+  }
+}
