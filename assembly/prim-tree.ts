@@ -280,6 +280,20 @@ function refresh(l: i32, kd: usize, lim: usize, lmax: usize, lmin: usize, gmin: 
   return r;
 }
 
+/** The box (lo, hi per coordinate, interleaved at out) of the axes of slots s0 … s1 − 1 (empty: +∞, −∞). */
+function boundingBox(out: usize, ax: usize, m: i32, s0: i32, s1: i32): void {
+  for (let a = 0; a < m; a++) {
+    let l = Infinity, h = -Infinity;
+    for (let t = s0; t < s1; t++) {
+      const c = load<f64>(ax + ((<usize>t * m + a) << 3));
+      if (c < l) l = c;
+      if (c > h) h = c;
+    }
+    store<f64>(out + (<usize>a << 4), l);
+    store<f64>(out + (<usize>a << 4), h, 8);
+  }
+}
+
 /**
  * Builds node i over the points of slots s0 … s1 − 1 (its `span` leaves from s0; their ids in id, their
  * axes in ax): its box, then the lower half of its leaves gets the points smallest along the box's
@@ -288,17 +302,7 @@ function refresh(l: i32, kd: usize, lim: usize, lmax: usize, lmin: usize, gmin: 
  */
 function split(i: i32, s0: i32, s1: i32, span: i32, id: usize, ax: usize, m: i32, box: usize): void {
   const bi = box + (<usize>i * m << 4);
-  for (let a = 0; a < m; a++) {
-    store<f64>(bi + (<usize>a << 4), Infinity);
-    store<f64>(bi + (<usize>a << 4), -Infinity, 8);
-  }
-  for (let t = s0; t < s1; t++) {
-    for (let a = 0; a < m; a++) {
-      const c = load<f64>(ax + ((<usize>t * m + a) << 3));
-      store<f64>(bi + (<usize>a << 4), min(load<f64>(bi + (<usize>a << 4)), c));
-      store<f64>(bi + (<usize>a << 4), max(load<f64>(bi + (<usize>a << 4), 8), c), 8);
-    }
-  }
+  boundingBox(bi, ax, m, s0, s1);
   if (span == 1) return;
   let wide = 0;
   for (let a = 1; a < m; a++) {

@@ -128,17 +128,23 @@ function boxBoxBound(box: Float64Array, i: number, j: number, m: number): number
   return e2 * (1 - 0.25 * e2) * SHRINK;
 }
 
-/** The kernel's split: node i's box over slots s0 … s1 − 1, the median cut along its widest coordinate. */
-function split(i: number, s0: number, s1: number, span: number, id: Int32Array, ax: Float64Array, m: number, box: Float64Array): void {
+/** The box (lo, hi interleaved, at out[2·(o + a)]) of the axes of slots s0 … s1 − 1 (empty: +∞, −∞). */
+function boundingBox(out: Float64Array, o: number, ax: Float64Array, m: number, s0: number, s1: number): void {
   for (let a = 0; a < m; a++) {
     let l = Infinity, h = -Infinity;
     for (let t = s0; t < s1; t++) {
-      l = Math.min(l, ax[t * m + a]);
-      h = Math.max(h, ax[t * m + a]);
+      const c = ax[t * m + a];
+      if (c < l) l = c;
+      if (c > h) h = c;
     }
-    box[2 * (i * m + a)] = l;
-    box[2 * (i * m + a) + 1] = h;
+    out[2 * (o + a)] = l;
+    out[2 * (o + a) + 1] = h;
   }
+}
+
+/** The kernel's split: node i's box over slots s0 … s1 − 1, the median cut along its widest coordinate. */
+function split(i: number, s0: number, s1: number, span: number, id: Int32Array, ax: Float64Array, m: number, box: Float64Array): void {
+  boundingBox(box, i * m, ax, m, s0, s1);
   if (span === 1) return;
   let wide = 0;
   for (let a = 1; a < m; a++) {
