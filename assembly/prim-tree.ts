@@ -49,7 +49,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   const lim = arenaAlloc(<usize>ld << 3);
   const slotOf = arenaAlloc(<usize>count << 2);
   const box = arenaAlloc(<usize>(2 * leaves) * m << 4); // node i's box: lo, hi of coordinate a at box[2(i·m + a)], box[2(i·m + a) + 1]
-  const q2 = arenaAlloc(<usize>m << 4); // the joining point's axis as (a, −a) pairs
+  const q2 = arenaAlloc(<usize>m << 4); // the joining point's axis as a box (a, a per coordinate)
   const lmax = arenaAlloc(<usize>live << 3); // per leaf: the largest limit of its free slots
   const groups = (live + GROUP - 1) / GROUP;
   const lmin = arenaAlloc(<usize>(groups * GROUP) << 3); // per leaf: the least key of its free slots (+∞ pad)
@@ -123,7 +123,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
     for (let a = 0; a < m; a++) {
       const c = load<f64>(axes + ((<usize>v * m + a) << 3));
       store<f64>(q2 + (<usize>a << 4), c);
-      store<f64>(q2 + (<usize>a << 4), -c, 8);
+      store<f64>(q2 + (<usize>a << 4), c, 8);
     }
 
     // Keys against v: the slots of the home leaf's neighbours whose box may hold one within its limit.
@@ -158,41 +158,13 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
 }
 
 /**
- * A lower bound on d² (less the slack) from the axis ±q to any axis in the box: e² the squared distance
- * from ±q to the box (≤ 2), e²(1 − e²/4) shrunk for rounding. (d ≥ √that − slack, so d² > M once that
- * exceeds M(1 + slack) + slack(1 + slack) ≥ (√M + slack)².)
+ * A lower bound on d² (less the slack) between any axes of two boxes (lo, hi per coordinate; a point is
+ * the box lo = hi), either sign: e² the squared distance between the boxes (≤ 2), e²(1 − e²/4) shrunk
+ * for rounding. (d ≥ √that − slack, so d² > M once that exceeds M(1 + slack) + slack(1 + slack) ≥
+ * (√M + slack)².)
  */
 // @ts-ignore: decorator
-@inline function boxBound(q2: usize, box: usize, m: i32): f64 {
-  let e2: f64;
-  if (ASC_FEATURE_SIMD) {
-    // Lanes (+q, −q): the distance to [lo, hi] is max(lo − c, c − hi, 0) per coordinate.
-    const zero = f64x2.splat(0);
-    let g = zero;
-    for (let a = 0; a < m; a++) {
-      const c = v128.load(q2 + (<usize>a << 4));
-      const p = f64x2.pmax(f64x2.pmax(f64x2.sub(v128.load64_splat(box + (<usize>a << 4)), c), f64x2.sub(c, v128.load64_splat(box + (<usize>a << 4), 8))), zero);
-      g = f64x2.add(g, f64x2.mul(p, p));
-    }
-    e2 = min(f64x2.extract_lane(g, 0), f64x2.extract_lane(g, 1));
-  } else {
-    let gp = 0.0, gn = 0.0;
-    for (let a = 0; a < m; a++) {
-      const c = load<f64>(q2 + (<usize>a << 4)), l = load<f64>(box + (<usize>a << 4)), h = load<f64>(box + (<usize>a << 4), 8);
-      const p = l - c > 0 ? l - c : c - h > 0 ? c - h : 0.0;
-      const n = l + c > 0 ? l + c : -c - h > 0 ? -c - h : 0.0;
-      gp += p * p;
-      gn += n * n;
-    }
-    e2 = min(gp, gn);
-  }
-  e2 = min(e2, 2.0);
-  return e2 * (1 - 0.25 * e2) * SHRINK;
-}
-
-/** boxBound between two boxes: the least over their axes (either sign). */
-// @ts-ignore: decorator
-@inline function boxBoxBound(a: usize, b: usize, m: i32): f64 {
+@inline function boxBound(a: usize, b: usize, m: i32): f64 {
   let e2: f64;
   if (ASC_FEATURE_SIMD) {
     // Lanes (+, −): the gap between [lb, hb] and [la, ha] is max(lb − ha, la − hb, 0), and between
@@ -232,7 +204,7 @@ let pairBytes: usize = 0;
 function dual(a: i32, b: i32, leaves: i32, count: i32, box: usize, m: i32, within: f64): void {
   const ba = box + (<usize>a * m << 4), bb = box + (<usize>b * m << 4);
   if (m > 0 && (load<f64>(ba) > load<f64>(ba, 8) || load<f64>(bb) > load<f64>(bb, 8))) return; // no points
-  if (boxBoxBound(ba, bb, m) > within) return;
+  if (boxBound(ba, bb, m) > within) return;
   if (a >= leaves) {
     if (max(a, b) - leaves >= (count + LEAF - 1) / LEAF) return; // a leaf without points (m = 0 has no boxes)
     if ((<usize>pairCount + 1) << 3 > pairBytes) {

@@ -32,7 +32,7 @@ export function primTreeForest(
   const nb: number[][] = Array.from({ length: live }, () => []);
   const dual = (a: number, b: number): void => {
     if (m > 0 && (box[2 * a * m] > box[2 * a * m + 1] || box[2 * b * m] > box[2 * b * m + 1])) return;
-    if (boxBoxBound(box, a, b, m) > within) return;
+    if (boxBound(box, a, box, b, m) > within) return;
     if (a >= leaves) {
       if (Math.max(a, b) - leaves >= live) return; // a leaf without points (m = 0 has no boxes)
       nb[a - leaves].push(b - leaves);
@@ -60,10 +60,11 @@ export function primTreeForest(
     const home = Math.floor(at / LEAF);
     lmax[home] = Math.max(...lim.subarray(home * LEAF, home * LEAF + LEAF));
     if (--nFree === 0) break;
-    const q = axes.subarray(v * m, v * m + m);
+    const q = new Float64Array(2 * m); // v's axis as a box
+    for (let a = 0; a < m; a++) q[2 * a] = q[2 * a + 1] = axes[v * m + a];
     for (const l of nb[home]) {
       const most = lmax[l];
-      if (!(most >= 0) || boxBound(q, box, leaves + l, m) > most * (1 + slack) + slack * (1 + slack)) continue;
+      if (!(most >= 0) || boxBound(q, 0, box, leaves + l, m) > most * (1 + slack) + slack * (1 + slack)) continue;
       for (let t = l * LEAF; t < l * LEAF + LEAF; t++) {
         let s = 0;
         for (let d = 0; d < dim && s <= lim[t]; d++) {
@@ -100,25 +101,11 @@ function edgeBefore(d: number, a: number, b: number, g: number, c: number, f: nu
   return lo !== lo2 ? lo < lo2 : Math.max(a, b) < Math.max(c, f);
 }
 
-/** The kernel's lower bound on d² from the axis ±q to node i's box (its bits). */
-function boxBound(q: Float64Array, box: Float64Array, i: number, m: number): number {
-  let gp = 0, gn = 0;
-  for (let a = 0; a < m; a++) {
-    const c = q[a], l = box[2 * (i * m + a)], h = box[2 * (i * m + a) + 1];
-    const p = l - c > 0 ? l - c : c - h > 0 ? c - h : 0;
-    const n = l + c > 0 ? l + c : -c - h > 0 ? -c - h : 0;
-    gp += p * p;
-    gn += n * n;
-  }
-  const e2 = Math.min(gp, gn, 2);
-  return e2 * (1 - 0.25 * e2) * SHRINK;
-}
-
-/** The kernel's lower bound on d² between the axes in boxes i and j (either sign). */
-function boxBoxBound(box: Float64Array, i: number, j: number, m: number): number {
+/** The kernel's lower bound on d² between the axes of box i of `a` and box j of `b` (either sign). */
+function boxBound(a: Float64Array, i: number, b: Float64Array, j: number, m: number): number {
   let gp = 0, gn = 0;
   for (let c = 0; c < m; c++) {
-    const la = box[2 * (i * m + c)], ha = box[2 * (i * m + c) + 1], lb = box[2 * (j * m + c)], hb = box[2 * (j * m + c) + 1];
+    const la = a[2 * (i * m + c)], ha = a[2 * (i * m + c) + 1], lb = b[2 * (j * m + c)], hb = b[2 * (j * m + c) + 1];
     const p = lb - ha > 0 ? lb - ha : la - hb > 0 ? la - hb : 0;
     const n = lb + la > 0 ? lb + la : -ha - hb > 0 ? -ha - hb : 0;
     gp += p * p;
