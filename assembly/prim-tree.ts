@@ -17,6 +17,7 @@
 // point's leaf — its axis against each box and the box's largest limit — and relaxes the slots of the
 // ones left: ~50 checks and ~100 pairs per step instead of N pairs on ~5000 planes in R⁵.
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
+import { primForest } from "./prim";
 import { pickLeast, relaxBlock } from "./prim-block";
 
 /** Slots per leaf (a multiple of 8, relaxBlock's width). */
@@ -31,8 +32,10 @@ const SHRINK: f64 = 1 - 9.094947017729282e-13;
 /**
  * primTreeForest(parent, key, x, dim, count, radius, axes, m, slack): primForest's parent and key (see
  * prim.ts) for points x (dimension-major) whose planes have the unit axes `axes` (point-major, m f64 per
- * point, either sign), each embedded point within `slack` of its axis' plane. Scratch: about
- * (count + 2·LEAF)·(dim + 6 + 8m/LEAF) f64 and the leaves' neighbour lists, released before returning.
+ * point, either sign), each embedded point within `slack` of its axis' plane. When the leaves' neighbour
+ * lists would hold more than min(L²/8, 2²²) pairs (L leaves: a radius that reaches a quarter of them
+ * prunes little, and the lists would need O(L²) memory), it runs primForest instead. Scratch: about
+ * count·(dim + 2m + 6) f64 and the neighbour lists, released before returning.
  */
 export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64, axes: usize, m: i32, slack: f64): void {
   if (count == 0) return;
@@ -81,7 +84,13 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   pairs = arenaAlloc(0);
   pairCount = 0;
   pairBytes = 0;
+  pairCap = <i32>min(<i64>live * live / 8, 1 << 22);
   dual(1, 1, leaves, count, box, m, within);
+  if (pairCount > pairCap) {
+    arenaRelease(mark);
+    primForest(parent, key, x, dim, count, radius);
+    return;
+  }
   const found = pairs;
   const nbIdx = arenaAlloc(<usize>(2 * pairCount) << 2);
   for (let l = 0; l <= live; l++) store<i32>(nbOff + (<usize>l << 2), 0);
@@ -199,9 +208,11 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
 let pairs: usize = 0; // the dual traversal's leaf pairs (a, b), a ≤ b, at the arena's top
 let pairCount: i32 = 0;
 let pairBytes: usize = 0;
+let pairCap: i32 = 0; // past it the traversal stops (pairCount = pairCap + 1)
 
 /** Lists the leaf pairs under nodes a ≤ b (same depth) whose boxes may be within the radius. */
 function dual(a: i32, b: i32, leaves: i32, count: i32, box: usize, m: i32, within: f64): void {
+  if (pairCount > pairCap) return;
   const ba = box + (<usize>a * m << 4), bb = box + (<usize>b * m << 4);
   if (m > 0 && (load<f64>(ba) > load<f64>(ba, 8) || load<f64>(bb) > load<f64>(bb, 8))) return; // no points
   if (boxBound(ba, bb, m) > within) return;

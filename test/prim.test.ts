@@ -112,13 +112,23 @@ describe("primTreeForest: the bounds reach as far as the radius", () => {
         await use(backend);
         // 80 + 80 planes of R³ whose axes sit near e1 and near (cos θ, sin θ, 0): the clusters are
         // sin θ ≈ 0.2 apart and the radius is 1.05·sin θ, so the one edge between them is near the edge
-        // of every bound; too tight a bound (radius or slack) drops it.
-        const m = 3, count = 160, theta = 0.2, dim = 6;
+        // of every bound; too tight a bound (radius or slack) drops it. 2000 more planes spread over the
+        // rest of RP², none within 0.3 of the clusters, keep the leaves' neighbour lists short enough for
+        // the tree (a level where most leaves neighbour most others goes to primForest instead).
+        const m = 3, near = 160, theta = 0.2, dim = 6;
         const rng = new F.Rng(7);
+        const axesOf: number[][] = [];
+        const centres = [[1, 0, 0], [Math.cos(theta), Math.sin(theta), 0]];
+        for (let i = 0; i < near; i++) axesOf.push(centres[i < 80 ? 0 : 1].map((x) => x + 1e-6 * rng.normal()));
+        while (axesOf.length < near + 2000) {
+          const v = [rng.normal(), rng.normal(), rng.normal()];
+          const n = Math.hypot(...v);
+          // chordal distance of two lines = sin of their angle: keep |cos| < cos(asin 0.3) from both
+          if (centres.every((c) => Math.abs(c[0] * v[0] + c[1] * v[1] + c[2] * v[2]) / n < Math.sqrt(1 - 0.09))) axesOf.push(v);
+        }
+        const count = axesOf.length;
         const pts = new Float64Array(count * dim);
-        for (let i = 0; i < count; i++) {
-          const c = i < 80 ? [1, 0, 0] : [Math.cos(theta), Math.sin(theta), 0];
-          const v = c.map((x) => x + 1e-6 * rng.normal());
+        axesOf.forEach((v, i) => {
           const n = Math.hypot(...v);
           for (let p = 0, d = 0; p < m; p++) {
             for (let q = p; q < m; q++, d++) {
@@ -126,14 +136,21 @@ describe("primTreeForest: the bounds reach as far as the radius", () => {
               pts[i * dim + d] = (complement ? (p === q ? 1 : 0) - vv : vv) * (p === q ? Math.SQRT1_2 : 1);
             }
           }
-        }
+        });
         const x = new Float64Array(count * dim);
         for (let i = 0; i < count; i++) for (let d = 0; d < dim; d++) x[d * count + i] = pts[i * dim + d];
         const radius = 1.05 * Math.sin(theta);
         const want = { parent: new Int32Array(count), key: new Float64Array(count) };
         twin.primForest(want.parent, want.key, x, dim, count, radius);
-        expect(Math.max(...want.key)).toBeGreaterThan(0.95 * Math.sin(theta)); // the clusters merge, near the radius
-        expect(Array.from(want.parent).filter((p) => p < 0)).toHaveLength(1);
+        // the two clusters merge (point 0's tree holds point 80), by an edge near the radius
+        let root = 80;
+        const heights: number[] = [];
+        while (want.parent[root] >= 0) {
+          heights.push(want.key[root]);
+          root = want.parent[root];
+        }
+        expect(root).toBe(0);
+        expect(Math.max(...heights)).toBeGreaterThan(0.95 * Math.sin(theta));
         const { axes, slack } = planeAxes(pts, dim, count, m, complement);
         const got = treeForest(x, dim, count, radius, axes, m, slack);
         expect(Array.from(got.parent)).toEqual(Array.from(want.parent));

@@ -2,6 +2,8 @@
 // nothing, as it builds the same tree and prunes by the same bounds): Prim's truncated single linkage
 // of lines or hyperplanes, relaxing only the leaves a kd-tree over their axes cannot rule out.
 
+import { primForest } from "./prim.js";
+
 const LEAF = 8;
 const SHRINK = 1 - 2 ** -40;
 
@@ -30,11 +32,15 @@ export function primTreeForest(
   // Each leaf's neighbour leaves: the pairs whose boxes may be within the radius.
   const within = r2 * (1 + slack) + slack * (1 + slack);
   const nb: number[][] = Array.from({ length: live }, () => []);
+  const cap = Math.min(Math.floor((live * live) / 8), 2 ** 22);
+  let pairs = 0;
   const dual = (a: number, b: number): void => {
+    if (pairs > cap) return;
     if (m > 0 && (box[2 * a * m] > box[2 * a * m + 1] || box[2 * b * m] > box[2 * b * m + 1])) return;
     if (boxBound(box, a, box, b, m) > within) return;
     if (a >= leaves) {
       if (Math.max(a, b) - leaves >= live) return; // a leaf without points (m = 0 has no boxes)
+      pairs++;
       nb[a - leaves].push(b - leaves);
       if (b !== a) nb[b - leaves].push(a - leaves);
     } else if (a === b) {
@@ -46,6 +52,7 @@ export function primTreeForest(
     }
   };
   dual(1, 1);
+  if (pairs > cap) return primForest(parent, key, x, dim, count, radius); // lists too long to pay
 
   const coord = (t: number, d: number) => (t < count ? x[d * count + id[t]] : 0);
   let lowest = 0;
