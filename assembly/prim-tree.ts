@@ -8,7 +8,8 @@
 // so the forest is primForest's — the unique minimum spanning forest under (d, min, max) — as long as the
 // bounds hold. They hold when each embedded point is within `slack` (chordal) of its axis' plane
 // (computed by the caller, src/plane-axes.ts), and the box bounds are shrunk by 2⁻⁴⁰ (relative) for
-// their own rounding.
+// their own rounding and that of the sums they are compared with (~(dim + m)·2⁻⁵³: enough below dim ≈
+// 8000, i.e. m ≈ 125).
 //
 // Layout: a kd-tree over the axes (median splits along the widest coordinate) cuts the points into
 // leaves of LEAF slots, in slot order; each leaf keeps its box, the largest limit of its free slots
@@ -29,16 +30,23 @@ const GROUP: i32 = 16;
 /** 1 − 2⁻⁴⁰: the box bounds' shrink for their rounding (a few ulps of ~m + 5 operations). */
 const SHRINK: f64 = 1 - 9.094947017729282e-13;
 
+/** The bound past which no pair of a box is within a limit M (d² ≤ M): M(1 + slack) + slack(1 + slack) ≥ (√M + slack)². */
+// @ts-ignore: decorator
+@inline function reach(most: f64, slack: f64): f64 {
+  return most * (1 + slack) + slack * (1 + slack);
+}
+
 /**
- * primTreeForest(parent, key, x, dim, count, radius, axes, m, slack): primForest's parent and key (see
+ * primTreeForest(parent, key, x, dim, count, radius, axes, m, slack) → 1 (0 when it ran primForest,
+ * see below): primForest's parent and key (see
  * prim.ts) for points x (dimension-major) whose planes have the unit axes `axes` (point-major, m f64 per
  * point, either sign), each embedded point within `slack` of its axis' plane. When the leaves' neighbour
  * lists would hold more than min(L²/8, 2²²) pairs (L leaves: a radius that reaches a quarter of them
  * prunes little, and the lists would need O(L²) memory), it runs primForest instead. Scratch: about
  * count·(dim + 2m + 6) f64 and the neighbour lists, released before returning.
  */
-export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64, axes: usize, m: i32, slack: f64): void {
-  if (count == 0) return;
+export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64, axes: usize, m: i32, slack: f64): i32 {
+  if (count == 0) return 1;
   const mark = arenaTop();
   let leaves = 1; // of the perfect tree (heap order: node i has children 2i, 2i + 1; leaves L … 2L − 1)
   while (leaves * LEAF < count) leaves <<= 1;
@@ -79,7 +87,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   for (let g = 0; g < groups; g++) store<f64>(gmin + (<usize>g << 3), Infinity);
   // The leaves' neighbour lists (CSR: nbOff[l] … nbOff[l+1] − 1 in nbIdx), from the leaf pairs the dual
   // traversal finds (each once, at the arena's top so the list may grow), counted and spread.
-  const within = r2 * (1 + slack) + slack * (1 + slack); // a bound above it: no pair of the boxes within the radius
+  const within = reach(r2, slack); // a bound above it: no pair of the boxes within the radius
   const nbOff = arenaAlloc(<usize>(live + 1) << 2);
   pairs = arenaAlloc(0);
   pairCount = 0;
@@ -89,7 +97,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   if (pairCount > pairCap) {
     arenaRelease(mark);
     primForest(parent, key, x, dim, count, radius);
-    return;
+    return 0;
   }
   const found = pairs;
   const nbIdx = arenaAlloc(<usize>(2 * pairCount) << 2);
@@ -140,7 +148,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
     for (let e = load<i32>(nbOff + (<usize>home << 2)); e < e1; e++) {
       const l = load<i32>(nbIdx + (<usize>e << 2));
       const most = load<f64>(lmax + (<usize>l << 3));
-      if (!(most >= 0) || boxBound(q2, box + (<usize>(leaves + l) * m << 4), m) > most * (1 + slack) + slack * (1 + slack)) continue;
+      if (!(most >= 0) || boxBound(q2, box + (<usize>(leaves + l) * m << 4), m) > reach(most, slack)) continue;
       let changed = false;
       for (let t = l * LEAF; t < (l + 1) * LEAF; t += 8) changed |= relaxBlock(t, v, vrow, cols + (<usize>(t >> 3) * dim << 6), 64, dim, id, par, kd, lim, r2);
       if (changed) refresh(l, kd, lim, lmax, lmin, gmin);
@@ -164,6 +172,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
     }
   }
   arenaRelease(mark);
+  return 1;
 }
 
 /**
@@ -190,12 +199,14 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
     }
     e2 = min(f64x2.extract_lane(g, 0), f64x2.extract_lane(g, 1));
   } else {
+    // The SIMD lanes' pmax(pmax(u, w), 0), pmax(a, b) = a < b ? b : a — the same bits, NaN included
+    // (∞ − ∞ from infinite axes: such a bound prunes nothing).
     let gp = 0.0, gn = 0.0;
     for (let c = 0; c < m; c++) {
       const la = load<f64>(a + (<usize>c << 4)), ha = load<f64>(a + (<usize>c << 4), 8);
       const lb = load<f64>(b + (<usize>c << 4)), hb = load<f64>(b + (<usize>c << 4), 8);
-      const p = lb - ha > 0 ? lb - ha : la - hb > 0 ? la - hb : 0.0;
-      const n = lb + la > 0 ? lb + la : -ha - hb > 0 ? -ha - hb : 0.0;
+      const p = gap(lb - ha, la - hb);
+      const n = gap(lb + la, -ha - hb);
       gp += p * p;
       gn += n * n;
     }
@@ -203,6 +214,13 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   }
   e2 = min(e2, 2.0);
   return e2 * (1 - 0.25 * e2) * SHRINK;
+}
+
+/** pmax(pmax(u, w), 0) of one lane. */
+// @ts-ignore: decorator
+@inline function gap(u: f64, w: f64): f64 {
+  const t = u < w ? w : u;
+  return t < 0 ? 0 : t;
 }
 
 let pairs: usize = 0; // the dual traversal's leaf pairs (a, b), a ≤ b, at the arena's top

@@ -144,7 +144,7 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
   const degrees = probeDegrees(x, dim, count, radius);
   const mean = degrees.reduce((a, b) => a + b, 0) / degrees.length;
   if (mean - 1 >= graphLimits.denseFraction * (count - 1)) {
-    return primLinkage(x, dim, count, radius, plane && { ...plane, pts: pts ?? pointMajor(x.array, dim, count) });
+    return primLinkage(x, dim, count, radius, plane && count >= TREE_MIN ? { ...plane, pts: pts ?? pointMajor(x.array, dim, count) } : undefined);
   }
   const graph = epsGraph(x, dim, count, radius, degrees);
   pts ??= pointMajor(x.array, dim, count);
@@ -205,7 +205,7 @@ export function candidateLinkage(pts: Float64Array, dim: number, count: number, 
 
 interface PrimKernels {
   primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void;
-  primTreeForest(parent: number, key: number, x: number, dim: number, count: number, radius: number, axes: number, m: number, slack: number): void;
+  primTreeForest(parent: number, key: number, x: number, dim: number, count: number, radius: number, axes: number, m: number, slack: number): number;
 }
 
 /** Below this many points the tree's set-up costs about what it saves. */
@@ -220,7 +220,7 @@ const TREE_MIN = 64;
  */
 function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, plane?: PlaneKind & { pts: Float64Array }): Linkage {
   const k = wasm() as unknown as PrimKernels;
-  const axes = plane && count >= TREE_MIN ? planeAxes(plane.pts, dim, count, plane.m, plane.complement) : null;
+  const axes = plane ? planeAxes(plane.pts, dim, count, plane.m, plane.complement) : null;
   const { parent, key } = scoped(() => {
     const p = i32(count);
     const d = f64(count);

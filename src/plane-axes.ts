@@ -4,10 +4,11 @@
 //
 // Each embedded point is read back as the symmetric matrix it embeds (chordalEmbedding: the upper
 // triangle row by row, the diagonal × 1/√2), Q = P or I − P; its axis is Q's largest-diagonal column
-// over the root of that diagonal, normalised, signed so its largest entry (the first of equal ones) is
-// positive. The slack certifies the kernel's bound: every point is within δ = ‖Q − aaᵀ‖_F/√2 (chordal)
-// of its axis' plane, so two points are at least f(axes) − δ_i − δ_j apart; slack = 2·max δ, plus
-// 1e-14 for the rounding of Q, δ and the unit axes (each a few ulps of 1). A point that is no line or
+// over the root of that diagonal, normalised, signed so its entry largest in magnitude (the first of
+// equal ones) is positive. The slack certifies the kernel's bound: every point is within
+// δ = ‖Q − aaᵀ‖_F/√2 (chordal) of its axis' plane, so two points are at least f(axes) − δ_i − δ_j apart;
+// slack = 2·max δ, plus (m + 10)·1e-15 for the rounding of Q, δ and the unit axes (a few ulps of 1 per
+// entry, m² entries in a Frobenius norm: ~m ulps). A point that is no line or
 // hyperplane (e.g. a rank-deficient subset kept by faithful mode) gets a large δ: the bound stays true,
 // it just prunes nothing.
 
@@ -23,6 +24,7 @@ export interface PlaneAxes {
  * Rᵐ (point-major pts, dim = m(m+1)/2 per point): of P (lines) or of I − P (hyperplanes, complement).
  */
 export function planeAxes(pts: Float64Array, dim: number, count: number, m: number, complement: boolean): PlaneAxes {
+  if (dim !== (m * (m + 1)) / 2) throw new Error(`planeAxes: dim ${dim} is not m(m+1)/2 for m = ${m}`);
   const axes = new Float64Array(count * m);
   const q = new Float64Array(m * m);
   let worst = 0;
@@ -58,5 +60,5 @@ export function planeAxes(pts: Float64Array, dim: number, count: number, m: numb
     }
     worst = Math.max(worst, Math.sqrt(off / 2));
   }
-  return { axes, m, slack: 2 * worst + 1e-14 };
+  return { axes, m, slack: 2 * worst + (m + 10) * 1e-15 };
 }

@@ -2,16 +2,20 @@
 // nothing, as it builds the same tree and prunes by the same bounds): Prim's truncated single linkage
 // of lines or hyperplanes, relaxing only the leaves a kd-tree over their axes cannot rule out.
 
+import { edgeBefore } from "./edge-before.js";
 import { primForest } from "./prim.js";
 
 const LEAF = 8;
 const SHRINK = 1 - 2 ** -40;
 
-/** primTreeForest(parent, key, x, dim, count, radius, axes, m, slack): see assembly/prim-tree.ts. */
+/** M(1 + slack) + slack(1 + slack): a bound above it puts every pair of a box past the limit M. */
+const reach = (most: number, slack: number) => most * (1 + slack) + slack * (1 + slack);
+
+/** primTreeForest(parent, key, x, dim, count, radius, axes, m, slack) → 1, or 0 when it ran primForest: see assembly/prim-tree.ts. */
 export function primTreeForest(
   parent: Int32Array, key: Float64Array, x: Float64Array, dim: number, count: number, radius: number, axes: Float64Array, m: number, slack: number,
-): void {
-  if (count === 0) return;
+): number {
+  if (count === 0) return 1;
   let leaves = 1;
   while (leaves * LEAF < count) leaves *= 2;
   const live = Math.ceil(count / LEAF);
@@ -30,7 +34,7 @@ export function primTreeForest(
   const lmax = new Float64Array(live).fill(r2);
 
   // Each leaf's neighbour leaves: the pairs whose boxes may be within the radius.
-  const within = r2 * (1 + slack) + slack * (1 + slack);
+  const within = reach(r2, slack);
   const nb: number[][] = Array.from({ length: live }, () => []);
   const cap = Math.min(Math.floor((live * live) / 8), 2 ** 22);
   let pairs = 0;
@@ -52,7 +56,10 @@ export function primTreeForest(
     }
   };
   dual(1, 1);
-  if (pairs > cap) return primForest(parent, key, x, dim, count, radius); // lists too long to pay
+  if (pairs > cap) {
+    primForest(parent, key, x, dim, count, radius); // lists too long to pay
+    return 0;
+  }
 
   const coord = (t: number, d: number) => (t < count ? x[d * count + id[t]] : 0);
   let lowest = 0;
@@ -71,7 +78,7 @@ export function primTreeForest(
     for (let a = 0; a < m; a++) q[2 * a] = q[2 * a + 1] = axes[v * m + a];
     for (const l of nb[home]) {
       const most = lmax[l];
-      if (!(most >= 0) || boxBound(q, 0, box, leaves + l, m) > most * (1 + slack) + slack * (1 + slack)) continue;
+      if (!(most >= 0) || boxBound(q, 0, box, leaves + l, m) > reach(most, slack)) continue;
       for (let t = l * LEAF; t < l * LEAF + LEAF; t++) {
         let s = 0;
         for (let d = 0; d < dim && s <= lim[t]; d++) {
@@ -99,13 +106,7 @@ export function primTreeForest(
       at = slotOf[lowest];
     }
   }
-}
-
-/** Whether edge (a, b) at distance d comes before edge (c, f) at distance g in the order (d, min, max). */
-function edgeBefore(d: number, a: number, b: number, g: number, c: number, f: number): boolean {
-  if (d !== g) return d < g;
-  const lo = Math.min(a, b), lo2 = Math.min(c, f);
-  return lo !== lo2 ? lo < lo2 : Math.max(a, b) < Math.max(c, f);
+  return 1;
 }
 
 /** The kernel's lower bound on d² between the axes of box i of `a` and box j of `b` (either sign). */
@@ -113,8 +114,8 @@ function boxBound(a: Float64Array, i: number, b: Float64Array, j: number, m: num
   let gp = 0, gn = 0;
   for (let c = 0; c < m; c++) {
     const la = a[2 * (i * m + c)], ha = a[2 * (i * m + c) + 1], lb = b[2 * (j * m + c)], hb = b[2 * (j * m + c) + 1];
-    const p = lb - ha > 0 ? lb - ha : la - hb > 0 ? la - hb : 0;
-    const n = lb + la > 0 ? lb + la : -ha - hb > 0 ? -ha - hb : 0;
+    const p = gap(lb - ha, la - hb);
+    const n = gap(lb + la, -ha - hb);
     gp += p * p;
     gn += n * n;
   }
@@ -134,6 +135,12 @@ function boundingBox(out: Float64Array, o: number, ax: Float64Array, m: number, 
     out[2 * (o + a)] = l;
     out[2 * (o + a) + 1] = h;
   }
+}
+
+/** The kernel's pmax(pmax(u, w), 0) with pmax(a, b) = a < b ? b : a (NaN passes through). */
+function gap(u: number, w: number): number {
+  const t = u < w ? w : u;
+  return t < 0 ? 0 : t;
 }
 
 /** The kernel's split: node i's box over slots s0 … s1 − 1, the median cut along its widest coordinate. */

@@ -1,6 +1,7 @@
 // Twin of assembly/prim.ts (same semantics, bit for bit): Prim's truncated single linkage over
 // dimension-major points (x[d·count + i]), each sum sequential over d from +0 and stopped past r² or
 // past key²·(1 + 2⁻⁴⁹).
+import { edgeBefore } from "./edge-before.js";
 
 /** primForest(parent, key, x, dim, count, radius): see assembly/prim.ts. */
 export function primForest(parent: Int32Array, key: Float64Array, x: Float64Array, dim: number, count: number, radius: number): void {
@@ -44,11 +45,4 @@ export function primForest(parent: Int32Array, key: Float64Array, x: Float64Arra
       for (let t = 1; t < nFree; t++) if (free[t] < free[at]) at = t;
     }
   }
-}
-
-/** Whether edge (a, b) at distance d comes before edge (c, f) at distance g in the order (d, min, max). */
-function edgeBefore(d: number, a: number, b: number, g: number, c: number, f: number): boolean {
-  if (d !== g) return d < g;
-  const lo = Math.min(a, b), lo2 = Math.min(c, f);
-  return lo !== lo2 ? lo < lo2 : Math.max(a, b) < Math.max(c, f);
 }
