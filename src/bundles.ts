@@ -636,8 +636,10 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
           // A given eps needs the merges up to it (the clusters) and the first above (reported): radii
           // 2·eps, 4·eps, … up to the radius, until one holds a merge above eps. A linkage truncated at r
           // holds exactly the full one's merges ≤ r, so this is the linkage at the radius up to there —
-          // and a sparse graph instead of the dense one at maxEps when eps is small.
-          for (let r = o.eps > 0 ? Math.min(2 * o.eps, radius) : radius; ; r = Math.min(2 * r, radius)) {
+          // and a sparse graph instead of the dense one at maxEps when eps is small. The candidate pairs
+          // are fixed at the radius and cost the same at any r: one pass there.
+          const first = o.eps > 0 && candidates === null ? Math.min(2 * o.eps, radius) : radius;
+          for (let r = first; ; r = Math.min(2 * r, radius)) {
             link = linkageTo(r);
             const h = link.heights;
             if (r >= radius || (h.length > 0 && h[h.length - 1] > o.eps)) break;
@@ -669,13 +671,9 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         labels = new Int32Array(count).fill(-1);
         let next = 0;
         for (const [r, [c0, c1]] of ranges.entries()) {
-          const part = dbscan(xOf(r), dim, c1 - c0, { eps: eps.value, minSamples: o.minSamples }).labels;
-          let most = -1;
-          for (let c = 0; c < part.length; c++) {
-            if (part[c] >= 0) labels[c0 + c] = next + part[c];
-            most = Math.max(most, part[c]);
-          }
-          next += most + 1;
+          const { labels: part, clusters } = dbscan(xOf(r), dim, c1 - c0, { eps: eps.value, minSamples: o.minSamples });
+          for (let c = 0; c < part.length; c++) if (part[c] >= 0) labels[c0 + c] = next + part[c];
+          next += clusters;
         }
       }
       const tl4 = now();

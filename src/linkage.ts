@@ -150,22 +150,37 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
   pts ??= pointMajor(x.array, dim, count);
   if (graph === null) return sparseLinkage(x, pts, dim, count, radius);
   const { offsets, indices } = graph;
-  const edgeCount = (offsets[count] - count) / 2;
-  const ei = new Int32Array(edgeCount);
-  const ej = new Int32Array(edgeCount);
-  const ed = new Float64Array(edgeCount);
-  let e = 0;
+  const list = new EdgeList((offsets[count] - count) / 2);
   for (let i = 0; i < count; i++) {
-    const io = i * dim;
     for (let t = offsets[i]; t < offsets[i + 1]; t++) {
       const j = indices[t];
-      if (j <= i) continue;
-      ei[e] = i;
-      ej[e] = j;
-      ed[e++] = pairDistance(pts, io, j * dim, dim);
+      if (j > i) list.push(i, j, pairDistance(pts, i * dim, j * dim, dim));
     }
   }
-  return boruvka(count, ei, ej, ed, edgeCount);
+  return list.forest(count);
+}
+
+/** Edges (i, j, d) in the order they come, for Borůvka; the arrays grow as needed. */
+class EdgeList {
+  ei: Int32Array;
+  ej: Int32Array;
+  ed: Float64Array;
+  size = 0;
+  constructor(capacity = 1024) {
+    this.ei = new Int32Array(capacity);
+    this.ej = new Int32Array(capacity);
+    this.ed = new Float64Array(capacity);
+  }
+  push(i: number, j: number, d: number): void {
+    if (this.size === this.ei.length) [this.ei, this.ej, this.ed] = [grow(this.ei), grow(this.ej), grow(this.ed)];
+    this.ei[this.size] = i;
+    this.ej[this.size] = j;
+    this.ed[this.size++] = d;
+  }
+  /** The minimum spanning forest of the edges among `count` points (see boruvka). */
+  forest(count: number): Linkage {
+    return boruvka(count, this.ei, this.ej, this.ed, this.size);
+  }
 }
 
 /**
@@ -177,8 +192,7 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
  */
 export function candidateLinkage(pts: Float64Array, dim: number, count: number, radius: number, candidates: (i: number) => ArrayLike<number>): Linkage {
   const r2 = radius * radius;
-  let ei = new Int32Array(1024), ej = new Int32Array(1024), ed = new Float64Array(1024);
-  let e = 0;
+  const list = new EdgeList();
   for (let i = 0; i < count; i++) {
     const js = candidates(i);
     const io = i * dim;
@@ -193,14 +207,10 @@ export function candidateLinkage(pts: Float64Array, dim: number, count: number, 
         const u = pts[jo + d] - pts[io + d];
         d2 += u * u;
       }
-      if (!(d2 <= r2)) continue;
-      if (e === ei.length) [ei, ej, ed] = [grow(ei), grow(ej), grow(ed)];
-      ei[e] = i;
-      ej[e] = j;
-      ed[e++] = Math.sqrt(d2);
+      if (d2 <= r2) list.push(i, j, Math.sqrt(d2));
     }
   }
-  return boruvka(count, ei, ej, ed, e);
+  return list.forest(count);
 }
 
 interface PrimKernels {
@@ -245,25 +255,16 @@ function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, rad
 /** radiusLinkage for graphs too large to hold as CSR: each row by its own query, edges j > i kept. */
 function sparseLinkage(x: WasmArray<Float64Array>, pts: Float64Array, dim: number, count: number, radius: number): Linkage {
   const k = distanceKernels();
-  let ei = new Int32Array(1 << 20), ej = new Int32Array(1 << 20), ed = new Float64Array(1 << 20);
-  let e = 0;
+  const list = new EdgeList(1 << 20);
   scoped(() => {
     const idx = i32(count);
     for (let i = 0; i < count; i++) {
       const num = k.neighbors(idx.ptr, x.ptr, dim, count, i, radius);
       const nb = idx.array;
-      for (let t = 0; t < num; t++) {
-        const j = nb[t];
-        if (j <= i) continue;
-        if (e === ei.length) [ei, ej, ed] = [grow(ei), grow(ej), grow(ed)];
-        ei[e] = i;
-        ej[e] = j;
-        ed[e] = pairDistance(pts, i * dim, j * dim, dim);
-        e++;
-      }
+      for (let t = 0; t < num; t++) if (nb[t] > i) list.push(i, nb[t], pairDistance(pts, i * dim, nb[t] * dim, dim));
     }
   });
-  return boruvka(count, ei, ej, ed, e);
+  return list.forest(count);
 }
 
 /** The points of dimension-major x (x[d·count + i]) copied point-major: each pair's sum reads two rows. */

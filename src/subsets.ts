@@ -343,9 +343,8 @@ export function estimateWork(
         points += bound;
         exact = false;
       } else if (k === 1) points += f.length;
-      else if (k === 2) {
-        for (let a = 0; a < f.length; a++) for (let b = a + 1; b < f.length; b++) points += adjacency[f[a] * n + f[b]];
-      } else {
+      else if (k === 2) points += inducedEdges(adjacency, n, f);
+      else {
         const c = countConnectedSubsets(adjacency, n, f, k, countUpTo);
         if (c > countUpTo) {
           points += bound;
