@@ -3,7 +3,9 @@
 // dimension-major (eight f64 per dimension, `stride` bytes apart). Each slot t has its point id[t], its best edge into the tree
 // (par[t], kd[t]) and the limit lim[t] past which its sum cannot win (see prim.ts's header). Every sum
 // is sequential over d from +0 of (x_td − x_vd)², stopped past the limit; edges compare in the strict
-// total order (d, min(i, j), max(i, j)).
+// total order (d, min(i, j), max(i, j)). Also shared: pickLeast, the slot of the least edge among those
+// with the least key, and most, the least key (or largest limit) of a run of slots. Not a wasm export
+// (assembly/index.ts does not re-export this file).
 
 /** Dimensions between early-exit checks (a check per dimension costs more in mispredictions than it saves). */
 const CHECK: i32 = 4;
@@ -13,7 +15,7 @@ const SLACK: f64 = 1 + 1.7763568394002505e-15;
 
 /** The limit of a free slot whose best edge has sum s: min(r², s·SLACK). */
 // @ts-ignore: decorator
-@inline export function limitOf(s: f64, r2: f64): f64 {
+@inline function limitOf(s: f64, r2: f64): f64 {
   return min(r2, s * SLACK);
 }
 
@@ -119,19 +121,22 @@ function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, lim: u
 
 /** Whether edge (lo, hi) at distance d comes before edge (lo2, hi2) at distance g in the order (d, lo, hi). */
 // @ts-ignore: decorator
-@inline export function edgeBefore(d: f64, lo: i32, hi: i32, g: f64, lo2: i32, hi2: i32): bool {
+@inline function edgeBefore(d: f64, lo: i32, hi: i32, g: f64, lo2: i32, hi2: i32): bool {
   return d != g ? d < g : lo != lo2 ? lo < lo2 : hi < hi2;
 }
-
-let bestLo: i32 = 0;
-let bestHi: i32 = 0;
 
 /**
  * The slot among t0 … t1−1 (t0 a multiple of 4; kd padded to a multiple of 4 past t1) with kd = least
  * whose edge (min(par, id), max(par, id)) comes first, or `at` if none comes before its edge (at < 0:
- * none yet). Edges of one scan compare with the best of the previous scans of the same extraction.
+ * none yet). Scans of one extraction chain through `at`: each compares with the best of the previous ones.
  */
 export function pickLeast(t0: i32, t1: i32, least: f64, at: i32, id: usize, par: usize, kd: usize): i32 {
+  let bestLo = 0, bestHi = 0; // the edge of slot `at`
+  if (at >= 0) {
+    const j = load<i32>(id + (<usize>at << 2)), p = load<i32>(par + (<usize>at << 2));
+    bestLo = min(p, j);
+    bestHi = max(p, j);
+  }
   for (let t = t0; t < t1; t += 4) {
     let bits = 15;
     if (ASC_FEATURE_SIMD) {
@@ -142,7 +147,7 @@ export function pickLeast(t0: i32, t1: i32, least: f64, at: i32, id: usize, par:
       if ((bits & 1) == 0 || load<f64>(kd + (<usize>u << 3)) != least) continue;
       const j = load<i32>(id + (<usize>u << 2)), p = load<i32>(par + (<usize>u << 2));
       const lo = min(p, j), hi = max(p, j);
-      if (at < 0 || lo < bestLo || (lo == bestLo && hi < bestHi)) {
+      if (at < 0 || lo < bestLo || (lo == bestLo && hi < bestHi)) { // edgeBefore at equal d
         at = u;
         bestLo = lo;
         bestHi = hi;
@@ -150,4 +155,22 @@ export function pickLeast(t0: i32, t1: i32, least: f64, at: i32, id: usize, par:
     }
   }
   return at;
+}
+
+/** The largest (or, with least, the least) of `len` f64 at p (len a multiple of 4, at least 4; no NaN). */
+// @ts-ignore: decorator
+@inline export function most(p: usize, len: i32, least: bool): f64 {
+  if (ASC_FEATURE_SIMD) {
+    let a = v128.load(p), b = v128.load(p, 16);
+    for (let u = 4; u < len; u += 4) {
+      a = least ? f64x2.pmin(a, v128.load(p + (<usize>u << 3))) : f64x2.pmax(a, v128.load(p + (<usize>u << 3)));
+      b = least ? f64x2.pmin(b, v128.load(p + (<usize>u << 3), 16)) : f64x2.pmax(b, v128.load(p + (<usize>u << 3), 16));
+    }
+    a = least ? f64x2.pmin(a, b) : f64x2.pmax(a, b);
+    const x = f64x2.extract_lane(a, 0), y = f64x2.extract_lane(a, 1);
+    return least ? min(x, y) : max(x, y);
+  }
+  let r = load<f64>(p);
+  for (let u = 1; u < len; u++) r = least ? min(r, load<f64>(p + (<usize>u << 3))) : max(r, load<f64>(p + (<usize>u << 3)));
+  return r;
 }

@@ -19,7 +19,7 @@
 // ones left: ~50 checks and ~100 pairs per step instead of N pairs on ~5000 planes in R⁵.
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
 import { primForest } from "./prim";
-import { pickLeast, relaxBlock } from "./prim-block";
+import { most, pickLeast, relaxBlock } from "./prim-block";
 
 /** Slots per leaf (a multiple of 8, relaxBlock's width). */
 const LEAF: i32 = 8;
@@ -54,7 +54,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   const ld = live * LEAF; // slots
   const cols = arenaAlloc(<usize>dim * ld << 3); // leaf by leaf: coordinate d of slot t at cols[((t/8)·dim + d)·8 + t%8]
   const vrow = arenaAlloc(<usize>dim << 3);
-  const id = arenaAlloc(<usize>(leaves * LEAF) << 2); // the point in slot t (its index for padding)
+  const id = arenaAlloc(<usize>ld << 2); // the point in slot t (its index for padding; the splits touch only slots < count)
   const par = arenaAlloc(<usize>ld << 2);
   const kd = arenaAlloc(<usize>ld << 3);
   const lim = arenaAlloc(<usize>ld << 3);
@@ -68,7 +68,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   const ax = arenaAlloc(<usize>count * m << 3); // the axes in slot order (the splits move them with the points)
   const r2 = radius * radius;
 
-  for (let t = 0; t < leaves * LEAF; t++) store<i32>(id + (<usize>t << 2), t);
+  for (let t = 0; t < ld; t++) store<i32>(id + (<usize>t << 2), t);
   memory.copy(ax, axes, <usize>count * m << 3);
   split(1, 0, count, leaves, id, ax, m, box);
   for (let t = 0; t < ld; t++) {
@@ -91,7 +91,6 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   const nbOff = arenaAlloc(<usize>(live + 1) << 2);
   pairs = arenaAlloc(0);
   pairCount = 0;
-  pairBytes = 0;
   pairCap = <i32>min(<i64>live * live / 8, 1 << 22);
   dual(1, 1, leaves, count, box, m, within);
   if (pairCount > pairCap) {
@@ -104,21 +103,16 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   for (let l = 0; l <= live; l++) store<i32>(nbOff + (<usize>l << 2), 0);
   for (let e = 0; e < pairCount; e++) {
     const a = load<i32>(found + (<usize>e << 3)), b = load<i32>(found + (<usize>e << 3), 4);
-    store<i32>(nbOff + (<usize>(a + 1) << 2), load<i32>(nbOff + (<usize>(a + 1) << 2)) + 1);
-    if (b != a) store<i32>(nbOff + (<usize>(b + 1) << 2), load<i32>(nbOff + (<usize>(b + 1) << 2)) + 1);
+    bump(nbOff, a + 1);
+    if (b != a) bump(nbOff, b + 1);
   }
   for (let l = 0; l < live; l++) store<i32>(nbOff + (<usize>(l + 1) << 2), load<i32>(nbOff + (<usize>(l + 1) << 2)) + load<i32>(nbOff + (<usize>l << 2)));
   const fill = arenaAlloc(<usize>live << 2);
   for (let l = 0; l < live; l++) store<i32>(fill + (<usize>l << 2), load<i32>(nbOff + (<usize>l << 2)));
   for (let e = 0; e < pairCount; e++) {
     const a = load<i32>(found + (<usize>e << 3)), b = load<i32>(found + (<usize>e << 3), 4);
-    const fa = load<i32>(fill + (<usize>a << 2));
-    store<i32>(nbIdx + (<usize>fa << 2), b);
-    store<i32>(fill + (<usize>a << 2), fa + 1);
-    if (b == a) continue;
-    const fb = load<i32>(fill + (<usize>b << 2));
-    store<i32>(nbIdx + (<usize>fb << 2), a);
-    store<i32>(fill + (<usize>b << 2), fb + 1);
+    store<i32>(nbIdx + (<usize>bump(fill, a) << 2), b);
+    if (b != a) store<i32>(nbIdx + (<usize>bump(fill, b) << 2), a);
   }
 
   let lowest = 0; // no free point below it
@@ -223,10 +217,17 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   return t < 0 ? 0 : t;
 }
 
-let pairs: usize = 0; // the dual traversal's leaf pairs (a, b), a ≤ b, at the arena's top
+let pairs: usize = 0; // the dual traversal's leaf pairs (a, b), a ≤ b, at the arena's top (room: arenaTop() − pairs bytes)
 let pairCount: i32 = 0;
-let pairBytes: usize = 0;
 let pairCap: i32 = 0; // past it the traversal stops (pairCount = pairCap + 1)
+
+/** Adds 1 to the i32 at p[i]; returns its old value. */
+// @ts-ignore: decorator
+@inline function bump(p: usize, i: i32): i32 {
+  const c = load<i32>(p + (<usize>i << 2));
+  store<i32>(p + (<usize>i << 2), c + 1);
+  return c;
+}
 
 /** Lists the leaf pairs under nodes a ≤ b (same depth) whose boxes may be within the radius. */
 function dual(a: i32, b: i32, leaves: i32, count: i32, box: usize, m: i32, within: f64): void {
@@ -236,10 +237,7 @@ function dual(a: i32, b: i32, leaves: i32, count: i32, box: usize, m: i32, withi
   if (boxBound(ba, bb, m) > within) return;
   if (a >= leaves) {
     if (max(a, b) - leaves >= (count + LEAF - 1) / LEAF) return; // a leaf without points (m = 0 has no boxes)
-    if ((<usize>pairCount + 1) << 3 > pairBytes) {
-      arenaAlloc(4096); // contiguous with `pairs`: nothing else is allocated meanwhile
-      pairBytes += 4096;
-    }
+    if ((<usize>pairCount + 1) << 3 > arenaTop() - pairs) arenaAlloc(4096); // contiguous with `pairs`: nothing else is allocated meanwhile
     store<i32>(pairs + (<usize>pairCount << 3), a - leaves);
     store<i32>(pairs + (<usize>pairCount << 3), b - leaves, 4);
     pairCount++;
@@ -261,24 +259,6 @@ function refresh(l: i32, kd: usize, lim: usize, lmax: usize, lmin: usize, gmin: 
   store<f64>(lmin + (<usize>l << 3), most(kd + (<usize>(l * LEAF) << 3), LEAF, true));
   const g = l / GROUP;
   store<f64>(gmin + (<usize>g << 3), most(lmin + (<usize>(g * GROUP) << 3), GROUP, true));
-}
-
-/** The largest (or, with least, the least) of `len` f64 at p (len a multiple of 4; no NaN). */
-// @ts-ignore: decorator
-@inline function most(p: usize, len: i32, least: bool): f64 {
-  if (ASC_FEATURE_SIMD) {
-    let a = v128.load(p), b = v128.load(p, 16);
-    for (let u = 4; u < len; u += 4) {
-      a = least ? f64x2.pmin(a, v128.load(p + (<usize>u << 3))) : f64x2.pmax(a, v128.load(p + (<usize>u << 3)));
-      b = least ? f64x2.pmin(b, v128.load(p + (<usize>u << 3), 16)) : f64x2.pmax(b, v128.load(p + (<usize>u << 3), 16));
-    }
-    a = least ? f64x2.pmin(a, b) : f64x2.pmax(a, b);
-    const x = f64x2.extract_lane(a, 0), y = f64x2.extract_lane(a, 1);
-    return least ? min(x, y) : max(x, y);
-  }
-  let r = load<f64>(p);
-  for (let u = 1; u < len; u++) r = least ? min(r, load<f64>(p + (<usize>u << 3))) : max(r, load<f64>(p + (<usize>u << 3)));
-  return r;
 }
 
 /** The box (lo, hi per coordinate, interleaved at out) of the axes of slots s0 … s1 − 1 (empty: +∞, −∞). */

@@ -13,7 +13,7 @@
 // ε-graph under that order — the one Kruskal and Borůvka give. A tree grows while some free point is
 // within the radius of it; then the next tree starts at the lowest free point.
 import { arenaAlloc, arenaRelease, arenaTop } from "./arena";
-import { pickLeast, relaxBlock } from "./prim-block";
+import { most, pickLeast, relaxBlock } from "./prim-block";
 
 /**
  * primForest(parent, key, x, dim, count, radius): for the points x (dimension-major, x[d·count + i]),
@@ -74,18 +74,9 @@ export function primForest(parent: usize, key: usize, x: usize, dim: i32, count:
 
     // The least edge into the tree: the least d, then (lo, hi) among the slots with it; none (d = +∞):
     // the next tree starts at the lowest free point.
-    let least = Infinity;
-    if (ASC_FEATURE_SIMD) {
-      let m0 = f64x2.splat(Infinity), m1 = m0;
-      for (let t = 0; t < nFree; t += 4) {
-        m0 = f64x2.min(m0, v128.load(kd + (<usize>t << 3)));
-        m1 = f64x2.min(m1, v128.load(kd + (<usize>t << 3), 16));
-      }
-      const m = f64x2.min(m0, m1);
-      least = min(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-    } else {
-      for (let t = 0; t < nFree; t++) least = min(least, load<f64>(kd + (<usize>t << 3)));
-    }
+    // Slots nFree … ld − 1 are dead (+∞), so the scan may round up to a multiple of 4 (≤ ld); keys are +∞
+    // or √s with s ≥ +0 (never NaN or −0), so the lane-wise pmin agrees with min.
+    const least = most(kd, (nFree + 3) & ~3, true);
     if (least < Infinity) {
       at = pickLeast(0, nFree, least, -1, id, par, kd);
     } else {

@@ -51,9 +51,10 @@ export function floorHash(groups: i32, n: i32, key: u32, tab: usize): i32 {
   return f32x4.add(a, f32x4.mul(x, w));
 }
 
-/** h_k·w_k over k for chains a (group 0) and c (group 1) of one output, w splats from `d`. */
+/** h_k·w_k over k for chains a (group 0) and c (group 1, starting at a) of one output, w splats from `d`. */
 // @ts-ignore: decorator
-@inline function decodeChains(m4: i32, rem: i32, d: usize, h0: usize, h1: usize, a: v128, c: v128, out: usize): void {
+@inline function decodeChains(m4: i32, rem: i32, d: usize, h0: usize, h1: usize, a: v128, out: usize): void {
+  let c = a;
   let k = 0;
   for (; k < m4; k += 4) {
     const o = <usize>k << 4;
@@ -101,7 +102,7 @@ export function floorDecode(groups: i32, n: i32, m: i32, dec: usize, b: usize, h
     let d = dec;
     for (let i = 0; i < n; i++) {
       const a = v128.load32_splat(b + (<usize>i << 2));
-      decodeChains(m4, rem, d, h, h1, a, a, out + (<usize>i << 5));
+      decodeChains(m4, rem, d, h, h1, a, out + (<usize>i << 5));
       d += rowW;
     }
   }

@@ -2,7 +2,7 @@
 // nothing, as it builds the same tree and prunes by the same bounds): Prim's truncated single linkage
 // of lines or hyperplanes, relaxing only the leaves a kd-tree over their axes cannot rule out.
 
-import { edgeBefore } from "./edge-before.js";
+import { edgeBefore, limitOf } from "./prim-block.js";
 import { primForest } from "./prim.js";
 
 const LEAF = 8;
@@ -19,15 +19,15 @@ export function primTreeForest(
   let leaves = 1;
   while (leaves * LEAF < count) leaves *= 2;
   const live = Math.ceil(count / LEAF);
+  const ld = live * LEAF;
   const r2 = radius * radius;
   // Slots: the points in the tree's leaf order (id), padding dead.
-  const id = Int32Array.from({ length: leaves * LEAF }, (_, t) => t);
+  const id = Int32Array.from({ length: ld }, (_, t) => t);
   const ax = axes.slice(0, count * m);
   const box = new Float64Array(2 * leaves * m * 2);
   split(1, 0, count, leaves, id, ax, m, box);
   const slotOf = new Int32Array(count);
   for (let t = 0; t < count; t++) slotOf[id[t]] = t;
-  const ld = live * LEAF;
   const par = new Int32Array(ld).fill(-1);
   const kd = new Float64Array(ld).fill(Infinity);
   const lim = Float64Array.from({ length: ld }, (_, t) => (t < count ? r2 : -Infinity));
@@ -62,6 +62,7 @@ export function primTreeForest(
   }
 
   const coord = (t: number, d: number) => (t < count ? x[d * count + id[t]] : 0);
+  const q = new Float64Array(2 * m); // the joining point's axis as a box
   let lowest = 0;
   let at = slotOf[0];
   for (let nFree = count; ; ) {
@@ -72,9 +73,8 @@ export function primTreeForest(
     lim[at] = -Infinity;
     slotOf[v] = -1;
     const home = Math.floor(at / LEAF);
-    lmax[home] = Math.max(...lim.subarray(home * LEAF, home * LEAF + LEAF));
+    lmax[home] = leafMax(lim, home);
     if (--nFree === 0) break;
-    const q = new Float64Array(2 * m); // v's axis as a box
     for (let a = 0; a < m; a++) q[2 * a] = q[2 * a + 1] = axes[v * m + a];
     for (const l of nb[home]) {
       const most = lmax[l];
@@ -91,9 +91,9 @@ export function primTreeForest(
         if (par[t] >= 0 && !edgeBefore(dist, v, j, kd[t], par[t], j)) continue;
         par[t] = v;
         kd[t] = dist;
-        lim[t] = Math.min(r2, s * (1 + 2 ** -49));
+        lim[t] = limitOf(s, r2);
       }
-      lmax[l] = Math.max(...lim.subarray(l * LEAF, l * LEAF + LEAF));
+      lmax[l] = leafMax(lim, l);
     }
     // The least edge into the tree: least d, then (lo, hi); none: the lowest free point starts a tree.
     let best = -1;
@@ -107,6 +107,13 @@ export function primTreeForest(
     }
   }
   return 1;
+}
+
+/** The largest limit of leaf l's slots (Math.max over them). */
+function leafMax(lim: Float64Array, l: number): number {
+  let r = -Infinity;
+  for (let t = l * LEAF; t < l * LEAF + LEAF; t++) r = Math.max(r, lim[t]);
+  return r;
 }
 
 /** The kernel's lower bound on d² between the axes of box i of `a` and box j of `b` (either sign). */

@@ -1,0 +1,17 @@
+// What the Prim twins (prim.ts, prim-tree.ts) share, as assembly/prim-block.ts does for the kernels: the
+// strict total order on edges (d, min, max) and a slot's limit. Twin-internal: not re-exported by index.ts.
+
+/** 1 + 2⁻⁴⁹: a sum past key²·SLACK has its √ round above key (see assembly/prim.ts's header). */
+const SLACK = 1 + 2 ** -49;
+
+/** The limit of a free point whose best edge has sum s: min(r², s·SLACK). */
+export function limitOf(s: number, r2: number): number {
+  return Math.min(r2, s * SLACK);
+}
+
+/** Whether edge (a, b) at distance d comes before edge (c, f) at distance g in the order (d, min, max). */
+export function edgeBefore(d: number, a: number, b: number, g: number, c: number, f: number): boolean {
+  if (d !== g) return d < g;
+  const lo = Math.min(a, b), lo2 = Math.min(c, f);
+  return lo !== lo2 ? lo < lo2 : Math.max(a, b) < Math.max(c, f);
+}
