@@ -8,18 +8,12 @@
 // Run: `npm run build && node bench/analysis.bench.js` (or `node bench/run.js analysis`).
 import { readFileSync } from "node:fs";
 import { dbscan, featureMetrics, init, matroidComponents, persistence, tegumFactors, thomson } from "../dist/index.js";
-import { measure, ROUNDS } from "./common.js";
+import { lcgValues, measure, ROUNDS } from "./common.js";
 
-// Deterministic data (no Math.random): an LCG, centred, columns scaled to norm ≈ 1.
+// Deterministic data (no Math.random): an LCG, centred, columns scaled to norm ≈ 1 (f64, rounded once to f32).
 function weights(m, n, seed) {
-  const w = new Float32Array(m * n);
-  let s = seed >>> 0;
   const scale = Math.sqrt(3 / m);
-  for (let i = 0; i < m * n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    w[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return w;
+  return Float32Array.from(lcgValues(Float64Array, m * n, seed), (v) => v * scale);
 }
 
 function points(dim, count, clusters, seed) {

@@ -2,6 +2,7 @@
 // compiled builds for side-by-side runs, and deterministic inputs.
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
+import { init } from "../dist/index.js";
 
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -10,6 +11,25 @@ export const modules = () => ({
   simd: new WebAssembly.Module(readFileSync(new URL("../build/tegum.simd.wasm", import.meta.url))),
   scalar: new WebAssembly.Module(readFileSync(new URL("../build/tegum.scalar.wasm", import.meta.url))),
 });
+
+let compiled = null;
+
+/**
+ * A task ({ name, setup, fn }) on one wasm backend: its setup (re-)initialises `backend` from the
+ * compiled builds, then calls `make()`, which allocates the resident operands and returns the timed body.
+ */
+export function wasmTask(name, backend, make) {
+  let run = null;
+  return {
+    name,
+    setup: async () => {
+      compiled ??= modules();
+      await init(compiled[backend], { backend });
+      run = make();
+    },
+    fn: () => run(),
+  };
+}
 
 /** `length` values in [−1, 1) from a linear congruential sequence, as `Type` (Float32Array or Float64Array). */
 export function lcgValues(Type, length, seed) {

@@ -5,13 +5,11 @@
 // `node bench/run.js geometry`, or alone with `node bench/geometry.bench.js` after `npm run build`.
 // The machine is shared and noisy: every case runs ROUNDS times and the best mean is kept.
 import { pathToFileURL } from "node:url";
-import { best, lcgValues, modules as builds, ROUNDS } from "./common.js";
+import { best, lcgValues, ROUNDS, wasmTask } from "./common.js";
 import {
-  embeddingDim, f32, f64, gram, gram64, i32, init, interference, neighborCounts, neighborGraph, subsetEmbeddings,
-  subsetReducedEmbeddings, twin,
+  embeddingDim, f32, f64, gram, gram64, i32, interference, neighborCounts, neighborGraph, subsetEmbeddings, subsetReducedEmbeddings,
+  twin,
 } from "../dist/index.js";
-
-const modules = builds();
 
 const values = (length, seed) => lcgValues(Float64Array, length, seed);
 
@@ -30,19 +28,6 @@ function randomSubsets(n, k, count, seed) {
     }
   }
   return out;
-}
-
-/** A wasm task on one backend: `make()` allocates resident operands after (re-)initialising. */
-function wasmTask(name, backend, make) {
-  let run = null;
-  return {
-    name,
-    setup: async () => {
-      await init(modules[backend], { backend });
-      run = make();
-    },
-    fn: () => run(),
-  };
 }
 
 /** simd, scalar and JS tasks for one case; returns ops/s for each. `slowJs`: one JS round, one iteration. */

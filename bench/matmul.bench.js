@@ -2,10 +2,8 @@
 // resident in wasm (WasmArray, so no copies are timed), through the public API; plus ReLU forward and
 // backward. Run with `npm run bench` (builds first) or `node bench/run.js matmul` after `npm run build`.
 // The machine is shared and noisy: every task runs ROUNDS times and the best mean is kept.
-import { best, lcgValues, modules as builds, ROUNDS } from "./common.js";
-import { f32, init, matmul, matmulABt, matmulAtB, reluBackward, reluForward } from "../dist/index.js";
-
-const modules = builds();
+import { best, lcgValues, ROUNDS, wasmTask } from "./common.js";
+import { f32, matmul, matmulABt, matmulAtB, reluBackward, reluForward } from "../dist/index.js";
 
 const values = (length, seed) => lcgValues(Float32Array, length, seed);
 
@@ -34,17 +32,12 @@ function jsMatmulIpj(c, a, b, m, k, n) {
 // Best mean of ROUNDS rounds (bench/common.js), 250 ms and ≥ 10 iterations per task.
 const bestOf = (tasks) => best(tasks, { time: 250, iterations: 10, warmupIterations: 3 });
 
-/** A task running `body(resident operands)` on one wasm backend (re-initialised before each phase). */
-function wasmTask(name, backend, lengths, body) {
-  let ops = null;
-  return {
-    name,
-    setup: async () => {
-      await init(modules[backend], { backend });
-      ops = lengths.map(([len, seed]) => f32(values(len, seed)));
-    },
-    fn: () => body(...ops),
-  };
+/** A task running `body(resident operands)` on one wasm backend, operands `[length, seed]` made after each (re-)init. */
+function f32Task(name, backend, lengths, body) {
+  return wasmTask(name, backend, () => {
+    const ops = lengths.map(([len, seed]) => f32(values(len, seed)));
+    return () => body(...ops);
+  });
 }
 
 export default async function () {
@@ -57,10 +50,10 @@ export default async function () {
     const hz = await bestOf([
       { name: "js", fn: () => jsMatmul(c, a, b, N, N, N) },
       { name: "js-ipj", fn: () => jsMatmulIpj(c, a, b, N, N, N) },
-      wasmTask("scalar", "scalar", operands, mm),
-      wasmTask("simd", "simd", operands, mm),
-      wasmTask("simd AᵀB", "simd", operands, (C, A, B) => matmulAtB(C, A, B, N, N, N)),
-      wasmTask("simd ABᵀ", "simd", operands, (C, A, B) => matmulABt(C, A, B, N, N, N)),
+      f32Task("scalar", "scalar", operands, mm),
+      f32Task("simd", "simd", operands, mm),
+      f32Task("simd AᵀB", "simd", operands, (C, A, B) => matmulAtB(C, A, B, N, N, N)),
+      f32Task("simd ABᵀ", "simd", operands, (C, A, B) => matmulABt(C, A, B, N, N, N)),
     ]);
     const g = Object.fromEntries(Object.entries(hz).map(([k, v]) => [k, (v * flop) / 1e9]));
     rows.push({
@@ -95,8 +88,8 @@ export default async function () {
     },
     { name: "js bwd", fn: () => { for (let i = 0; i < len; i++) gi[i] = x[i] > 0 ? g[i] : 0; } },
     ...["scalar", "simd"].flatMap((backend) => [
-      wasmTask(`${backend} fwd`, backend, [[len, 4], [C, 5], [len, 7]], (X, B, O) => reluForward(O, X, B, R, C)),
-      wasmTask(`${backend} bwd`, backend, [[len, 6], [len, 4], [len, 7]], (G, P, O) => reluBackward(O, G, P, len)),
+      f32Task(`${backend} fwd`, backend, [[len, 4], [C, 5], [len, 7]], (X, B, O) => reluForward(O, X, B, R, C)),
+      f32Task(`${backend} bwd`, backend, [[len, 6], [len, 4], [len, 7]], (G, P, O) => reluBackward(O, G, P, len)),
     ]),
   ]);
   const me = (name) => ((hz[name] * len) / 1e6).toFixed(0);

@@ -139,6 +139,8 @@ export class RunSet {
   /** Per instance: sampling tables and context flags (model | tableFlags). */
   readonly #tables = new Map<number, { t: SamplingTables; flags: number }>();
   readonly #layout: Layout;
+  /** The identity feature table 0 … n−1. */
+  readonly #ident: Int32Array;
 
   constructor(
     readonly cfg: NormalizedConfig,
@@ -147,11 +149,13 @@ export class RunSet {
     readonly kernel: KernelKind = chooseKernel(cfg),
   ) {
     this.#layout = layout(cfg);
+    this.#ident = Int32Array.from({ length: cfg.n }, (_, f) => f);
+    const model = modelFlags(cfg);
     for (const id of ids) {
       const inst = Math.floor(id / cfg.seeds);
       if (this.#tables.has(inst)) continue;
       const t = samplingTables(cfg, inst);
-      this.#tables.set(inst, { t, flags: modelFlags(cfg) | tableFlags(t, cfg.n) });
+      this.#tables.set(inst, { t, flags: model | tableFlags(t, cfg.n) });
     }
   }
 
@@ -208,7 +212,7 @@ export class RunSet {
         u32.set(t.feat, o("feat") >> 2);
         i32.set(t.own, o("own") >> 2);
         f32.set(t.vscale, o("vscale") >> 2);
-        for (let f = 0; f < n; f++) i32[(o("ident") >> 2) + f] = f;
+        i32.set(this.#ident, o("ident") >> 2);
         const p = this.params[local];
         toRows(f32, o("enc") >> 2, p.W, m, n, mp);
         toRows(f32, o("menc") >> 2, p.mW, m, n, mp);

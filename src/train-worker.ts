@@ -2,11 +2,12 @@
 // advances them on request with the same engine as the main thread (src/train-engine.ts), so the
 // results are the same bits as single-threaded training. Protocol (each reply echoes `id`):
 //   init {backend, module?}  → instantiate the kernels (from the module, else the build next to dist/)
-//   load {config, ids, params} · run {step0, count, sched, wantParams} → {loss, params?} · finish → {params}
+//   load {config, ids, params} · run {step0, count, sched, wantParams} → {loss, params?} (params: each
+//   run's packed [W, W2?, b], no Adam moments; for snapshots) · finish → {params} (every array, moments too)
 import { init, type Backend } from "./wasm.js";
 import { RunSet } from "./train-engine.js";
 import type { NormalizedConfig } from "./train-config.js";
-import type { RunParams } from "./train-state.js";
+import { packParams, type RunParams } from "./train-state.js";
 
 type Message =
   | { id: number; type: "init"; backend: Backend; module?: WebAssembly.Module }
@@ -43,7 +44,7 @@ async function handle(msg: Message): Promise<unknown> {
       return null;
     case "run": {
       const loss = set!.advance(msg.step0, msg.count, msg.sched);
-      return { loss, params: msg.wantParams ? set!.params : undefined };
+      return { loss, params: msg.wantParams ? set!.params.map(packParams) : undefined };
     }
     case "finish":
       return { params: set!.params };

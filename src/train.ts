@@ -54,7 +54,8 @@ import { scheduleTable } from "./schedule.js";
 import { normalizeConfig, type NormalizedConfig, type TrainConfig } from "./train-config.js";
 import { RunSet } from "./train-engine.js";
 import {
-  checkInstanceList, checkState, cloneState, initialState, packParams, stateInstances, stateRunIds, type RunParams, type TrainState,
+  checkInstanceList, checkState, cloneState, initialState, packParams, stateInstances, stateRunIds, type PackedParams, type RunParams,
+  type TrainState,
 } from "./train-state.js";
 import { wasm } from "./wasm.js";
 import { acquireWorkers, hardwareThreads, releaseWorkers, workersAvailable, type WorkerHandle } from "./worker-pool.js";
@@ -191,9 +192,12 @@ function estimatedWork(cfg: NormalizedConfig, runs: number, steps: number): numb
   return runs * steps * cfg.batch * cfg.n * cfg.m * 3;
 }
 
-/** Something that advances a subset of the runs: this thread, or a worker. */
+/**
+ * Something that advances a subset of the runs: this thread, or a worker. `run` returns each run's
+ * losses and, if `wantParams` (a chunk ending at a snapshot), its packed parameters (no moments).
+ */
 interface Executor {
-  run(step0: number, count: number, sched: Float32Array, wantParams: boolean): Promise<{ loss: Float32Array[]; params?: RunParams[] }>;
+  run(step0: number, count: number, sched: Float32Array, wantParams: boolean): Promise<{ loss: Float32Array[]; params?: PackedParams[] }>;
   finish(): Promise<RunParams[]>;
 }
 
@@ -202,7 +206,7 @@ function localExecutor(cfg: NormalizedConfig, ids: number[], params: RunParams[]
   return {
     async run(step0, count, sched, wantParams) {
       const loss = set.advance(step0, count, sched);
-      return { loss, params: wantParams ? set.params : undefined }; // packed before the next chunk runs
+      return { loss, params: wantParams ? set.params.map(packParams) : undefined };
     },
     async finish() {
       return set.params;
@@ -215,7 +219,7 @@ function workerExecutor(handle: WorkerHandle, cfg: NormalizedConfig, ids: number
   void handle.request({ type: "load", config: cfg, ids, params }).catch(() => {});
   return {
     run: (step0, count, sched, wantParams) =>
-      handle.request({ type: "run", step0, count, sched, wantParams }) as Promise<{ loss: Float32Array[]; params?: RunParams[] }>,
+      handle.request({ type: "run", step0, count, sched, wantParams }) as Promise<{ loss: Float32Array[]; params?: PackedParams[] }>,
     finish: async () => ((await handle.request({ type: "finish" })) as { params: RunParams[] }).params,
   };
 }
@@ -282,7 +286,7 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   let handles: WorkerHandle[] | null = null;
   if (nWorkers > 0) {
     try {
-      handles = workersAvailable() ? await acquireWorkers(nWorkers) : null;
+      handles = await acquireWorkers(nWorkers); // null where no worker can start
     } catch (e) {
       if (o.workers !== "auto") throw e; // asked for explicitly: report it; "auto" falls back to this thread
     }
@@ -296,9 +300,8 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
   if (nextSnapshot({ steps: state.snapshotSteps, every: state.snapshotEvery }) === state.step && state.step < o.until) {
     recordSnapshot(state, state.runs.map(packParams));
   }
-  if (handles === null) nWorkers = 0;
   // Executors hold local run indices (positions in state.runs); the engine gets global ids.
-  const mine: number[][] = handles ? handles.map((_, w) => locals.filter((k) => k % nWorkers === w)) : [locals];
+  const mine: number[][] = handles ? handles.map((_, w, all) => locals.filter((k) => k % all.length === w)) : [locals];
   const executors: Executor[] = handles
     ? handles.map((h, w) => workerExecutor(h, cfg, mine[w].map((k) => gids[k]), mine[w].map((k) => state.runs[k])))
     : [localExecutor(cfg, gids, state.runs)];
@@ -329,7 +332,7 @@ async function drive(state: TrainState, o: Options): Promise<TrainResult> {
       state.step = c.end;
       if (c.snapshot) {
         const packed = new Array<Float32Array>(count);
-        replies.forEach((r, e) => mine[e].forEach((k, q) => (packed[k] = packParams(r.params![q]))));
+        replies.forEach((r, e) => mine[e].forEach((k, q) => (packed[k] = r.params![q])));
         recordSnapshot(state, packed);
       }
       if (o.onProgress && !stopped) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { f64, i32, scoped, twin } from "../src/index.js";
 import { wasm } from "../src/wasm.js";
 import { BACKENDS, use } from "./backends.js";
-import { expectSameBits } from "./geometry-helpers.js";
+import { expectSameBits, transpose } from "./geometry-helpers.js";
 import { planeAxes } from "../src/plane-axes.js";
 import * as F from "./fixtures/polytopes.js";
 
@@ -12,6 +12,29 @@ import * as F from "./fixtures/polytopes.js";
 // (bundles.test.ts, strategy denseFraction 0).
 
 type PrimKernel = { primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void };
+type Forest = { parent: Int32Array; key: Float64Array };
+
+/** The twin's primForest, into fresh arrays. */
+function twinForest(x: Float64Array, dim: number, count: number, radius: number): Forest {
+  const f = { parent: new Int32Array(count), key: new Float64Array(count) };
+  twin.primForest(f.parent, f.key, x, dim, count, radius);
+  return f;
+}
+
+/** The active build's primForest (operands in arena scratch, freed after). */
+function wasmForest(x: Float64Array, dim: number, count: number, radius: number): Forest {
+  return scoped(() => {
+    const p = i32(count), k = f64(count);
+    (wasm() as unknown as PrimKernel).primForest(p.ptr, k.ptr, f64(x).ptr, dim, count, radius);
+    return { parent: p.toArray(), key: k.toArray() };
+  });
+}
+
+/** The same forest: equal parents, keys bit for bit. */
+function expectSameForest(got: Forest, want: Forest): void {
+  expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
+  expectSameBits(got.key, want.key, "key");
+}
 
 describe("primForest (assembly/prim.ts)", () => {
   for (const backend of BACKENDS) {
@@ -21,16 +44,8 @@ describe("primForest (assembly/prim.ts)", () => {
     )(`${backend} = twin, bit for bit (sizes around the lane width and the check interval, 0 and 1 included)`, async (seed, count, dim, kind, radius) => {
       await use(backend);
       const x = F.pointCloud(seed, count, dim, kind, { centres: 3, spread: 0.2 }); // a few noisy clusters, a coarse lattice, or all equal
-      const wantParent = new Int32Array(count);
-      const wantKey = new Float64Array(count);
-      twin.primForest(wantParent, wantKey, x, dim, count, radius);
-      const { parent, key } = scoped(() => {
-        const p = i32(count), k = f64(count);
-        (wasm() as unknown as PrimKernel).primForest(p.ptr, k.ptr, f64(x).ptr, dim, count, radius);
-        return { parent: p.toArray(), key: k.toArray() };
-      });
-      expect(Array.from(parent)).toEqual(Array.from(wantParent));
-      expectSameBits(key, wantKey, "key");
+      const want = twinForest(x, dim, count, radius);
+      expectSameForest(wasmForest(x, dim, count, radius), want);
     });
 
     test.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 3 })], { numRuns: 24 })(
@@ -40,16 +55,9 @@ describe("primForest (assembly/prim.ts)", () => {
         const dim = dims + 1;
         const x = new Float64Array(dim * count);
         for (let i = 0; i < count; i++) x[i] = 5 * i; // coordinate 0 of point i; the others 0
-        const wantParent = new Int32Array(count), wantKey = new Float64Array(count);
-        twin.primForest(wantParent, wantKey, x, dim, count, 1);
-        expect(Array.from(wantParent)).toEqual(Array(count).fill(-1)); // every point a tree of its own
-        const { parent, key } = scoped(() => {
-          const p = i32(count), k = f64(count);
-          (wasm() as unknown as PrimKernel).primForest(p.ptr, k.ptr, f64(x).ptr, dim, count, 1);
-          return { parent: p.toArray(), key: k.toArray() };
-        });
-        expect(Array.from(parent)).toEqual(Array.from(wantParent));
-        expectSameBits(key, wantKey, "key");
+        const want = twinForest(x, dim, count, 1);
+        expect(Array.from(want.parent)).toEqual(Array(count).fill(-1)); // every point a tree of its own
+        expectSameForest(wasmForest(x, dim, count, 1), want);
       },
     );
   }
@@ -92,11 +100,9 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
         const { x, pts, dim } = F.planeCloud(seed, count, m, complement, { centres, spread });
         const { axes, slack } = planeAxes(pts, dim, count, m, complement);
         expect(slack).toBeLessThan(1e-12);
-        const want = { parent: new Int32Array(count), key: new Float64Array(count) };
-        twin.primForest(want.parent, want.key, x, dim, count, radius);
+        const want = twinForest(x, dim, count, radius);
         const got = treeForest(x, dim, count, radius, axes, m, slack);
-        expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
-        expectSameBits(got.key, want.key, "key");
+        expectSameForest(got, want);
         return got.tree;
       });
     });
@@ -111,8 +117,7 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
         const tree = twin.primTreeForest(want.parent, want.key, x, dim, count, radius, axes, m, slack);
         const got = treeForest(x, dim, count, radius, axes, m, slack);
         expect(got.tree).toBe(tree);
-        expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
-        expectSameBits(got.key, want.key, "key");
+        expectSameForest(got, want);
         return got.tree;
       });
     });
@@ -127,9 +132,7 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
     twin.primTreeForest(want.parent, want.key, x, dim, count, 0.5, axes, m, 0);
     for (const backend of BACKENDS) {
       await use(backend);
-      const got = treeForest(x, dim, count, 0.5, axes, m, 0);
-      expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
-      expectSameBits(got.key, want.key, "key");
+      expectSameForest(treeForest(x, dim, count, 0.5, axes, m, 0), want);
     }
   });
 
@@ -144,17 +147,14 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
         const m = 3, complement = it % 2 === 1, count = 1000;
         const { pts, dim } = F.planeCloud(it, count, m, complement, { centres: 40, spread: 0 });
         for (let q = 0; q < pts.length; q++) pts[q] += 6e-10 * rng.normal();
-        const x = new Float64Array(count * dim);
-        for (let i = 0; i < count; i++) for (let d = 0; d < dim; d++) x[d * count + i] = pts[i * dim + d];
+        const x = transpose(pts, count, dim);
         const { axes, slack } = planeAxes(pts, dim, count, m, complement);
         expect(slack).toBeGreaterThan(1e-10);
         expect(slack).toBeLessThan(1e-8);
         for (const radius of [1e-9, 2e-9, 4e-9, 8e-9, 1.6e-8]) {
-          const want = { parent: new Int32Array(count), key: new Float64Array(count) };
-          twin.primForest(want.parent, want.key, x, dim, count, radius);
+          const want = twinForest(x, dim, count, radius);
           const got = treeForest(x, dim, count, radius, axes, m, slack);
-          expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
-          expectSameBits(got.key, want.key, "key");
+          expectSameForest(got, want);
           tree += got.tree;
         }
       }
@@ -195,11 +195,9 @@ describe("primTreeForest: the bounds reach as far as the radius", () => {
             }
           }
         });
-        const x = new Float64Array(count * dim);
-        for (let i = 0; i < count; i++) for (let d = 0; d < dim; d++) x[d * count + i] = pts[i * dim + d];
+        const x = transpose(pts, count, dim);
         const radius = 1.05 * Math.sin(theta);
-        const want = { parent: new Int32Array(count), key: new Float64Array(count) };
-        twin.primForest(want.parent, want.key, x, dim, count, radius);
+        const want = twinForest(x, dim, count, radius);
         // the two clusters merge (point 0's tree holds point 80), by an edge near the radius
         let root = 80;
         const heights: number[] = [];
@@ -212,8 +210,7 @@ describe("primTreeForest: the bounds reach as far as the radius", () => {
         const { axes, slack } = planeAxes(pts, dim, count, m, complement);
         const got = treeForest(x, dim, count, radius, axes, m, slack);
         expect(got.tree).toBe(1);
-        expect(Array.from(got.parent)).toEqual(Array.from(want.parent));
-        expectSameBits(got.key, want.key, "key");
+        expectSameForest(got, want);
       });
     }
   }
@@ -232,12 +229,8 @@ describe("planeAxes (src/plane-axes.ts)", () => {
         const big = a.reduce((b, v, j) => (Math.abs(v) > Math.abs(a[b]) ? j : b), 0);
         expect(a[big]).toBeGreaterThan(0);
         // the plane of the axis embeds to the point
-        for (let p = 0, d = 0; p < m; p++) {
-          for (let q = p; q < m; q++, d++) {
-            const e = (complement ? (p === q ? 1 : 0) - a[p] * a[q] : a[p] * a[q]) * (p === q ? Math.SQRT1_2 : 1);
-            expect(Math.abs(e - pts[i * dim + d])).toBeLessThan(1e-14);
-          }
-        }
+        const e = F.planeEmbedding(a, m, complement);
+        for (let d = 0; d < dim; d++) expect(Math.abs(e[d] - pts[i * dim + d])).toBeLessThan(1e-14);
       }
     },
   );

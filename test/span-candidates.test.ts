@@ -6,7 +6,7 @@ import { candidateLinkage, radiusLinkage } from "../src/linkage.js";
 import { spanCandidates } from "../src/span-candidates.js";
 import { screenSubsets } from "../src/span-screen.js";
 import { use } from "./backends.js";
-import { mixedColumns } from "./geometry-helpers.js";
+import { mixedColumns, transpose } from "./geometry-helpers.js";
 
 /** A level as the bundle finder builds it: screened subsets, their near columns, the rank-k points. */
 function level(m: number, n: number, k: number, noise: number, radius: number, seed: number) {
@@ -57,9 +57,7 @@ describe("span candidates (span-candidates.ts)", () => {
     const k = Math.min(kk, m, n);
     const { subsets, near, point, pts, dim, count } = level(m, n, k, noise, radius, seed);
     const got = candidateLinkage(pts, dim, count, radius, spanCandidates(near, subsets, k, point));
-    const x = new Float64Array(count * dim);
-    for (let c = 0; c < count; c++) for (let d = 0; d < dim; d++) x[d * count + c] = pts[c * dim + d];
-    const want = scoped(() => radiusLinkage(f64(x), dim, count, radius));
+    const want = scoped(() => radiusLinkage(f64(transpose(pts, count, dim)), dim, count, radius));
     expect(Array.from(got.heights)).toEqual(Array.from(want.heights));
     expect(Array.from(got.edges)).toEqual(Array.from(want.edges));
   });

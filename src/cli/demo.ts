@@ -61,6 +61,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const t0 = performance.now();
   const progress = progressBar(io.stderr, { mode: f.progress as "auto", isTTY: io.isTTY, json: f.json, label: "demo", columns: io.columns });
   // Both sweeps at once; each splits its runs over the cores (4 threads on 2 cores balance well).
+  // Its own "auto", not the library's (which sizes each job alone): the two trainings run at once.
   const cores = io.cores ?? 1;
   const w = (cfg: typeof intro) => (workers === "auto" ? (cores > 1 ? Math.min(cores, cfg.instances * cfg.seeds) : 0) : workers);
   const weight = [intro.instances * intro.seeds * intro.n, sparsity.instances * sparsity.seeds * sparsity.n];

@@ -176,14 +176,11 @@ async function helpCommand(argv: string[], io: Io): Promise<number> {
 /** A plain non-negative decimal (no sign, no hex, no Infinity): what --factor-tol, --dead-tol and --eps accept. */
 const POSITIVE_DECIMAL = /^\d*\.?\d+(e-?\d+)?$/i;
 
-/** --factor-tol (a number in (0, 1)) or --dead-tol (in [0, 1)), or auto. */
-function parseTol(raw: string, flag: "factor-tol" | "dead-tol"): number | "auto" {
+/** A "number or auto" flag: auto, or a plain decimal for which `ok` holds; else "--flag must be `what` or auto". */
+function numberOrAuto(raw: string, flag: string, what: string, ok: (v: number) => boolean): number | "auto" {
   if (raw === "auto") return "auto";
   const v = Number(raw);
-  const low = flag === "dead-tol" ? 0 : Number.MIN_VALUE;
-  if (!POSITIVE_DECIMAL.test(raw) || !(v >= low && v < 1)) {
-    throw new TegumError(`--${flag} must be a number in ${low === 0 ? "[0" : "(0"}, 1) or auto, got ${JSON.stringify(raw)}`, flag);
-  }
+  if (!POSITIVE_DECIMAL.test(raw) || !ok(v)) throw new TegumError(`--${flag} must be ${what} or auto, got ${JSON.stringify(raw)}`, flag);
   return v;
 }
 
@@ -201,14 +198,9 @@ async function analyzeCommand(argv: string[], io: Io, which: "analyze" | "bundle
     if (!/^\d{1,9}$/.test(f.instance)) throw new TegumError(`--instance must be "all" or a non-negative integer, got ${JSON.stringify(f.instance)}`, "instance");
     instance = Number(f.instance);
   }
-  let eps: number | "auto" | undefined;
-  if (f.eps !== undefined) {
-    if (f.eps === "auto") eps = "auto";
-    else if (POSITIVE_DECIMAL.test(f.eps) && Number(f.eps) > 0) eps = Number(f.eps);
-    else throw new TegumError(`--eps must be a positive number or auto, got ${JSON.stringify(f.eps)}`, "eps");
-  }
-  const factorTol = parseTol(f["factor-tol"], "factor-tol");
-  const deadTol = parseTol(f["dead-tol"], "dead-tol");
+  const eps = f.eps === undefined ? undefined : numberOrAuto(f.eps, "eps", "a positive number", (v) => v > 0);
+  const factorTol = numberOrAuto(f["factor-tol"], "factor-tol", "a number in (0, 1)", (v) => v > 0 && v < 1);
+  const deadTol = numberOrAuto(f["dead-tol"], "dead-tol", "a number in [0, 1)", (v) => v >= 0 && v < 1);
   if (f.bias !== undefined && f["no-bias"]) throw new TegumError("--bias and --no-bias contradict each other; give one", "bias");
   if (f.sparsity?.some((s) => s >= 1)) throw new TegumError("--sparsity values must be in [0, 1) (S = 1 means no feature is ever present)", "sparsity");
   const runBundles = which === "bundles" || !f["no-bundles"];

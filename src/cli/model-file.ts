@@ -47,10 +47,12 @@ export function perInstanceSparsity(cfg: NormalizedConfig): (number | null)[] {
 /** The model file of a training result (complete or a checkpoint). */
 export function encodeModel(result: TrainResult, tegumVersion: string): Uint8Array {
   const cfg = result.config;
-  const { n, m, instances: I } = cfg;
-  const tensors: [string, SafetensorsInput][] = [["W", { dtype: "F32", shape: [I, m, n], data: stack(result.instances.map((x) => x.W)) }]];
-  if (cfg.model === "abs") tensors.push(["W2", { dtype: "F32", shape: [I, n, m], data: stack(result.instances.map((x) => x.W2!)) }]);
-  tensors.push(["b", { dtype: "F32", shape: [I, n], data: stack(result.instances.map((x) => x.b)) }]);
+  const { n, instances: I } = cfg;
+  const tensors: [string, SafetensorsInput][] = [];
+  for (const k of ["W", "W2", "b"] as const) {
+    const shape = paramShape(k, cfg);
+    if (shape) tensors.push([k, { dtype: "F32", shape: [I, ...shape], data: stack(result.instances.map((x) => x[k]!)) }]);
+  }
   if (result.step > 0) tensors.push(["loss", { dtype: "F32", shape: [I, result.step], data: stack(result.instances.map((x) => x.loss)) }]);
   tensors.push(["feature_probability", { dtype: "F32", shape: [I, n], data: Float32Array.from(cfg.p.flat()) }]);
   tensors.push(["importance", { dtype: "F32", shape: [I, n], data: Float32Array.from(cfg.importance.flat()) }]);

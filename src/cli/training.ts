@@ -1,6 +1,6 @@
 // Training for the CLI: the library's train/resume in one call; an interrupt (Ctrl-C) aborts it and
 // the TrainAbortError carries the state at the last finished chunk (resuming is bit-exact wherever
-// training stopped). Also the worker choice and the progress bar hookup.
+// training stopped). Also the progress bar hookup and the output-path check.
 import { TegumError } from "../errors.js";
 import { toTrainConfig, type NormalizedConfig } from "../train-config.js";
 import type { TrainState } from "../train-state.js";
