@@ -163,6 +163,52 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
   });
 });
 
+describe("Prim's ties on the least key (pickLeast)", () => {
+  it("primForest: of two slots at the least key the edge with the lower endpoint joins (points 3 and 7 both 1 from point 5)", async () => {
+    // #0 at 0, #5 at 1, #3 and #7 at 2, the others far: after 0 and 5 join, slots 3 and 7 tie at d = 1 with
+    // edges (3, 5) and (5, 7); (3, 5) must come first — the order the twin and Kruskal use.
+    const x = Float64Array.from([0, 10, 20, 2, 30, 1, 40, 2]);
+    const want = twinForest(x, 1, 8, 1.5);
+    expect(Array.from(want.parent)).toEqual([-1, -1, -1, 5, -1, 0, -1, 3]);
+    for (const backend of BACKENDS) {
+      await use(backend);
+      expectSameForest(wasmForest(x, 1, 8, 1.5), want);
+    }
+  });
+
+  it("primTreeForest: ties across leaves (lines on a few hundred sites, duplicates) = twin in every build", async () => {
+    // Many lines share a site, so the least key is held by slots of several leaves at once: the pick must
+    // carry the best edge across the leaves' scans.
+    const rng = new F.Rng(2);
+    let tree = 0;
+    for (let run = 0; run < 4; run++) {
+      const count = 600 + 300 * run, sites = 60 + 40 * run, step = Math.PI / sites, m = 2, dim = 3;
+      const axes = new Float64Array(count * m), pts = new Float64Array(count * dim);
+      for (let i = 0; i < count; i++) {
+        const a = Math.floor(rng.uniform() * sites) * step, sign = rng.uniform() < 0.5 ? -1 : 1;
+        const v = [Math.cos(a), Math.sin(a)];
+        pts.set(F.planeEmbedding(v, m, false), i * dim);
+        axes[i * m] = sign * v[0];
+        axes[i * m + 1] = sign * v[1];
+      }
+      const x = transpose(pts, count, dim);
+      const { slack } = planeAxes(pts, dim, count, m, false); // the same planes: either sign of each axis
+      const radius = step * (1 + run / 2);
+      const want = twinForest(x, dim, count, radius);
+      const wantTree = { parent: new Int32Array(count), key: new Float64Array(count) };
+      twin.primTreeForest(wantTree.parent, wantTree.key, x, dim, count, radius, axes, m, slack);
+      expectSameForest(wantTree, want);
+      for (const backend of BACKENDS) {
+        await use(backend);
+        const got = treeForest(x, dim, count, radius, axes, m, slack);
+        tree += got.tree;
+        expectSameForest(got, want);
+      }
+    }
+    expect(tree).toBeGreaterThanOrEqual(4);
+  });
+});
+
 describe("primTreeForest: the bounds reach as far as the radius", () => {
   for (const backend of BACKENDS) {
     for (const complement of [false, true]) {
