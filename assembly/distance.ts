@@ -57,6 +57,82 @@ export function chordalDistances(out: usize, x: usize, dim: i32, count: i32, q: 
   }
 }
 
+/**
+ * pairSpread(out, x, dim, count): out[0] = the largest and out[1] the sum of the distances of all pairs
+ * a < b (chordalDistances' bits) — a cluster's spread. The sum runs in SPREAD_LANES partial sums, pair
+ * (a, b) into lane (b − a − 1) mod 8, each from +0 in the order (a, b) ascending, then
+ * ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)): one sequential sum would wait on the adder's
+ * latency for every pair (millions in a large cluster). Blocks of eight b's keep their sums over the
+ * dimensions in registers. Scratch: 8 f64.
+ */
+export function pairSpread(out: usize, x: usize, dim: i32, count: i32): void {
+  const mark = arenaTop();
+  const lanes = arenaAlloc(SPREAD_LANES << 3);
+  for (let l = 0; l < SPREAD_LANES; l++) store<f64>(lanes + (<usize>l << 3), 0);
+  let most = 0.0;
+  const stride = <usize>count << 3;
+  for (let a = 0; a + 1 < count; a++) {
+    const len = count - a - 1;
+    const pa = x + (<usize>a << 3); // coordinate 0 of a; of the points after it from pa + 8
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 8 <= len; j += 8) {
+        let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
+        let pc = pa + 8 + (<usize>j << 3);
+        let pw = pa;
+        for (let d = 0; d < dim; d++) {
+          const xv = v128.load64_splat(pw);
+          const u0 = f64x2.sub(v128.load(pc), xv);
+          const u1 = f64x2.sub(v128.load(pc, 16), xv);
+          const u2 = f64x2.sub(v128.load(pc, 32), xv);
+          const u3 = f64x2.sub(v128.load(pc, 48), xv);
+          a0 = f64x2.add(a0, f64x2.mul(u0, u0));
+          a1 = f64x2.add(a1, f64x2.mul(u1, u1));
+          a2 = f64x2.add(a2, f64x2.mul(u2, u2));
+          a3 = f64x2.add(a3, f64x2.mul(u3, u3));
+          pc += stride;
+          pw += stride;
+        }
+        a0 = f64x2.sqrt(a0);
+        a1 = f64x2.sqrt(a1);
+        a2 = f64x2.sqrt(a2);
+        a3 = f64x2.sqrt(a3);
+        v128.store(lanes, f64x2.add(v128.load(lanes), a0));
+        v128.store(lanes, f64x2.add(v128.load(lanes, 16), a1), 16);
+        v128.store(lanes, f64x2.add(v128.load(lanes, 32), a2), 32);
+        v128.store(lanes, f64x2.add(v128.load(lanes, 48), a3), 48);
+        // pmax(m, d) = m < d ? d : m, as the scalar `if (d > m) m = d`: a NaN distance is passed over.
+        const mv = f64x2.pmax(f64x2.pmax(f64x2.pmax(f64x2.pmax(f64x2.splat(most), a0), a1), a2), a3);
+        most = f64x2.extract_lane(mv, 0);
+        const m1 = f64x2.extract_lane(mv, 1);
+        if (m1 > most) most = m1;
+      }
+    }
+    for (; j < len; j++) {
+      let s = 0.0;
+      for (let d = 0; d < dim; d++) {
+        const u = load<f64>(pa + 8 + <usize>d * stride + (<usize>j << 3)) - load<f64>(pa + <usize>d * stride);
+        s += u * u;
+      }
+      const dist = sqrt<f64>(s);
+      const lane = lanes + (<usize>(j & 7) << 3);
+      store<f64>(lane, load<f64>(lane) + dist);
+      if (dist > most) most = dist;
+    }
+  }
+  store<f64>(out, most);
+  store<f64>(out, lane(lanes, 0) + lane(lanes, 1) + (lane(lanes, 2) + lane(lanes, 3)) + (lane(lanes, 4) + lane(lanes, 5) + (lane(lanes, 6) + lane(lanes, 7))), 8);
+  arenaRelease(mark);
+}
+
+/** pairSpread's partial sums. */
+const SPREAD_LANES: i32 = 8;
+
+// @ts-ignore: decorator
+@inline function lane(lanes: usize, i: i32): f64 {
+  return load<f64>(lanes + (<usize>i << 3));
+}
+
 /** Whether d²(i, j) ≤ eps2, with the early exit. */
 // @ts-ignore: decorator
 @inline function within(x: usize, dim: i32, count: i32, i: i32, j: i32, eps2: f64): bool {

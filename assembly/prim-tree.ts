@@ -1,15 +1,18 @@
-// primForest (prim.ts) for points that are lines or hyperplanes: a level of the bundle finder with
-// k = 1 or k = m − 1, where every plane is P = aaᵀ or I − aaᵀ for a unit axis a ∈ Rᵐ (the line, or the
-// normal). Then the chordal distance is a function of the axes alone, d² = e²(1 − e²/4) with
-// e = min ‖a ∓ a′‖ ≤ √2, increasing in e — so a box around axes bounds the distances of all its points
-// from below, and the point joining the tree need only relax the slots whose box may be within reach.
+// primForest (prim.ts) pruned by a kd-tree, in two kinds.
+// * Lines and hyperplanes (primTreeForest): a level of the bundle finder with k = 1 or k = m − 1, where
+//   every plane is P = aaᵀ or I − aaᵀ for a unit axis a ∈ Rᵐ (the line, or the normal). Then the chordal
+//   distance is a function of the axes alone, d² = e²(1 − e²/4) with e = min ‖a ∓ a′‖ ≤ √2, increasing
+//   in e — so a box around axes bounds the distances of all its points from below, in m dimensions
+//   instead of the embedding's m(m+1)/2. The bounds hold when each embedded point is within `slack`
+//   (chordal) of its axis' plane (computed by the caller, src/plane-axes.ts).
+// * Any points (primKdForest): the tree is over the points themselves and a box bounds the distance of
+//   its points by the distance to the box.
+// The point joining the tree need only relax the slots whose box may be within reach.
 //
 // The boxes only prune: every pair relaxed is summed over the embedding exactly as primForest sums it,
 // so the forest is primForest's — the unique minimum spanning forest under (d, min, max) — as long as the
-// bounds hold. They hold when each embedded point is within `slack` (chordal) of its axis' plane
-// (computed by the caller, src/plane-axes.ts), and the box bounds are shrunk by 2⁻⁴⁰ (relative) for
-// their own rounding and that of the sums they are compared with (~(dim + m)·2⁻⁵³: enough below dim ≈
-// 8000, i.e. m ≈ 125).
+// bounds hold; the box bounds are shrunk by 2⁻⁴⁰ (relative) for their own rounding and that of the sums
+// they are compared with (~(dim + m)·2⁻⁵³: enough below dim ≈ 8000, i.e. m ≈ 125).
 //
 // Layout: a kd-tree over the axes (median splits along the widest coordinate) cuts the points into
 // leaves of LEAF slots, in slot order; each leaf keeps its box, the largest limit of its free slots
@@ -46,6 +49,20 @@ const SHRINK: f64 = 1 - 9.094947017729282e-13;
  * count·(dim + 2m + 6) f64 and the neighbour lists, released before returning.
  */
 export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64, axes: usize, m: i32, slack: f64): i32 {
+  return treeForest(parent, key, x, dim, count, radius, axes, m, slack, true);
+}
+
+/**
+ * primKdForest(parent, key, x, dim, count, radius) → 1 (0 when it ran primForest): primForest's parent
+ * and key pruned by a kd-tree over the points themselves (the axes are the points, m = dim, slack 0).
+ * Scratch: about count·(3·dim + 6) f64 and the neighbour lists, released before returning.
+ */
+export function primKdForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64): i32 {
+  return treeForest(parent, key, x, dim, count, radius, 0, dim, 0, false);
+}
+
+/** Both kinds: `planes`, the axes are the planes' (either sign, d² ≥ e²(1 − e²/4)); else x itself (d² ≥ e²). */
+function treeForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64, axes: usize, m: i32, slack: f64, planes: bool): i32 {
   if (count == 0) return 1;
   const mark = arenaTop();
   let leaves = 1; // of the perfect tree (heap order: node i has children 2i, 2i + 1; leaves L … 2L − 1)
@@ -69,7 +86,8 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   const r2 = radius * radius;
 
   for (let t = 0; t < ld; t++) store<i32>(id + (<usize>t << 2), t);
-  memory.copy(ax, axes, <usize>count * m << 3);
+  if (planes) memory.copy(ax, axes, <usize>count * m << 3);
+  else for (let p = 0; p < count; p++) for (let d = 0; d < dim; d++) store<f64>(ax + ((<usize>p * dim + d) << 3), load<f64>(x + ((<usize>d * count + p) << 3)));
   split(1, 0, count, leaves, id, ax, m, box);
   for (let t = 0; t < ld; t++) {
     const p = load<i32>(id + (<usize>t << 2));
@@ -92,7 +110,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
   pairs = arenaAlloc(0);
   pairCount = 0;
   pairCap = <i32>min(<i64>live * live / 8, 1 << 22);
-  dual(1, 1, leaves, count, box, m, within);
+  dual(1, 1, leaves, count, box, m, within, planes);
   if (pairCount > pairCap) {
     arenaRelease(mark);
     primForest(parent, key, x, dim, count, radius);
@@ -132,7 +150,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
     if (--nFree == 0) break;
     for (let d = 0; d < dim; d++) store<f64>(vrow + (<usize>d << 3), load<f64>(cols + (((<usize>(at >> 3) * dim + d) * 8 + (at & 7)) << 3)));
     for (let a = 0; a < m; a++) {
-      const c = load<f64>(axes + ((<usize>v * m + a) << 3));
+      const c = planes ? load<f64>(axes + ((<usize>v * m + a) << 3)) : load<f64>(vrow + (<usize>a << 3));
       store<f64>(q2 + (<usize>a << 4), c);
       store<f64>(q2 + (<usize>a << 4), c, 8);
     }
@@ -142,7 +160,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
     for (let e = load<i32>(nbOff + (<usize>home << 2)); e < e1; e++) {
       const l = load<i32>(nbIdx + (<usize>e << 2));
       const most = load<f64>(lmax + (<usize>l << 3));
-      if (!(most >= 0) || boxBound(q2, box + (<usize>(leaves + l) * m << 4), m) > reach(most, slack)) continue;
+      if (!(most >= 0) || boxBound(q2, box + (<usize>(leaves + l) * m << 4), m, planes) > reach(most, slack)) continue;
       let changed = false;
       for (let t = l * LEAF; t < (l + 1) * LEAF; t += 8) changed |= relaxBlock(t, v, vrow, cols + (<usize>(t >> 3) * dim << 6), 64, dim, id, par, kd, lim, r2);
       if (changed) refresh(l, kd, lim, lmax, lmin, gmin);
@@ -171,12 +189,12 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
 
 /**
  * A lower bound on d² (less the slack) between any axes of two boxes (lo, hi per coordinate; a point is
- * the box lo = hi), either sign: e² the squared distance between the boxes (≤ 2), e²(1 − e²/4) shrunk
- * for rounding. (d ≥ √that − slack, so d² > M once that exceeds M(1 + slack) + slack(1 + slack) ≥
- * (√M + slack)².)
+ * the box lo = hi), shrunk for rounding: e², the squared distance between the boxes — of planes, either
+ * sign (e² ≤ 2) and e²(1 − e²/4). (d ≥ √that − slack, so d² > M once that exceeds
+ * M(1 + slack) + slack(1 + slack) ≥ (√M + slack)².)
  */
 // @ts-ignore: decorator
-@inline function boxBound(a: usize, b: usize, m: i32): f64 {
+@inline function boxBound(a: usize, b: usize, m: i32, planes: bool): f64 {
   let e2: f64;
   if (ASC_FEATURE_SIMD) {
     // Lanes (+, −): the gap between [lb, hb] and [la, ha] is max(lb − ha, la − hb, 0), and between
@@ -191,7 +209,7 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
       const p = f64x2.pmax(f64x2.pmax(u, w), zero);
       g = f64x2.add(g, f64x2.mul(p, p));
     }
-    e2 = min(f64x2.extract_lane(g, 0), f64x2.extract_lane(g, 1));
+    e2 = planes ? min(f64x2.extract_lane(g, 0), f64x2.extract_lane(g, 1)) : f64x2.extract_lane(g, 0);
   } else {
     // The SIMD lanes' pmax(pmax(u, w), 0), pmax(a, b) = a < b ? b : a — the same bits, NaN included
     // (∞ − ∞ from infinite axes: such a bound prunes nothing).
@@ -204,8 +222,9 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
       gp += p * p;
       gn += n * n;
     }
-    e2 = min(gp, gn);
+    e2 = planes ? min(gp, gn) : gp;
   }
+  if (!planes) return e2 * SHRINK;
   e2 = min(e2, 2.0);
   return e2 * (1 - 0.25 * e2) * SHRINK;
 }
@@ -230,11 +249,11 @@ let pairCap: i32 = 0; // past it the traversal stops (pairCount = pairCap + 1)
 }
 
 /** Lists the leaf pairs under nodes a ≤ b (same depth) whose boxes may be within the radius. */
-function dual(a: i32, b: i32, leaves: i32, count: i32, box: usize, m: i32, within: f64): void {
+function dual(a: i32, b: i32, leaves: i32, count: i32, box: usize, m: i32, within: f64, planes: bool): void {
   if (pairCount > pairCap) return;
   const ba = box + (<usize>a * m << 4), bb = box + (<usize>b * m << 4);
   if (m > 0 && (load<f64>(ba) > load<f64>(ba, 8) || load<f64>(bb) > load<f64>(bb, 8))) return; // no points
-  if (boxBound(ba, bb, m) > within) return;
+  if (boxBound(ba, bb, m, planes) > within) return;
   if (a >= leaves) {
     if (max(a, b) - leaves >= (count + LEAF - 1) / LEAF) return; // a leaf without points (m = 0 has no boxes)
     if ((<usize>pairCount + 1) << 3 > arenaTop() - pairs) arenaAlloc(4096); // contiguous with `pairs`: nothing else is allocated meanwhile
@@ -242,14 +261,14 @@ function dual(a: i32, b: i32, leaves: i32, count: i32, box: usize, m: i32, withi
     store<i32>(pairs + (<usize>pairCount << 3), b - leaves, 4);
     pairCount++;
   } else if (a == b) {
-    dual(2 * a, 2 * a, leaves, count, box, m, within);
-    dual(2 * a, 2 * a + 1, leaves, count, box, m, within);
-    dual(2 * a + 1, 2 * a + 1, leaves, count, box, m, within);
+    dual(2 * a, 2 * a, leaves, count, box, m, within, planes);
+    dual(2 * a, 2 * a + 1, leaves, count, box, m, within, planes);
+    dual(2 * a + 1, 2 * a + 1, leaves, count, box, m, within, planes);
   } else {
-    dual(2 * a, 2 * b, leaves, count, box, m, within);
-    dual(2 * a, 2 * b + 1, leaves, count, box, m, within);
-    dual(2 * a + 1, 2 * b, leaves, count, box, m, within);
-    dual(2 * a + 1, 2 * b + 1, leaves, count, box, m, within);
+    dual(2 * a, 2 * b, leaves, count, box, m, within, planes);
+    dual(2 * a, 2 * b + 1, leaves, count, box, m, within, planes);
+    dual(2 * a + 1, 2 * b, leaves, count, box, m, within, planes);
+    dual(2 * a + 1, 2 * b + 1, leaves, count, box, m, within, planes);
   }
 }
 

@@ -12,14 +12,15 @@
 // The last rows are real trained models, trained here first (10 000 steps, seed 1): n=20, m=5,
 // importance 0.7^i at p = 0.01, 0.003, 0.001 (the paper's sparse end), and n=200, m=20, importance 1 at
 // p = 0.3 (the D = 1/2 plateau) and p = 0.24 (where pentagons start to form).
-// For the Gaussian and the p = 0.001 rows, the level of hyperplanes is also linked both ways side by side
-// (Prim on all pairs, and pruned by the kd-tree over the normals).
+// For the Gaussian, faithful and p = 0.001 rows, the k = 4 level is also linked both ways side by side
+// (Prim on all pairs, and pruned by the kd-tree over the normals, or over the points in faithful mode).
 // Run: `npm run build && node bench/bundles.bench.js` (or `node bench/run.js bundles`).
 import { readFileSync } from "node:fs";
 import { findBundles, init, sweeps, tegumFactors, train } from "../dist/index.js";
 import { countList } from "../dist/report/summary.js";
-import { dimensionMajor, radiusLinkage } from "../dist/linkage.js";
+import { dimensionMajor, graphLimits, radiusLinkage } from "../dist/linkage.js";
 import { subsetEmbeddings } from "../dist/projector.js";
+import { subsetReducedEmbeddings } from "../dist/col-red.js";
 import { combinations } from "../dist/subsets.js";
 import { mark, release, scoped } from "../dist/arena.js";
 import { best, measure, ROUNDS } from "./common.js";
@@ -95,8 +96,8 @@ function gaussian(m, n, seed) {
 
 const cases = [
   { name: "n=20 m=5 K=4 structured (8-gon ⊕ 10-gon ⊕ digon)", target: "≤ 10 ms (ref 0.52 s)", ...structured([ngon(8), ngon(10), digon()], 5) },
-  { name: "n=20 m=5 K=4 unstructured (Gaussian W)", target: "(worst case)", hyperplanes: true, ...gaussian(5, 20, 3) },
-  { name: "n=20 m=5 K=4 faithful (8-gon ⊕ 10-gon ⊕ digon)", target: "(the talk's pipeline)", options: { mode: "faithful" }, ...structured([ngon(8), ngon(10), digon()], 5) },
+  { name: "n=20 m=5 K=4 unstructured (Gaussian W)", target: "(worst case)", sideBySide: true, ...gaussian(5, 20, 3) },
+  { name: "n=20 m=5 K=4 faithful (8-gon ⊕ 10-gon ⊕ digon)", target: "(the talk's pipeline)", options: { mode: "faithful" }, sideBySide: true, ...structured([ngon(8), ngon(10), digon()], 5) },
   { name: "n=40 m=8 K=4 structured (7-, 9-, 11-, 13-gon)", target: "≤ 0.3 s (ref 27.7 s)", ...structured([ngon(7), ngon(9), ngon(11), ngon(13)], 8) },
   {
     name: "n=200 m=20 K=4 trained-like (5 digons, 3 triangles, 3 pentagons, tetrahedron; 162 weak)",
@@ -113,7 +114,7 @@ async function trainedCases() {
   const t1 = performance.now();
   const r20 = await train({ n: 20, m: 5, instances: small.length, p: small, importance: sweeps.geometric(20, 0.7), steps: 10_000, seed: 1 }, { workers: 2 });
   console.log(`trained n=20, m=5, p = ${small.join(", ")}, 10 000 steps in ${((performance.now() - t1) / 1000).toFixed(1)} s (2 workers)`);
-  const smallCases = small.map((p, i) => ({ name: `n=20 m=5 K=4 trained, p=${p}`, target: "≤ 10 ms (ref 0.52 s)", hyperplanes: p === 0.001, w: Float64Array.from(r20.instances[i].W), m: 5, n: 20 }));
+  const smallCases = small.map((p, i) => ({ name: `n=20 m=5 K=4 trained, p=${p}`, target: "≤ 10 ms (ref 0.52 s)", sideBySide: p === 0.001, w: Float64Array.from(r20.instances[i].W), m: 5, n: 20 }));
   const ps = [0.3, 0.24];
   const t0 = performance.now();
   const result = await train({ n: 200, m: 20, instances: ps.length, p: ps, importance: 1, steps: 10_000, seed: 1 }, { workers: 2 });
@@ -126,43 +127,58 @@ async function trainedCases() {
 }
 
 /**
- * The level of hyperplanes (every (m−1)-subset of rank m − 1 of the unit columns, default rankTol 0.05)
- * linked up to the default maxEps 0.25 side by side: Prim on all pairs (assembly/prim.ts) and Prim
- * pruned by the kd-tree over the normals (assembly/prim-tree.ts) — the same linkage, checked.
+ * A k = 4 level linked side by side: Prim on all pairs (assembly/prim.ts) and Prim pruned by a kd-tree
+ * (assembly/prim-tree.ts) — the same linkage, checked. Hardened: every (m−1)-subset of
+ * rank m − 1 of the unit columns (default rankTol 0.05), to the default maxEps 0.25, the tree over the
+ * normals. Faithful: every 4-subset's col-red AAᵀ of W itself, to 0.1 (the first radius for the default
+ * eps 0.05), the tree over the points.
  */
-async function hyperplaneLinkage(c) {
+async function levelLinkage(c) {
   const { m, n } = c;
-  const wn = Float64Array.from(c.w);
-  for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let i = 0; i < m; i++) s += wn[i * n + j] ** 2;
-    for (let i = 0; i < m; i++) wn[i * n + j] /= Math.sqrt(s);
+  const faithful = c.options?.mode === "faithful";
+  const w = Float64Array.from(c.w);
+  if (!faithful) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += w[i * n + j] ** 2;
+      for (let i = 0; i < m; i++) w[i * n + j] /= Math.sqrt(s);
+    }
   }
-  const k = m - 1;
+  const k = faithful ? 4 : m - 1;
   const subsets = combinations(Int32Array.from({ length: n }, (_, i) => i), k);
   const all = subsets.length / k;
   const dim = (m * (m + 1)) / 2;
   const out = new Float64Array(dim * all), ranks = new Int32Array(all);
-  subsetEmbeddings(out, ranks, wn, m, n, subsets, k, all, 0.05);
+  if (faithful) subsetReducedEmbeddings(out, ranks, w, m, n, subsets, k, all, 1e-12);
+  else subsetEmbeddings(out, ranks, w, m, n, subsets, k, all, 0.05);
   const keep = [];
-  for (let s = 0; s < all; s++) if (ranks[s] === k) keep.push(s);
+  for (let s = 0; s < all; s++) if (faithful || ranks[s] === k) keep.push(s);
   const count = keep.length;
   const pts = new Float64Array(count * dim);
   keep.forEach((s, i) => { for (let d = 0; d < dim; d++) pts[i * dim + d] = out[d * all + s]; });
+  const radius = faithful ? 0.1 : 0.25;
+  const plane = faithful ? undefined : { m, complement: true };
   // The dimension-major copy is made once, below the mark (every link's scratch is freed above it).
   const at = mark();
+  const saved = graphLimits.treeFraction;
   let hz;
   try {
     const x = dimensionMajor(pts, dim, count);
-    const link = (plane) => scoped(() => radiusLinkage(x, dim, count, 0.25, pts, plane));
-    const a = link(undefined), b = link({ m, complement: true });
+    const link = (treeFraction) => {
+      graphLimits.treeFraction = treeFraction;
+      return scoped(() => radiusLinkage(x, dim, count, radius, pts, plane));
+    };
+    const a = link(0), b = link(saved);
     if (a.heights.some((h, t) => !Object.is(h, b.heights[t])) || a.edges.some((e, t) => e !== b.edges[t])) throw new Error("the two linkages differ");
-    hz = await best([{ name: "all pairs", fn: () => link(undefined) }, { name: "tree", fn: () => link({ m, complement: true }) }]);
+    hz = await best([{ name: "all pairs", fn: () => link(0) }, { name: "tree", fn: () => link(saved) }]);
   } finally {
+    graphLimits.treeFraction = saved;
     release(at);
   }
   const ms = (name) => 1000 / hz[name];
-  console.log(`  k=${k} level (${count} hyperplanes) linked to 0.25: Prim on all pairs ${ms("all pairs").toFixed(2)} ms, pruned by the normals' kd-tree ${ms("tree").toFixed(2)} ms (${(ms("all pairs") / ms("tree")).toFixed(1)}×; same linkage)`);
+  const what = faithful ? `${count} col-red points` : `${count} hyperplanes`;
+  const over = faithful ? "points'" : "normals'";
+  console.log(`  k=${k} level (${what}) linked to ${radius}: Prim on all pairs ${ms("all pairs").toFixed(2)} ms, pruned by the ${over} kd-tree ${ms("tree").toFixed(2)} ms (${(ms("all pairs") / ms("tree")).toFixed(1)}×; same linkage)`);
 }
 
 export default async function main() {
@@ -191,7 +207,7 @@ export default async function main() {
     }
     const { wall, cpu } = await measure(c.name, () => findBundles(c.w, c.m, c.n, c.options ?? {}), { time: 300, iterations: 3 });
     console.log(`  total: ${wall.toFixed(2)} ms per run, ${cpu.toFixed(2)} ms CPU (best mean of ${ROUNDS} rounds)`);
-    if (c.hyperplanes) await hyperplaneLinkage(c);
+    if (c.sideBySide) await levelLinkage(c);
   }
 }
 

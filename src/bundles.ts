@@ -336,26 +336,17 @@ function spreadOf(pts: Float64Array, dim: number, members: number[]): BundleSpre
       }
     }
   } else {
-    // Large clusters: each member's row of distances by the wasm kernel on a dimension-major copy of
-    // the members (√ of the sequential sum over d of (x_b − x_a)², the same bits), summed in the same order.
-    const kernel = distanceKernels();
+    // Large clusters: the wasm kernel on a dimension-major copy of the members (the same pairs, bits and order).
     scoped(() => {
       const mc = f64(c * dim);
-      const row = f64(c);
       const dst = mc.array;
       for (let a = 0; a < c; a++) {
         const so = members[a] * dim;
         for (let d = 0; d < dim; d++) dst[d * c + a] = pts[so + d];
       }
-      for (let a = 0; a < c - 1; a++) {
-        kernel.chordalDistances(row.ptr, mc.ptr, dim, c, a);
-        const r = row.array;
-        for (let b = a + 1; b < c; b++) {
-          const dist = r[b];
-          sum += dist;
-          if (dist > max) max = dist;
-        }
-      }
+      const out = f64(2);
+      distanceKernels().pairSpread(out.ptr, mc.ptr, dim, c);
+      [max, sum] = out.array;
     });
   }
   return { max, mean: sum / ((c * (c - 1)) / 2) };
@@ -625,8 +616,9 @@ export function findBundles(w: Float32Array | Float64Array, m: number, n: number
         // S ∪ near(S) (span-screen.ts), all in S's factor: candidates instead of the sweep when they are
         // fewer; else each factor's points by radiusLinkage.
         const candidates = near !== null && candidatesPay(candidatePairs(near, k, count, keep), count) ? spanCandidates(near, subsets, k, keep) : null;
-        // Lines and hyperplanes: Prim may prune by their axes (linkage.ts).
-        const plane = k === 1 || k === m - 1 ? { m, complement: k !== 1 } : undefined;
+        // Lines and hyperplanes: Prim may prune by their axes (linkage.ts). Not faithful mode's points
+        // AAᵀ: A is column-reduced, not orthonormal.
+        const plane = !faithful && (k === 1 || k === m - 1) ? { m, complement: k !== 1 } : undefined;
         const linkageTo = (r: number) =>
           candidates !== null
             ? candidateLinkage(pts, dim, count, r, candidates)

@@ -9,6 +9,7 @@ import { wasm } from "./wasm.js";
 /** The distance kernels' exports (assembly/distance.ts), for the modules that call them on resident data. */
 interface DistanceExports {
   chordalDistances(out: number, x: number, dim: number, count: number, q: number): void;
+  pairSpread(out: number, x: number, dim: number, count: number): void;
   neighborCounts(counts: number, x: number, dim: number, count: number, eps: number): void;
   neighbors(idx: number, x: number, dim: number, count: number, q: number, eps: number): number;
   neighborLists(idx: number, offsets: number, x: number, dim: number, count: number, eps: number): void;

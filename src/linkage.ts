@@ -14,13 +14,13 @@
 //    by point indices) — and, the graph holding every pair within R, exactly the MST edges ≤ R.
 // When a fair share of all pairs is within R, listing them costs more than not listing any: Prim's
 // algorithm on the complete graph (assembly/prim.ts) gives the same forest from N²/2 early-stopped sums
-// — or, for lines and hyperplanes, from the pairs a kd-tree over their axes cannot rule out
-// (assembly/prim-tree.ts, plane-axes.ts).
+// — or, unless too many pairs are within R for that, from the pairs a kd-tree cannot rule out
+// (assembly/prim-tree.ts): over the axes of lines and hyperplanes (plane-axes.ts), else over the points.
 // With candidate pairs known in advance (the bundle finder's span screen), only those are tested.
 import { type WasmArray, f64, i32, scoped } from "./arena.js";
 import { countedGraph, distanceKernels, type NeighborGraph } from "./distance.js";
 import { grow } from "./grow.js";
-import { planeAxes } from "./plane-axes.js";
+import { type PlaneAxes, planeAxes } from "./plane-axes.js";
 import { wasm } from "./wasm.js";
 
 /** Merge heights ascending and the edge (edges[2t] < edges[2t+1]) of each. */
@@ -39,8 +39,14 @@ export interface Linkage {
  * An edge costs ~200 ns to list and link (sweep, CSR, Borůvka), a pair 2–5 ns in primForest, and the
  * sweep's window holds most pairs at the bundle finder's radii, so Prim wins from about 1/200 (measured on
  * Gaussian and trained n=20, m=5 levels of 2000–5000 points).
+ * treeMin, treeFraction: Prim is pruned by a kd-tree (assembly/prim-tree.ts) from treeMin points (below,
+ * the set-up costs about what it saves) while that fraction is below treeFraction (above, the tree prunes
+ * little and often gives up after its set-up). Measured on 4690 Gaussian hyperplanes and faithful mode's
+ * 4845 k=4 points (R⁵): the axes' tree is 2.2× as fast as Prim on all pairs at a fraction of 0.027 and
+ * 7% slower at 0.05; the points' tree 4× as fast at 0.045 on the faithful level, but on the hyperplanes
+ * (15 dimensions) 1.5× as fast at 0.013 and 1.2× slower at 0.027.
  */
-export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0.005 };
+export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0.005, treeMin: 64, treeFraction: 1 / 32 };
 
 /**
  * The CSR ε-graph of `count` points (dimension-major, resident): row i = indices[offsets[i] …
@@ -143,8 +149,12 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
   if (count < 2) return { heights: new Float64Array(0), edges: new Int32Array(0) };
   const degrees = probeDegrees(x, dim, count, radius);
   const mean = degrees.reduce((a, b) => a + b, 0) / degrees.length;
-  if (mean - 1 >= graphLimits.denseFraction * (count - 1)) {
-    return primLinkage(x, dim, count, radius, plane && count >= TREE_MIN ? { ...plane, pts: pts ?? pointMajor(x.array, dim, count) } : undefined);
+  const fraction = (mean - 1) / (count - 1);
+  const { denseFraction, treeMin, treeFraction } = graphLimits;
+  if (fraction >= denseFraction) {
+    const tree = count >= treeMin && fraction < treeFraction;
+    const axes = tree && plane ? planeAxes(pts ?? pointMajor(x.array, dim, count), dim, count, plane.m, plane.complement) : null;
+    return primLinkage(x, dim, count, radius, tree, axes);
   }
   const graph = epsGraph(x, dim, count, radius, degrees);
   pts ??= pointMajor(x.array, dim, count);
@@ -216,25 +226,24 @@ export function candidateLinkage(pts: Float64Array, dim: number, count: number, 
 interface PrimKernels {
   primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void;
   primTreeForest(parent: number, key: number, x: number, dim: number, count: number, radius: number, axes: number, m: number, slack: number): number;
+  primKdForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): number;
 }
-
-/** Below this many points the tree's set-up costs about what it saves. */
-const TREE_MIN = 64;
 
 /**
  * radiusLinkage by Prim's algorithm on the complete graph (the wasm kernel primForest, see
  * assembly/prim.ts), for dense ε-graphs: N²/2 distance sums, most stopped after a few dimensions, and no
- * edge list. The same forest, so the same heights and edges. For lines and hyperplanes (`plane`, with
- * the points point-major in `pts`) whose axes are certified to 1e-8 (always, unless a point is no such
- * plane), primTreeForest: the same forest from the pairs its kd-tree over the axes cannot rule out.
+ * edge list. The same forest, so the same heights and edges. With `tree`, Prim pruned by a kd-tree
+ * (assembly/prim-tree.ts): over the `axes` of lines and hyperplanes when they are certified to 1e-8
+ * (always, unless a point is no such plane), else over the points — the same forest from the pairs the
+ * tree cannot rule out.
  */
-function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, plane?: PlaneKind & { pts: Float64Array }): Linkage {
+function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, tree: boolean, axes: PlaneAxes | null): Linkage {
   const k = wasm() as unknown as PrimKernels;
-  const axes = plane ? planeAxes(plane.pts, dim, count, plane.m, plane.complement) : null;
   const { parent, key } = scoped(() => {
     const p = i32(count);
     const d = f64(count);
     if (axes !== null && axes.slack <= 1e-8) k.primTreeForest(p.ptr, d.ptr, x.ptr, dim, count, radius, f64(axes.axes).ptr, axes.m, axes.slack);
+    else if (tree) k.primKdForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
     else k.primForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
     return { parent: p.toArray(), key: d.toArray() };
   });

@@ -447,13 +447,15 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
   }
 
   // Each strategy of the neighbour graph: one capped sweep, capped with rows redone by single queries,
-  // the two counted sweeps, and no graph at all (one query per point); and Prim on the complete graph.
+  // the two counted sweeps, and no graph at all (one query per point); and Prim on the complete graph,
+  // plain and pruned by a kd-tree (from 64 points; it may still give up for primForest).
   const LIMITS = [
     { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: Infinity },
     { maxEntries: 1 << 26, slotBytes: 4 * 16 * 400, denseFraction: Infinity },
     { maxEntries: 1 << 26, slotBytes: 0, denseFraction: Infinity },
     { maxEntries: 0, slotBytes: 8 << 20, denseFraction: Infinity },
-    { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0 },
+    { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0, treeFraction: 0 },
+    { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0, treeFraction: Infinity },
   ];
 
   it("redoes the rows a capped sweep truncates", () => {
@@ -482,8 +484,8 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
   )("lines and hyperplanes (`plane`: Prim pruned by their axes when dense) equal Kruskal on all pairs", (seed, count, m, complement, spread, centres, radius) => {
     const { x, pts, dim } = F.planeCloud(seed, count, m, complement, { centres, spread });
     const want = reference(x, dim, count, radius);
-    for (const denseFraction of [0, Infinity]) {
-      withGraphLimits({ denseFraction }, () => {
+    for (const limits of [{ denseFraction: 0, treeFraction: 0 }, { denseFraction: 0, treeFraction: Infinity }, { denseFraction: Infinity }]) {
+      withGraphLimits(limits, () => {
         const got = scoped(() => radiusLinkage(f64(x), dim, count, radius, pts, { m, complement }));
         expect(Array.from(got.heights)).toEqual(want.heights);
         expect(Array.from(got.edges)).toEqual(want.edges);
@@ -492,7 +494,10 @@ describe.each(["simd", "scalar"] as const)("single linkage up to a radius, linka
   });
 
   test.prop(
-    [fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.double({ min: 0, max: 1.5, noNaN: true })],
+    [
+      fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.boolean(),
+      fc.oneof(fc.double({ min: 0, max: 0.05, noNaN: true }), fc.double({ min: 0, max: 1.5, noNaN: true })),
+    ],
     { numRuns: 25 },
   )("equals Kruskal on all pairs, ties by point indices, with every neighbour-graph strategy", (seed, count, dim, lattice, radius) => {
     // points on a coarse lattice (ties and duplicates) or in a few noisy clusters

@@ -5,6 +5,7 @@ import {
   twin,
 } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
+import { wasm } from "../src/wasm.js";
 import { expectSameBits, gauss, rng, thrownParameter as param } from "./geometry-helpers.js";
 
 // Points are dimension-major (x[d*count + i]). Every squared distance is a sequential sum over d in all
@@ -60,6 +61,47 @@ describe.each(BACKENDS)("distances (%s)", (name) => {
     expectSameBits(out, want, "distances");
     expect(out[q]).toBe(0);
     for (let j = 0; j < count; j++) expect(out[j]).toBe(Math.sqrt(d2(x, dim, count, q, j)));
+  });
+
+  test.prop(cloud, { numRuns: 40 })("pairSpread = twin, bit for bit; its largest = the pairs' largest, its sum theirs to the summation bound", ({ dim, count, clusters, spread, seed }) => {
+    const x = points(dim, count, clusters, spread, seed);
+    const got = scoped(() => {
+      const out = f64(2);
+      (wasm() as unknown as { pairSpread(out: number, x: number, dim: number, count: number): void }).pairSpread(out.ptr, f64(x).ptr, dim, count);
+      return out.toArray();
+    });
+    const want = new Float64Array(2);
+    twin.pairSpread(want, x, dim, count);
+    expectSameBits(got, want, "spread");
+    // A plain sequential loop over the pairs: the same largest; the sum, in another order: a sum of
+    // n = count(count − 1)/2 non-negative terms is within (n − 1)·2⁻⁵³ of the exact one, relative, in
+    // any order, so the two are within count²·2⁻⁵³.
+    let most = 0, sum = 0;
+    for (let a = 0; a < count; a++) {
+      for (let b = a + 1; b < count; b++) {
+        const dist = Math.sqrt(d2(x, dim, count, a, b));
+        sum += dist;
+        most = Math.max(most, dist);
+      }
+    }
+    expect(got[0]).toBe(most);
+    expect(Math.abs(got[1] - sum)).toBeLessThanOrEqual(count * count * 2 ** -53 * sum);
+  });
+
+  it("pairSpread passes over NaN distances in its largest, as the twin's `if (d > largest)` (the sum is NaN)", () => {
+    // 21 points on a line, one of them NaN: pairs through it are NaN, in SIMD blocks and in the tail.
+    const count = 21;
+    const x = Float64Array.from({ length: count }, (_, i) => (i === 9 ? NaN : i));
+    const got = scoped(() => {
+      const out = f64(2);
+      (wasm() as unknown as { pairSpread(out: number, x: number, dim: number, count: number): void }).pairSpread(out.ptr, f64(x).ptr, 1, count);
+      return out.toArray();
+    });
+    const want = new Float64Array(2);
+    twin.pairSpread(want, x, 1, count);
+    expectSameBits(got, want, "spread");
+    expect(got[0]).toBe(20);
+    expect(got[1]).toBeNaN();
   });
 
   test.prop({ ...cloud, quantile: fc.double({ min: 0, max: 1, noNaN: true }) }, { numRuns: 40 })(

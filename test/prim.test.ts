@@ -163,6 +163,85 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
   });
 });
 
+// primKdForest (assembly/prim-tree.ts): Prim pruned by a kd-tree over the points themselves. Its bound is
+// the distance to a box of the points, which holds for any points: it is primForest, bit for bit.
+type KdKernel = { primKdForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): number };
+
+/** The kd kernel's forest, and whether it used the tree (1) or ran primForest (0). */
+function kdForest(x: Float64Array, dim: number, count: number, radius: number) {
+  return scoped(() => {
+    const p = i32(count), k = f64(count);
+    const tree = (wasm() as unknown as KdKernel).primKdForest(p.ptr, k.ptr, f64(x).ptr, dim, count, radius);
+    return { parent: p.toArray(), key: k.toArray(), tree };
+  });
+}
+
+describe("primKdForest (assembly/prim-tree.ts)", () => {
+  // Sizes around the leaf width, and clouds of hundreds of points: many clusters (or a lattice) at radii
+  // that keep the leaves' lists short (the tree), or larger ones (the fallback).
+  const sizes = fc.oneof(fc.constantFrom(0, 1, 7, 8, 9, 16, 63, 64, 65), fc.integer({ min: 200, max: 1200 }));
+  const radii = fc.oneof(fc.double({ min: 0, max: 0.1, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }));
+  for (const backend of BACKENDS) {
+    it(`${backend} = primForest (twin) = the kd twin, bit for bit (clusters, lattice ties, equal points; dim 0 … 20)`, async () => {
+      await use(backend);
+      const arb = fc.tuple(
+        fc.integer({ min: 0, max: 2 ** 31 }), sizes, fc.integer({ min: 0, max: 20 }), fc.constantFrom("clusters", "lattice", "equal"),
+        fc.integer({ min: 1, max: 200 }), fc.constantFrom(0, 1e-9, 0.01, 0.2), radii,
+      );
+      await reachingTheTree(arb, 40, async ([seed, count, dim, kind, centres, spread, radius]) => {
+        const x = F.pointCloud(seed, count, dim, kind, { centres, spread });
+        const want = twinForest(x, dim, count, radius);
+        const twinKd = { parent: new Int32Array(count), key: new Float64Array(count) };
+        const tree = twin.primKdForest(twinKd.parent, twinKd.key, x, dim, count, radius);
+        expectSameForest(twinKd, want);
+        const got = kdForest(x, dim, count, radius);
+        expect(got.tree).toBe(tree);
+        expectSameForest(got, want);
+        return got.tree;
+      });
+    });
+
+    it(`${backend}: a grid whose spacing is just within the radius stays connected (the bound reaches the radius)`, async () => {
+      // 40 × 40 points of R³ on a grid of spacing 0.2 (noise 1e-7 in the third coordinate), radius 0.202:
+      // every edge of the forest joins grid neighbours, most of them in different leaves, at a distance
+      // within 1% of both the radius and the gap between the leaves' boxes. A bound too tight for the
+      // radius drops them and splits the grid.
+      const side = 40, count = side * side, dim = 3, rng = new F.Rng(11);
+      const x = new Float64Array(count * dim);
+      for (let i = 0; i < count; i++) {
+        x[i] = 0.2 * (i % side);
+        x[count + i] = 0.2 * Math.floor(i / side);
+        x[2 * count + i] = 1e-7 * rng.normal();
+      }
+      const radius = 0.202;
+      const want = twinForest(x, dim, count, radius);
+      expect(want.parent.filter((p) => p < 0).length).toBe(1); // one tree
+      await use(backend);
+      const got = kdForest(x, dim, count, radius);
+      expect(got.tree).toBe(1);
+      expectSameForest(got, want);
+    });
+  }
+
+  it("simd = scalar = twin = primForest with infinite coordinates (∞ − ∞ in a bound prunes nothing; ∞ apart is out)", async () => {
+    // 300 points: a third at (∞, y), a third at (−∞, y), a third finite, y on a coarse lattice.
+    const count = 300, dim = 2;
+    const x = new Float64Array(count * dim);
+    for (let i = 0; i < count; i++) {
+      x[i] = i % 3 === 0 ? Infinity : i % 3 === 1 ? -Infinity : i / 100;
+      x[count + i] = Math.floor(i / 30) / 10;
+    }
+    const want = twinForest(x, dim, count, 0.15);
+    const twinKd = { parent: new Int32Array(count), key: new Float64Array(count) };
+    twin.primKdForest(twinKd.parent, twinKd.key, x, dim, count, 0.15);
+    expectSameForest(twinKd, want);
+    for (const backend of BACKENDS) {
+      await use(backend);
+      expectSameForest(kdForest(x, dim, count, 0.15), want);
+    }
+  });
+});
+
 describe("Prim's ties on the least key (pickLeast)", () => {
   it("primForest: of two slots at the least key the edge with the lower endpoint joins (points 3 and 7 both 1 from point 5)", async () => {
     // #0 at 0, #5 at 1, #3 and #7 at 2, the others far: after 0 and 5 join, slots 3 and 7 tie at d = 1 with

@@ -20,6 +20,26 @@ export function chordalDistances(out: Float64Array, x: Float64Array, dim: number
   for (let j = 0; j < count; j++) out[j] = Math.sqrt(out[j]);
 }
 
+/** pairSpread(out, x, dim, count): out[0] the largest, out[1] the sum of the pair distances (a < b), in assembly/distance.ts' lanes. */
+export function pairSpread(out: Float64Array, x: Float64Array, dim: number, count: number): void {
+  let most = 0;
+  const s = new Float64Array(8);
+  for (let a = 0; a + 1 < count; a++) {
+    for (let b = a + 1; b < count; b++) {
+      let q = 0;
+      for (let d = 0; d < dim; d++) {
+        const t = x[d * count + b] - x[d * count + a];
+        q += t * t;
+      }
+      const dist = Math.sqrt(q);
+      s[(b - a - 1) & 7] += dist;
+      if (dist > most) most = dist;
+    }
+  }
+  out[0] = most;
+  out[1] = s[0] + s[1] + (s[2] + s[3]) + (s[4] + s[5] + (s[6] + s[7]));
+}
+
 function within(x: Float64Array, dim: number, count: number, i: number, j: number, eps2: number): boolean {
   let s = 0;
   for (let d0 = 0; d0 < dim; d0 += CHECK) {

@@ -1,6 +1,7 @@
 // Twin of assembly/prim-tree.ts (same semantics, bit for bit — also with axes or a slack that certify
-// nothing, as it builds the same tree and prunes by the same bounds): Prim's truncated single linkage
-// of lines or hyperplanes, relaxing only the leaves a kd-tree over their axes cannot rule out.
+// nothing, as it builds the same tree and prunes by the same bounds): Prim's truncated single linkage,
+// relaxing only the leaves a kd-tree cannot rule out — over the axes of lines or hyperplanes
+// (primTreeForest), or over the points themselves (primKdForest).
 
 import { edgeBefore, limitOf } from "./prim-block.js";
 import { primForest } from "./prim.js";
@@ -14,6 +15,19 @@ const reach = (most: number, slack: number) => most * (1 + slack) + slack * (1 +
 /** primTreeForest(parent, key, x, dim, count, radius, axes, m, slack) → 1, or 0 when it ran primForest: see assembly/prim-tree.ts. */
 export function primTreeForest(
   parent: Int32Array, key: Float64Array, x: Float64Array, dim: number, count: number, radius: number, axes: Float64Array, m: number, slack: number,
+): number {
+  return treeForest(parent, key, x, dim, count, radius, axes, m, slack, true);
+}
+
+/** primKdForest(parent, key, x, dim, count, radius) → 1, or 0 when it ran primForest: see assembly/prim-tree.ts. */
+export function primKdForest(parent: Int32Array, key: Float64Array, x: Float64Array, dim: number, count: number, radius: number): number {
+  const points = new Float64Array(count * dim); // point-major: the axes are the points
+  for (let p = 0; p < count; p++) for (let d = 0; d < dim; d++) points[p * dim + d] = x[d * count + p];
+  return treeForest(parent, key, x, dim, count, radius, points, dim, 0, false);
+}
+
+function treeForest(
+  parent: Int32Array, key: Float64Array, x: Float64Array, dim: number, count: number, radius: number, axes: Float64Array, m: number, slack: number, planes: boolean,
 ): number {
   if (count === 0) return 1;
   let leaves = 1;
@@ -41,7 +55,7 @@ export function primTreeForest(
   const dual = (a: number, b: number): void => {
     if (pairs > cap) return;
     if (m > 0 && (box[2 * a * m] > box[2 * a * m + 1] || box[2 * b * m] > box[2 * b * m + 1])) return;
-    if (boxBound(box, a, box, b, m) > within) return;
+    if (boxBound(box, a, box, b, m, planes) > within) return;
     if (a >= leaves) {
       if (Math.max(a, b) - leaves >= live) return; // a leaf without points (m = 0 has no boxes)
       pairs++;
@@ -78,7 +92,7 @@ export function primTreeForest(
     for (let a = 0; a < m; a++) q[2 * a] = q[2 * a + 1] = axes[v * m + a];
     for (const l of nb[home]) {
       const most = lmax[l];
-      if (!(most >= 0) || boxBound(q, 0, box, leaves + l, m) > reach(most, slack)) continue;
+      if (!(most >= 0) || boxBound(q, 0, box, leaves + l, m, planes) > reach(most, slack)) continue;
       for (let t = l * LEAF; t < l * LEAF + LEAF; t++) {
         let s = 0;
         for (let d = 0; d < dim && s <= lim[t]; d++) {
@@ -116,8 +130,8 @@ function leafMax(lim: Float64Array, l: number): number {
   return r;
 }
 
-/** The kernel's lower bound on d² between the axes of box i of `a` and box j of `b` (either sign). */
-function boxBound(a: Float64Array, i: number, b: Float64Array, j: number, m: number): number {
+/** The kernel's lower bound on d² between the axes of box i of `a` and box j of `b` (planes: either sign). */
+function boxBound(a: Float64Array, i: number, b: Float64Array, j: number, m: number, planes: boolean): number {
   let gp = 0, gn = 0;
   for (let c = 0; c < m; c++) {
     const la = a[2 * (i * m + c)], ha = a[2 * (i * m + c) + 1], lb = b[2 * (j * m + c)], hb = b[2 * (j * m + c) + 1];
@@ -126,6 +140,7 @@ function boxBound(a: Float64Array, i: number, b: Float64Array, j: number, m: num
     gp += p * p;
     gn += n * n;
   }
+  if (!planes) return gp * SHRINK;
   const e2 = Math.min(gp, gn, 2);
   return e2 * (1 - 0.25 * e2) * SHRINK;
 }
