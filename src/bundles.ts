@@ -320,23 +320,29 @@ function mergeLinkages(parts: { offset: number; link: Linkage }[]): Linkage {
   return sortedLinkage(h, e);
 }
 
-/** Spread of a cluster from the level's point-major embedding (at most 2000 members: pairwise). */
+/**
+ * Spread of a cluster from the level's point-major embedding (at most 2000 members: pairwise): the
+ * largest and the mean distance, summed as the pairSpread kernel sums (assembly/distance.ts: eight
+ * partial sums), so a cluster's spread has the same bits at any size.
+ */
 function spreadOf(pts: Float64Array, dim: number, members: number[]): BundleSpread {
   const c = Math.min(members.length, 2000);
   if (c < 2) return { max: 0, mean: 0 };
   let max = 0;
   let sum = 0;
   if (c < SPREAD_BY_KERNEL) {
+    const s = new Float64Array(8);
     for (let a = 0; a < c; a++) {
       const io = members[a] * dim;
       for (let b = a + 1; b < c; b++) {
         const dist = pairDistance(pts, io, members[b] * dim, dim);
-        sum += dist;
+        s[(b - a - 1) & 7] += dist;
         if (dist > max) max = dist;
       }
     }
+    sum = s[0] + s[1] + (s[2] + s[3]) + (s[4] + s[5] + (s[6] + s[7]));
   } else {
-    // Large clusters: the wasm kernel on a dimension-major copy of the members (the same pairs, bits and order).
+    // Large clusters: the wasm kernel on a dimension-major copy of the members.
     scoped(() => {
       const mc = f64(c * dim);
       const dst = mc.array;
