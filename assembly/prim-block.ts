@@ -106,7 +106,8 @@ function settle(t: i32, v: i32, s: f64, id: usize, par: usize, kd: usize, lim: u
     if ((ties & 1) == 0) continue;
     const j = load<i32>(id + (<usize>(t + l) << 2)), p = load<i32>(par + (<usize>(t + l) << 2));
     const d = l == 0 ? f64x2.extract_lane(dist, 0) : f64x2.extract_lane(dist, 1);
-    if (edgeBefore(d, min(v, j), max(v, j), d, min(p, j), max(p, j))) take |= 1 << l;
+    // No edge yet (p < 0) ties only at d = +∞ (r² overflowed): taken, as settle takes it.
+    if (p < 0 || edgeBefore(d, min(v, j), max(v, j), d, min(p, j), max(p, j))) take |= 1 << l;
   }
   if (take == 0) return false;
   const m = i64x2(take & 1 ? -1 : 0, take & 2 ? -1 : 0);

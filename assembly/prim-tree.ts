@@ -11,8 +11,10 @@
 //
 // The boxes only prune: every pair relaxed is summed over the embedding exactly as primForest sums it,
 // so the forest is primForest's — the unique minimum spanning forest under (d, min, max) — as long as the
-// bounds hold; the box bounds are shrunk by 2⁻⁴⁰ (relative) for their own rounding and that of the sums
-// they are compared with (~(dim + m)·2⁻⁵³: enough below dim ≈ 8000, i.e. m ≈ 125).
+// bounds hold. The axes' bounds are shrunk by 2⁻⁴⁰ (relative) for their own rounding and that of the
+// sums they are compared with (~(dim + m)·2⁻⁵³: enough below dim ≈ 8000, i.e. m ≈ 125). The points'
+// bound needs no shrink at any dim: its terms are rounded exactly as the pair's own, each no larger, and
+// rounding is monotone — the shrink only makes it a little weaker.
 //
 // Layout: a kd-tree over the axes (median splits along the widest coordinate) cuts the points into
 // leaves of LEAF slots, in slot order; each leaf keeps its box, the largest limit of its free slots

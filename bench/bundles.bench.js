@@ -13,16 +13,19 @@
 // importance 0.7^i at p = 0.01, 0.003, 0.001 (the paper's sparse end), and n=200, m=20, importance 1 at
 // p = 0.3 (the D = 1/2 plateau) and p = 0.24 (where pentagons start to form).
 // For the Gaussian, faithful and p = 0.001 rows, the k = 4 level is also linked both ways side by side
-// (Prim on all pairs, and pruned by the kd-tree over the normals, or over the points in faithful mode).
+// (Prim on all pairs, and pruned by the kd-tree over the normals, or over the points in faithful mode);
+// the last lines time the Prim kernels on a few levels at several radii: where the trees stop paying.
 // Run: `npm run build && node bench/bundles.bench.js` (or `node bench/run.js bundles`).
 import { readFileSync } from "node:fs";
 import { findBundles, init, sweeps, tegumFactors, train } from "../dist/index.js";
 import { countList } from "../dist/report/summary.js";
 import { dimensionMajor, graphLimits, radiusLinkage } from "../dist/linkage.js";
+import { planeAxes } from "../dist/plane-axes.js";
+import { wasm } from "../dist/wasm.js";
 import { subsetEmbeddings } from "../dist/projector.js";
 import { subsetReducedEmbeddings } from "../dist/col-red.js";
 import { combinations } from "../dist/subsets.js";
-import { mark, release, scoped } from "../dist/arena.js";
+import { f64, i32, mark, release, scoped } from "../dist/arena.js";
 import { best, measure, ROUNDS } from "./common.js";
 
 // --- deterministic fixtures (no Math.random) ---------------------------------------------------------
@@ -97,7 +100,7 @@ function gaussian(m, n, seed) {
 const cases = [
   { name: "n=20 m=5 K=4 structured (8-gon ⊕ 10-gon ⊕ digon)", target: "≤ 10 ms (ref 0.52 s)", ...structured([ngon(8), ngon(10), digon()], 5) },
   { name: "n=20 m=5 K=4 unstructured (Gaussian W)", target: "(worst case)", sideBySide: true, ...gaussian(5, 20, 3) },
-  { name: "n=20 m=5 K=4 faithful (8-gon ⊕ 10-gon ⊕ digon)", target: "(the talk's pipeline)", options: { mode: "faithful" }, sideBySide: true, ...structured([ngon(8), ngon(10), digon()], 5) },
+  { name: "n=20 m=5 K=4 faithful (8-gon ⊕ 10-gon ⊕ digon)", target: "≤ 10 ms (ref 0.52 s: this pipeline)", options: { mode: "faithful" }, sideBySide: true, ...structured([ngon(8), ngon(10), digon()], 5) },
   { name: "n=40 m=8 K=4 structured (7-, 9-, 11-, 13-gon)", target: "≤ 0.3 s (ref 27.7 s)", ...structured([ngon(7), ngon(9), ngon(11), ngon(13)], 8) },
   {
     name: "n=200 m=20 K=4 trained-like (5 digons, 3 triangles, 3 pentagons, tetrahedron; 162 weak)",
@@ -127,16 +130,12 @@ async function trainedCases() {
 }
 
 /**
- * A k = 4 level linked side by side: Prim on all pairs (assembly/prim.ts) and Prim pruned by a kd-tree
- * (assembly/prim-tree.ts) — the same linkage, checked. Hardened: every (m−1)-subset of
- * rank m − 1 of the unit columns (default rankTol 0.05), to the default maxEps 0.25, the tree over the
- * normals. Faithful: every 4-subset's col-red AAᵀ of W itself, to 0.1 (the first radius for the default
- * eps 0.05), the tree over the points.
+ * The points of a level: every k-subset of the columns embedded — hardened: of the unit columns, the
+ * subsets of rank k (default rankTol 0.05); faithful: col-red AAᵀ of W itself (default colRedTol 1e-12).
+ * Point-major.
  */
-async function levelLinkage(c) {
-  const { m, n } = c;
-  const faithful = c.options?.mode === "faithful";
-  const w = Float64Array.from(c.w);
+function levelPoints({ w: w0, m, n }, k, faithful) {
+  const w = Float64Array.from(w0);
   if (!faithful) {
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -144,7 +143,6 @@ async function levelLinkage(c) {
       for (let i = 0; i < m; i++) w[i * n + j] /= Math.sqrt(s);
     }
   }
-  const k = faithful ? 4 : m - 1;
   const subsets = combinations(Int32Array.from({ length: n }, (_, i) => i), k);
   const all = subsets.length / k;
   const dim = (m * (m + 1)) / 2;
@@ -153,11 +151,23 @@ async function levelLinkage(c) {
   else subsetEmbeddings(out, ranks, w, m, n, subsets, k, all, 0.05);
   const keep = [];
   for (let s = 0; s < all; s++) if (faithful || ranks[s] === k) keep.push(s);
-  const count = keep.length;
-  const pts = new Float64Array(count * dim);
+  const pts = new Float64Array(keep.length * dim);
   keep.forEach((s, i) => { for (let d = 0; d < dim; d++) pts[i * dim + d] = out[d * all + s]; });
+  return { pts, dim, count: keep.length };
+}
+
+/**
+ * A k = 4 level linked side by side by radiusLinkage: Prim on all pairs (assembly/prim.ts) and Prim
+ * pruned by a kd-tree (assembly/prim-tree.ts) — the same linkage, checked. Hardened: the hyperplanes, to
+ * the default maxEps 0.25, the tree over their normals. Faithful: to 0.1 (the first radius for the
+ * default eps 0.05), the tree over the points.
+ */
+async function levelLinkage(c) {
+  const faithful = c.options?.mode === "faithful";
+  const k = faithful ? 4 : c.m - 1;
+  const { pts, dim, count } = levelPoints(c, k, faithful);
   const radius = faithful ? 0.1 : 0.25;
-  const plane = faithful ? undefined : { m, complement: true };
+  const plane = faithful ? undefined : { m: c.m, complement: true };
   // The dimension-major copy is made once, below the mark (every link's scratch is freed above it).
   const at = mark();
   const saved = graphLimits.treeFraction;
@@ -179,6 +189,48 @@ async function levelLinkage(c) {
   const what = faithful ? `${count} col-red points` : `${count} hyperplanes`;
   const over = faithful ? "points'" : "normals'";
   console.log(`  k=${k} level (${what}) linked to ${radius}: Prim on all pairs ${ms("all pairs").toFixed(2)} ms, pruned by the ${over} kd-tree ${ms("tree").toFixed(2)} ms (${(ms("all pairs") / ms("tree")).toFixed(1)}×; same linkage)`);
+}
+
+/**
+ * Where the kd-trees stop paying (graphLimits.treeFraction, treeMaxDim in src/linkage.ts): the Prim
+ * kernels on one level at several radii — on all pairs, pruned by the tree over the planes' axes (lines
+ * and hyperplanes) and by the tree over the points — with the fraction of the pairs within the radius
+ * (rows of 200 sampled points) and whether each tree ran or gave up (then it ran Prim on all pairs).
+ */
+async function breakEven(label, { pts, dim, count }, radii, plane) {
+  const k = wasm();
+  const axes = plane ? planeAxes(pts, dim, count, plane.m, plane.complement) : null;
+  console.log(`  break-even, ${label} (${count} points, ${dim} dimensions):`);
+  const at = mark();
+  try {
+    const x = dimensionMajor(pts, dim, count);
+    const parent = i32(count), key = f64(count);
+    const ax = axes && f64(axes.axes);
+    for (const r of radii) {
+      let near = 0, pairs = 0;
+      for (let i = 0; i < count; i += Math.ceil(count / 200)) {
+        for (let j = 0; j < count; j++) {
+          if (j === i) continue;
+          let s = 0;
+          for (let d = 0; d < dim; d++) s += (pts[i * dim + d] - pts[j * dim + d]) ** 2;
+          pairs++;
+          if (s <= r * r) near++;
+        }
+      }
+      const ran = {};
+      const tasks = [
+        { name: "all pairs", fn: () => k.primForest(parent.ptr, key.ptr, x.ptr, dim, count, r) },
+        { name: "points' tree", fn: () => (ran["points' tree"] = k.primKdForest(parent.ptr, key.ptr, x.ptr, dim, count, r)) },
+      ];
+      if (ax) tasks.push({ name: "axes' tree", fn: () => (ran["axes' tree"] = k.primTreeForest(parent.ptr, key.ptr, x.ptr, dim, count, r, ax.ptr, axes.m, axes.slack)) });
+      const hz = await best(tasks);
+      const ms = (name) => 1000 / hz[name];
+      const trees = tasks.slice(1).map((t) => `${t.name} ${ms(t.name).toFixed(2)} ms (${(ms("all pairs") / ms(t.name)).toFixed(2)}×${ran[t.name] ? "" : ", gave up"})`);
+      console.log(`    radius ${r}, fraction ${(near / pairs).toFixed(4)}: all pairs ${ms("all pairs").toFixed(2)} ms, ${trees.join(", ")}`);
+    }
+  } finally {
+    release(at);
+  }
 }
 
 export default async function main() {
@@ -209,6 +261,10 @@ export default async function main() {
     console.log(`  total: ${wall.toFixed(2)} ms per run, ${cpu.toFixed(2)} ms CPU (best mean of ${ROUNDS} rounds)`);
     if (c.sideBySide) await levelLinkage(c);
   }
+  console.log("\nWhere the kd-trees stop paying (graphLimits in src/linkage.ts):");
+  await breakEven("Gaussian W n=20, m=5: the k=4 hyperplanes", levelPoints(cases[1], 4, false), [0.25, 0.3, 0.4, 0.5], { m: 5, complement: true });
+  await breakEven("faithful (8-gon ⊕ 10-gon ⊕ digon): the k=4 points", levelPoints(cases[2], 4, true), [0.1, 0.3, 0.4]);
+  for (const m of [7, 10]) await breakEven(`Gaussian W n=30, m=${m}: the k=3 planes`, levelPoints(gaussian(m, 30, 4), 3, false), [0.8, 0.9, 1]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -56,7 +56,7 @@ import { checkWork, combinations, connectedSubsets, estimateWork, candidateLevel
 import { screenSubsets, type Near } from "./span-screen.js";
 import { candidatePairs, candidatesPay, concatNear, spanCandidates } from "./span-candidates.js";
 import { distanceKernels } from "./distance.js";
-import { candidateLinkage, dimensionMajor, pairDistance, radiusLinkage, sortedLinkage, type Linkage } from "./linkage.js";
+import { candidateLinkage, dimensionMajor, radiusLinkage, sortedLinkage, type Linkage } from "./linkage.js";
 import { chooseGramTol, matroidComponents, tegumFactors, type GramTolChoice } from "./tegum-factors.js";
 
 
@@ -322,44 +322,25 @@ function mergeLinkages(parts: { offset: number; link: Linkage }[]): Linkage {
 
 /**
  * Spread of a cluster from the level's point-major embedding (at most 2000 members: pairwise): the
- * largest and the mean distance, summed as the pairSpread kernel sums (assembly/distance.ts: eight
- * partial sums), so a cluster's spread has the same bits at any size.
+ * largest and the mean distance, by the pairSpread kernel (assembly/distance.ts) on a dimension-major
+ * copy of the members.
  */
 function spreadOf(pts: Float64Array, dim: number, members: number[]): BundleSpread {
   const c = Math.min(members.length, 2000);
   if (c < 2) return { max: 0, mean: 0 };
-  let max = 0;
-  let sum = 0;
-  if (c < SPREAD_BY_KERNEL) {
-    const s = new Float64Array(8);
+  const [max, sum] = scoped(() => {
+    const mc = f64(c * dim);
+    const dst = mc.array;
     for (let a = 0; a < c; a++) {
-      const io = members[a] * dim;
-      for (let b = a + 1; b < c; b++) {
-        const dist = pairDistance(pts, io, members[b] * dim, dim);
-        s[(b - a - 1) & 7] += dist;
-        if (dist > max) max = dist;
-      }
+      const so = members[a] * dim;
+      for (let d = 0; d < dim; d++) dst[d * c + a] = pts[so + d];
     }
-    sum = s[0] + s[1] + (s[2] + s[3]) + (s[4] + s[5] + (s[6] + s[7]));
-  } else {
-    // Large clusters: the wasm kernel on a dimension-major copy of the members.
-    scoped(() => {
-      const mc = f64(c * dim);
-      const dst = mc.array;
-      for (let a = 0; a < c; a++) {
-        const so = members[a] * dim;
-        for (let d = 0; d < dim; d++) dst[d * c + a] = pts[so + d];
-      }
-      const out = f64(2);
-      distanceKernels().pairSpread(out.ptr, mc.ptr, dim, c);
-      [max, sum] = out.array;
-    });
-  }
+    const out = f64(2);
+    distanceKernels().pairSpread(out.ptr, mc.ptr, dim, c);
+    return out.toArray();
+  });
   return { max, mean: sum / ((c * (c - 1)) / 2) };
 }
-
-/** Cluster size from which spreadOf computes its distances with the wasm kernel. */
-const SPREAD_BY_KERNEL = 48;
 
 /** Subsets embedded per kernel call: a chunk's output (D·(chunk + 8) f64) stays in the L2 cache. */
 const EMBED_CHUNK = 256;

@@ -39,14 +39,17 @@ export interface Linkage {
  * An edge costs ~200 ns to list and link (sweep, CSR, Borůvka), a pair 2–5 ns in primForest, and the
  * sweep's window holds most pairs at the bundle finder's radii, so Prim wins from about 1/200 (measured on
  * Gaussian and trained n=20, m=5 levels of 2000–5000 points).
- * treeMin, treeFraction: Prim is pruned by a kd-tree (assembly/prim-tree.ts) from treeMin points (below,
- * the set-up costs about what it saves) while that fraction is below treeFraction (above, the tree prunes
- * little and often gives up after its set-up). Measured on 4690 Gaussian hyperplanes and faithful mode's
- * 4845 k=4 points (R⁵): the axes' tree is 2.2× as fast as Prim on all pairs at a fraction of 0.027 and
- * 7% slower at 0.05; the points' tree 4× as fast at 0.045 on the faithful level, but on the hyperplanes
- * (15 dimensions) 1.5× as fast at 0.013 and 1.2× slower at 0.027.
+ * treeMin, treeFraction, treeMaxDim: Prim is pruned by a kd-tree (assembly/prim-tree.ts) from treeMin
+ * points (below, the set-up costs about what it saves) while that fraction is below treeFraction (above,
+ * the tree often prunes too little and gives up after its set-up), the tree over the points themselves
+ * only up to treeMaxDim dimensions. `node bench/run.js bundles` measures it (its "break-even" lines): on
+ * 4693 Gaussian hyperplanes of R⁵ the axes' tree is 2.2–3× as fast as Prim on all pairs at fractions of
+ * 0.009–0.029 and gives up at 0.054 (0.92×); the points' tree over them (15 dimensions) is 1.5–1.75× as
+ * fast up to 0.014 and gives up from 0.029 (0.83–0.87×), but over faithful mode's 4845 k=4 points of R⁵
+ * still 4.1× as fast at 0.046. Over Gaussian 3-planes of R⁷ and R¹⁰ (28 and 55 dimensions) it gave up at
+ * every fraction from 0.002 to 0.057 (0.88–0.90×).
  */
-export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0.005, treeMin: 64, treeFraction: 1 / 32 };
+export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0.005, treeMin: 64, treeFraction: 1 / 32, treeMaxDim: 21 };
 
 /**
  * The CSR ε-graph of `count` points (dimension-major, resident): row i = indices[offsets[i] …
@@ -150,11 +153,12 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
   const degrees = probeDegrees(x, dim, count, radius);
   const mean = degrees.reduce((a, b) => a + b, 0) / degrees.length;
   const fraction = (mean - 1) / (count - 1);
-  const { denseFraction, treeMin, treeFraction } = graphLimits;
+  const { denseFraction, treeMin, treeFraction, treeMaxDim } = graphLimits;
   if (fraction >= denseFraction) {
     const tree = count >= treeMin && fraction < treeFraction;
-    const axes = tree && plane ? planeAxes(pts ?? pointMajor(x.array, dim, count), dim, count, plane.m, plane.complement) : null;
-    return primLinkage(x, dim, count, radius, tree, axes);
+    const found = tree && plane ? planeAxes(pts ?? pointMajor(x.array, dim, count), dim, count, plane.m, plane.complement) : null;
+    const axes = found !== null && found.slack <= 1e-8 ? found : null;
+    return primLinkage(x, dim, count, radius, axes, tree && axes === null && dim <= treeMaxDim);
   }
   const graph = epsGraph(x, dim, count, radius, degrees);
   pts ??= pointMajor(x.array, dim, count);
@@ -232,18 +236,17 @@ interface PrimKernels {
 /**
  * radiusLinkage by Prim's algorithm on the complete graph (the wasm kernel primForest, see
  * assembly/prim.ts), for dense ε-graphs: N²/2 distance sums, most stopped after a few dimensions, and no
- * edge list. The same forest, so the same heights and edges. With `tree`, Prim pruned by a kd-tree
- * (assembly/prim-tree.ts): over the `axes` of lines and hyperplanes when they are certified to 1e-8
- * (always, unless a point is no such plane), else over the points — the same forest from the pairs the
- * tree cannot rule out.
+ * edge list. The same forest, so the same heights and edges — also when Prim is pruned by a kd-tree
+ * (assembly/prim-tree.ts): over the certified `axes` of lines and hyperplanes, or over the points
+ * (`points`) — the same forest from the pairs the tree cannot rule out.
  */
-function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, tree: boolean, axes: PlaneAxes | null): Linkage {
+function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, axes: PlaneAxes | null, points: boolean): Linkage {
   const k = wasm() as unknown as PrimKernels;
   const { parent, key } = scoped(() => {
     const p = i32(count);
     const d = f64(count);
-    if (axes !== null && axes.slack <= 1e-8) k.primTreeForest(p.ptr, d.ptr, x.ptr, dim, count, radius, f64(axes.axes).ptr, axes.m, axes.slack);
-    else if (tree) k.primKdForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
+    if (axes !== null) k.primTreeForest(p.ptr, d.ptr, x.ptr, dim, count, radius, f64(axes.axes).ptr, axes.m, axes.slack);
+    else if (points) k.primKdForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
     else k.primForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
     return { parent: p.toArray(), key: d.toArray() };
   });

@@ -48,6 +48,16 @@ describe("primForest (assembly/prim.ts)", () => {
       expectSameForest(wasmForest(x, dim, count, radius), want);
     });
 
+    it(`${backend}: an edge at d = ∞ within a radius whose square overflows joins (no edge yet is no tie to lose)`, async () => {
+      // radius 1e160: r² = ∞, so the pair 1e200 apart (d² = ∞) is within it.
+      await use(backend);
+      const x = Float64Array.from([0, 1e200, -1e200]);
+      const want = twinForest(x, 1, 3, 1e160);
+      expect(Array.from(want.parent)).toEqual([-1, 0, 0]);
+      expect(Array.from(want.key)).toEqual([0, Infinity, Infinity]);
+      expectSameForest(wasmForest(x, 1, 3, 1e160), want);
+    });
+
     test.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 3 })], { numRuns: 24 })(
       `${backend}: padding and vacated slots never join (points far apart on a line, one at the origin where padding sits)`,
       async (count, dims) => {
@@ -224,20 +234,23 @@ describe("primKdForest (assembly/prim-tree.ts)", () => {
   }
 
   it("simd = scalar = twin = primForest with infinite coordinates (∞ − ∞ in a bound prunes nothing; ∞ apart is out)", async () => {
-    // 300 points: a third at (∞, y), a third at (−∞, y), a third finite, y on a coarse lattice.
-    const count = 300, dim = 2;
+    // A 40 × 25 grid of spacing 0.1 and 16 points at (±∞, y) on it, radius 0.15: the tree runs, with
+    // boxes reaching ±∞ in coordinate 0.
+    const count = 1016, dim = 2;
     const x = new Float64Array(count * dim);
     for (let i = 0; i < count; i++) {
-      x[i] = i % 3 === 0 ? Infinity : i % 3 === 1 ? -Infinity : i / 100;
-      x[count + i] = Math.floor(i / 30) / 10;
+      x[i] = i < 1000 ? 0.1 * (i % 40) : i % 2 === 0 ? Infinity : -Infinity;
+      x[count + i] = 0.1 * (Math.floor(i / 40) % 25);
     }
     const want = twinForest(x, dim, count, 0.15);
     const twinKd = { parent: new Int32Array(count), key: new Float64Array(count) };
-    twin.primKdForest(twinKd.parent, twinKd.key, x, dim, count, 0.15);
+    expect(twin.primKdForest(twinKd.parent, twinKd.key, x, dim, count, 0.15)).toBe(1);
     expectSameForest(twinKd, want);
     for (const backend of BACKENDS) {
       await use(backend);
-      expectSameForest(kdForest(x, dim, count, 0.15), want);
+      const got = kdForest(x, dim, count, 0.15);
+      expect(got.tree).toBe(1);
+      expectSameForest(got, want);
     }
   });
 });
