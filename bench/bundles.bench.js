@@ -19,10 +19,10 @@
 import { readFileSync } from "node:fs";
 import { findBundles, init, sweeps, tegumFactors, train } from "../dist/index.js";
 import { countList } from "../dist/report/summary.js";
-import { dimensionMajor, graphLimits, radiusLinkage } from "../dist/linkage.js";
+import { dimensionMajor, graphLimits, pairDistance, radiusLinkage } from "../dist/linkage.js";
 import { planeAxes } from "../dist/plane-axes.js";
 import { wasm } from "../dist/wasm.js";
-import { subsetEmbeddings } from "../dist/projector.js";
+import { embeddingDim, subsetEmbeddings } from "../dist/projector.js";
 import { subsetReducedEmbeddings } from "../dist/col-red.js";
 import { combinations } from "../dist/subsets.js";
 import { f64, i32, mark, release, scoped } from "../dist/arena.js";
@@ -145,7 +145,7 @@ function levelPoints({ w: w0, m, n }, k, faithful) {
   }
   const subsets = combinations(Int32Array.from({ length: n }, (_, i) => i), k);
   const all = subsets.length / k;
-  const dim = (m * (m + 1)) / 2;
+  const dim = embeddingDim(m);
   const out = new Float64Array(dim * all), ranks = new Int32Array(all);
   if (faithful) subsetReducedEmbeddings(out, ranks, w, m, n, subsets, k, all, 1e-12);
   else subsetEmbeddings(out, ranks, w, m, n, subsets, k, all, 0.05);
@@ -211,10 +211,8 @@ async function breakEven(label, { pts, dim, count }, radii, plane) {
       for (let i = 0; i < count; i += Math.ceil(count / 200)) {
         for (let j = 0; j < count; j++) {
           if (j === i) continue;
-          let s = 0;
-          for (let d = 0; d < dim; d++) s += (pts[i * dim + d] - pts[j * dim + d]) ** 2;
           pairs++;
-          if (s <= r * r) near++;
+          if (pairDistance(pts, i * dim, j * dim, dim) <= r) near++;
         }
       }
       const ran = {};

@@ -227,11 +227,13 @@ export function candidateLinkage(pts: Float64Array, dim: number, count: number, 
   return list.forest(count);
 }
 
+/** The Prim kernels' exports (assembly/prim.ts, prim-tree.ts), on resident data. */
 interface PrimKernels {
   primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void;
   primTreeForest(parent: number, key: number, x: number, dim: number, count: number, radius: number, axes: number, m: number, slack: number): number;
   primKdForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): number;
 }
+export const primKernels = () => wasm() as unknown as PrimKernels;
 
 /**
  * radiusLinkage by Prim's algorithm on the complete graph (the wasm kernel primForest, see
@@ -241,7 +243,7 @@ interface PrimKernels {
  * (`points`) — the same forest from the pairs the tree cannot rule out.
  */
 function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, axes: PlaneAxes | null, points: boolean): Linkage {
-  const k = wasm() as unknown as PrimKernels;
+  const k = primKernels();
   const { parent, key } = scoped(() => {
     const p = i32(count);
     const d = f64(count);

@@ -38,26 +38,33 @@ export function combinations(items: ArrayLike<number>, k: number): Int32Array {
   const count = binomial(items.length, k);
   if (count * k > 2 ** 31 - 1) throw new TegumError(`C(${items.length}, ${k}) = ${count} subsets do not fit in one array`, "k");
   const out = new Int32Array(count * k);
-  let c = 0;
-  forEachCombination(items, k, (sub) => (out.set(sub, k * c++), true));
+  if (count === 0) return out;
+  const idx = Array.from({ length: k }, (_, i) => i);
+  let o = 0;
+  do for (let i = 0; i < k; i++) out[o++] = items[idx[i]];
+  while (nextCombination(idx, items.length, k));
   return out;
 }
 
 /** Calls visit(subset) for every k-subset of `items` in lexicographic order (one reused array) until it returns false. */
 function forEachCombination(items: ArrayLike<number>, k: number, visit: (sub: Int32Array) => boolean): void {
-  const s = items.length;
-  if (k > s) return;
+  if (k > items.length) return;
   const idx = Array.from({ length: k }, (_, i) => i);
   const sub = new Int32Array(k);
-  for (;;) {
+  do {
     for (let i = 0; i < k; i++) sub[i] = items[idx[i]];
     if (!visit(sub)) return;
-    let i = k - 1;
-    while (i >= 0 && idx[i] === s - k + i) i--;
-    if (i < 0) return;
-    idx[i]++;
-    for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1] + 1;
-  }
+  } while (nextCombination(idx, items.length, k));
+}
+
+/** Advances idx (k positions in 0 … s − 1, ascending) to the next k-subset in lexicographic order; false after the last. */
+function nextCombination(idx: number[], s: number, k: number): boolean {
+  let i = k - 1;
+  while (i >= 0 && idx[i] === s - k + i) i--;
+  if (i < 0) return false;
+  idx[i]++;
+  for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1] + 1;
+  return true;
 }
 
 /** Edges of the graph induced on `items`. */

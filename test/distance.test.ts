@@ -5,7 +5,7 @@ import {
   twin,
 } from "../src/index.js";
 import { BACKENDS, use } from "./backends.js";
-import { wasm } from "../src/wasm.js";
+import { distanceKernels } from "../src/distance.js";
 import { expectSameBits, gauss, rng, thrownParameter as param } from "./geometry-helpers.js";
 
 // Points are dimension-major (x[d*count + i]). Every squared distance is a sequential sum over d in all
@@ -38,6 +38,19 @@ function d2(x: Float64Array, dim: number, count: number, i: number, j: number): 
   return s;
 }
 
+/** The active build's pairSpread (largest, sum), checked equal to the twin's bit for bit. */
+function spreadVsTwin(x: Float64Array, dim: number, count: number): Float64Array {
+  const got = scoped(() => {
+    const out = f64(2);
+    distanceKernels().pairSpread(out.ptr, f64(x).ptr, dim, count);
+    return out.toArray();
+  });
+  const want = new Float64Array(2);
+  twin.pairSpread(want, x, dim, count);
+  expectSameBits(got, want, "spread");
+  return got;
+}
+
 const cloud = {
   dim: fc.integer({ min: 0, max: 40 }),
   count: fc.integer({ min: 0, max: 300 }),
@@ -65,14 +78,7 @@ describe.each(BACKENDS)("distances (%s)", (name) => {
 
   test.prop(cloud, { numRuns: 40 })("pairSpread = twin, bit for bit; its largest = the pairs' largest, its sum theirs to the summation bound", ({ dim, count, clusters, spread, seed }) => {
     const x = points(dim, count, clusters, spread, seed);
-    const got = scoped(() => {
-      const out = f64(2);
-      (wasm() as unknown as { pairSpread(out: number, x: number, dim: number, count: number): void }).pairSpread(out.ptr, f64(x).ptr, dim, count);
-      return out.toArray();
-    });
-    const want = new Float64Array(2);
-    twin.pairSpread(want, x, dim, count);
-    expectSameBits(got, want, "spread");
+    const got = spreadVsTwin(x, dim, count);
     // A plain sequential loop over the pairs: the same largest; the sum, in another order: a sum of
     // n = count(count − 1)/2 non-negative terms is within (n − 1)·2⁻⁵³ of the exact one, relative, in
     // any order, so the two are within count²·2⁻⁵³.
@@ -92,14 +98,7 @@ describe.each(BACKENDS)("distances (%s)", (name) => {
     // 21 points on a line, one of them NaN: pairs through it are NaN, in SIMD blocks and in the tail.
     const count = 21;
     const x = Float64Array.from({ length: count }, (_, i) => (i === 9 ? NaN : i));
-    const got = scoped(() => {
-      const out = f64(2);
-      (wasm() as unknown as { pairSpread(out: number, x: number, dim: number, count: number): void }).pairSpread(out.ptr, f64(x).ptr, 1, count);
-      return out.toArray();
-    });
-    const want = new Float64Array(2);
-    twin.pairSpread(want, x, 1, count);
-    expectSameBits(got, want, "spread");
+    const got = spreadVsTwin(x, 1, count);
     expect(got[0]).toBe(20);
     expect(got[1]).toBeNaN();
   });

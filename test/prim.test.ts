@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { f64, i32, scoped, twin } from "../src/index.js";
-import { wasm } from "../src/wasm.js";
+import { primKernels } from "../src/linkage.js";
 import { BACKENDS, use } from "./backends.js";
 import { expectSameBits, transpose } from "./geometry-helpers.js";
 import { planeAxes } from "../src/plane-axes.js";
@@ -11,24 +11,29 @@ import * as F from "./fixtures/polytopes.js";
 // minimum spanning forest under (d, i, j) — Kruskal's on all pairs — is tested through radiusLinkage
 // (bundles.test.ts, strategy denseFraction 0).
 
-type PrimKernel = { primForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): void };
 type Forest = { parent: Int32Array; key: Float64Array };
+type TreeRun = Forest & { tree: number };
 
-/** The twin's primForest, into fresh arrays. */
-function twinForest(x: Float64Array, dim: number, count: number, radius: number): Forest {
+/** A twin kernel's parent and key, into fresh arrays, and what it returned (whether the tree ran). */
+function twinRun(count: number, call: (parent: Int32Array, key: Float64Array) => number | void): TreeRun {
   const f = { parent: new Int32Array(count), key: new Float64Array(count) };
-  twin.primForest(f.parent, f.key, x, dim, count, radius);
-  return f;
+  return { ...f, tree: Number(call(f.parent, f.key)) };
 }
 
-/** The active build's primForest (operands in arena scratch, freed after). */
-function wasmForest(x: Float64Array, dim: number, count: number, radius: number): Forest {
+/** The active build's kernel on x (operands in arena scratch, freed after): parent, key and what it returned. */
+function wasmRun(x: Float64Array, count: number, call: (parent: number, key: number, x: number) => number | void): TreeRun {
   return scoped(() => {
     const p = i32(count), k = f64(count);
-    (wasm() as unknown as PrimKernel).primForest(p.ptr, k.ptr, f64(x).ptr, dim, count, radius);
-    return { parent: p.toArray(), key: k.toArray() };
+    const tree = Number(call(p.ptr, k.ptr, f64(x).ptr));
+    return { parent: p.toArray(), key: k.toArray(), tree };
   });
 }
+
+/** The twin's primForest. */
+const twinForest = (x: Float64Array, dim: number, count: number, radius: number) => twinRun(count, (p, k) => twin.primForest(p, k, x, dim, count, radius));
+
+/** The active build's primForest. */
+const wasmForest = (x: Float64Array, dim: number, count: number, radius: number) => wasmRun(x, count, (p, k, xp) => primKernels().primForest(p, k, xp, dim, count, radius));
 
 /** The same forest: equal parents, keys bit for bit. */
 function expectSameForest(got: Forest, want: Forest): void {
@@ -76,18 +81,13 @@ describe("primForest (assembly/prim.ts)", () => {
 // primTreeForest (assembly/prim-tree.ts): Prim on lines and hyperplanes, pruned by a kd-tree over their
 // axes. With certified axes (planeAxes) it is primForest, bit for bit; with any axes and slack (bounds
 // that certify nothing) both builds still equal the twin, which builds the same tree.
-type TreeKernel = {
-  primTreeForest(parent: number, key: number, x: number, dim: number, count: number, radius: number, axes: number, m: number, slack: number): number;
-};
+/** The twin's. */
+const twinTreeForest = (x: Float64Array, dim: number, count: number, radius: number, axes: Float64Array, m: number, slack: number) =>
+  twinRun(count, (p, k) => twin.primTreeForest(p, k, x, dim, count, radius, axes, m, slack));
 
 /** The kernel's forest, and whether it used the tree (1) or ran primForest (0). */
-function treeForest(x: Float64Array, dim: number, count: number, radius: number, axes: Float64Array, m: number, slack: number) {
-  return scoped(() => {
-    const p = i32(count), k = f64(count);
-    const tree = (wasm() as unknown as TreeKernel).primTreeForest(p.ptr, k.ptr, f64(x).ptr, dim, count, radius, f64(axes).ptr, m, slack);
-    return { parent: p.toArray(), key: k.toArray(), tree };
-  });
-}
+const treeForest = (x: Float64Array, dim: number, count: number, radius: number, axes: Float64Array, m: number, slack: number) =>
+  wasmRun(x, count, (p, k, xp) => primKernels().primTreeForest(p, k, xp, dim, count, radius, f64(axes).ptr, m, slack));
 
 /** Runs `check` (returning whether the tree ran) on `runs` inputs; at least a quarter must reach the tree. */
 async function reachingTheTree<T>(arb: fc.Arbitrary<T>, runs: number, check: (input: T) => Promise<number>): Promise<void> {
@@ -123,10 +123,9 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
       await reachingTheTree(arb, 40, async ([seed, count, dim, m, radius, slack]) => {
         const x = F.pointCloud(seed, count, dim, "clusters", { centres: 3, spread: 0.2 });
         const axes = F.pointCloud(seed + 1, count, m, "clusters", { centres: 20, spread: 0.05 }); // any reals
-        const want = { parent: new Int32Array(count), key: new Float64Array(count) };
-        const tree = twin.primTreeForest(want.parent, want.key, x, dim, count, radius, axes, m, slack);
+        const want = twinTreeForest(x, dim, count, radius, axes, m, slack);
         const got = treeForest(x, dim, count, radius, axes, m, slack);
-        expect(got.tree).toBe(tree);
+        expect(got.tree).toBe(want.tree);
         expectSameForest(got, want);
         return got.tree;
       });
@@ -138,8 +137,7 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
     const count = 256, m = 2, dim = 1;
     const x = new Float64Array(count);
     const axes = Float64Array.from({ length: count * m }, (_, q) => (q % 2 === 0 ? Infinity : 2 * Math.floor(q / 2 / 32)));
-    const want = { parent: new Int32Array(count), key: new Float64Array(count) };
-    twin.primTreeForest(want.parent, want.key, x, dim, count, 0.5, axes, m, 0);
+    const want = twinTreeForest(x, dim, count, 0.5, axes, m, 0);
     for (const backend of BACKENDS) {
       await use(backend);
       expectSameForest(treeForest(x, dim, count, 0.5, axes, m, 0), want);
@@ -175,16 +173,11 @@ describe("primTreeForest (assembly/prim-tree.ts)", () => {
 
 // primKdForest (assembly/prim-tree.ts): Prim pruned by a kd-tree over the points themselves. Its bound is
 // the distance to a box of the points, which holds for any points: it is primForest, bit for bit.
-type KdKernel = { primKdForest(parent: number, key: number, x: number, dim: number, count: number, radius: number): number };
-
 /** The kd kernel's forest, and whether it used the tree (1) or ran primForest (0). */
-function kdForest(x: Float64Array, dim: number, count: number, radius: number) {
-  return scoped(() => {
-    const p = i32(count), k = f64(count);
-    const tree = (wasm() as unknown as KdKernel).primKdForest(p.ptr, k.ptr, f64(x).ptr, dim, count, radius);
-    return { parent: p.toArray(), key: k.toArray(), tree };
-  });
-}
+const kdForest = (x: Float64Array, dim: number, count: number, radius: number) => wasmRun(x, count, (p, k, xp) => primKernels().primKdForest(p, k, xp, dim, count, radius));
+
+/** The kd twin's. */
+const twinKdForest = (x: Float64Array, dim: number, count: number, radius: number) => twinRun(count, (p, k) => twin.primKdForest(p, k, x, dim, count, radius));
 
 describe("primKdForest (assembly/prim-tree.ts)", () => {
   // Sizes around the leaf width, and clouds of hundreds of points: many clusters (or a lattice) at radii
@@ -201,11 +194,10 @@ describe("primKdForest (assembly/prim-tree.ts)", () => {
       await reachingTheTree(arb, 40, async ([seed, count, dim, kind, centres, spread, radius]) => {
         const x = F.pointCloud(seed, count, dim, kind, { centres, spread });
         const want = twinForest(x, dim, count, radius);
-        const twinKd = { parent: new Int32Array(count), key: new Float64Array(count) };
-        const tree = twin.primKdForest(twinKd.parent, twinKd.key, x, dim, count, radius);
+        const twinKd = twinKdForest(x, dim, count, radius);
         expectSameForest(twinKd, want);
         const got = kdForest(x, dim, count, radius);
-        expect(got.tree).toBe(tree);
+        expect(got.tree).toBe(twinKd.tree);
         expectSameForest(got, want);
         return got.tree;
       });
@@ -243,8 +235,8 @@ describe("primKdForest (assembly/prim-tree.ts)", () => {
       x[count + i] = 0.1 * (Math.floor(i / 40) % 25);
     }
     const want = twinForest(x, dim, count, 0.15);
-    const twinKd = { parent: new Int32Array(count), key: new Float64Array(count) };
-    expect(twin.primKdForest(twinKd.parent, twinKd.key, x, dim, count, 0.15)).toBe(1);
+    const twinKd = twinKdForest(x, dim, count, 0.15);
+    expect(twinKd.tree).toBe(1);
     expectSameForest(twinKd, want);
     for (const backend of BACKENDS) {
       await use(backend);
@@ -287,8 +279,7 @@ describe("Prim's ties on the least key (pickLeast)", () => {
       const { slack } = planeAxes(pts, dim, count, m, false); // the same planes: either sign of each axis
       const radius = step * (1 + run / 2);
       const want = twinForest(x, dim, count, radius);
-      const wantTree = { parent: new Int32Array(count), key: new Float64Array(count) };
-      twin.primTreeForest(wantTree.parent, wantTree.key, x, dim, count, radius, axes, m, slack);
+      const wantTree = twinTreeForest(x, dim, count, radius, axes, m, slack);
       expectSameForest(wantTree, want);
       for (const backend of BACKENDS) {
         await use(backend);
@@ -326,12 +317,7 @@ describe("primTreeForest: the bounds reach as far as the radius", () => {
         const pts = new Float64Array(count * dim);
         axesOf.forEach((v, i) => {
           const n = Math.hypot(...v);
-          for (let p = 0, d = 0; p < m; p++) {
-            for (let q = p; q < m; q++, d++) {
-              const vv = (v[p] * v[q]) / (n * n);
-              pts[i * dim + d] = (complement ? (p === q ? 1 : 0) - vv : vv) * (p === q ? Math.SQRT1_2 : 1);
-            }
-          }
+          pts.set(F.planeEmbedding(v.map((c) => c / n), m, complement), i * dim);
         });
         const x = transpose(pts, count, dim);
         const radius = 1.05 * Math.sin(theta);

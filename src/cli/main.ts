@@ -174,13 +174,13 @@ async function helpCommand(argv: string[], io: Io): Promise<number> {
 // ————— analyze / bundles —————
 
 /** A plain non-negative decimal (no sign, no hex, no Infinity): what --factor-tol, --dead-tol and --eps accept. */
-const POSITIVE_DECIMAL = /^\d*\.?\d+(e-?\d+)?$/i;
+const NON_NEGATIVE_DECIMAL = /^\d*\.?\d+(e-?\d+)?$/i;
 
 /** A "number or auto" flag: auto, or a plain decimal for which `ok` holds; else "--flag must be `what` or auto". */
 function numberOrAuto(raw: string, flag: string, what: string, ok: (v: number) => boolean): number | "auto" {
   if (raw === "auto") return "auto";
   const v = Number(raw);
-  if (!POSITIVE_DECIMAL.test(raw) || !ok(v)) throw new TegumError(`--${flag} must be ${what} or auto, got ${JSON.stringify(raw)}`, flag);
+  if (!NON_NEGATIVE_DECIMAL.test(raw) || !ok(v)) throw new TegumError(`--${flag} must be ${what} or auto, got ${JSON.stringify(raw)}`, flag);
   return v;
 }
 

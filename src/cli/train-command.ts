@@ -23,7 +23,7 @@ import { CONFIG_FLAG_NAMES, configFromFlags, configFromJson, normalize, trainCon
 import { checkOutputPath, trainInterruptible } from "./training.js";
 
 export const runFlags = {
-  workers: { type: "string", placeholder: "auto|N", default: "auto", description: "training threads: auto (both cores for big jobs), 0 (this thread) or N" },
+  workers: { type: "string", placeholder: "auto|N", default: "auto", description: "training threads: auto (every core for jobs of more than ~1 s), 0 (this thread) or N" },
   progress: { type: "string", choices: ["auto", "always", "never"], default: "auto", placeholder: "WHEN", description: "progress on stderr: auto (only on a terminal, never with --json), always, never" },
 } as const satisfies Record<string, FlagSpec>;
 
