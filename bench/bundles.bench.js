@@ -97,7 +97,7 @@ function gaussian(m, n, seed) {
   return { w: Float64Array.from({ length: m * n }, () => r.normal()), m, n };
 }
 
-const cases = [
+export const cases = [
   { name: "n=20 m=5 K=4 structured (8-gon ⊕ 10-gon ⊕ digon)", target: "≤ 10 ms (ref 0.52 s)", ...structured([ngon(8), ngon(10), digon()], 5) },
   { name: "n=20 m=5 K=4 unstructured (Gaussian W)", target: "(worst case)", sideBySide: true, ...gaussian(5, 20, 3) },
   { name: "n=20 m=5 K=4 faithful (8-gon ⊕ 10-gon ⊕ digon)", target: "≤ 10 ms (ref 0.52 s: this pipeline)", options: { mode: "faithful" }, sideBySide: true, ...structured([ngon(8), ngon(10), digon()], 5) },
