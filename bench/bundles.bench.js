@@ -111,8 +111,8 @@ export const cases = [
 
 /** Real trained models (see the header), appended to the cases. */
 async function trainedCases() {
-  // n=20, m=5, importance 0.7^i: the sparser, the more features share the 5 dimensions and the denser
-  // the levels' ε-graphs get (p = 0.001: a third of all k=4 pairs within maxEps).
+  // n=20, m=5, importance 0.7^i: the sparser, the more features share the 5 dimensions, and the more
+  // subsets each level embeds.
   const small = [0.01, 0.003, 0.001];
   const t1 = performance.now();
   const r20 = await train({ n: 20, m: 5, instances: small.length, p: small, importance: sweeps.geometric(20, 0.7), steps: 10_000, seed: 1 }, { workers: 2 });

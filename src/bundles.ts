@@ -348,12 +348,18 @@ const EMBED_CHUNK = 256;
 /** Memory one level's points may take (point-major rows + the sweeps' dimension-major copy). */
 const MAX_LEVEL_BYTES = 2 ** 30;
 
-/** Numerical rank of the (normalised) columns `cols` of wn (m×n): #{σ_i > rankTol·σ_max}. */
+/**
+ * Numerical rank of the (normalised) columns `cols` of wn (m×n): #{σ_i > rankTol·σ_max}. Of the
+ * transpose when there are more columns than rows: the same singular values, and Jacobi rotates
+ * min(m, k) columns instead of k (a cluster's union may hold ~n columns in m dimensions).
+ */
 function rankOf(wn: Float64Array, m: number, n: number, cols: number[], rankTol: number): number {
   const k = cols.length;
   const sub = new Float64Array(m * k);
-  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) sub[i * k + j] = wn[i * n + cols[j]];
-  return orthonormalBasis(new Float64Array(m * k), new Float64Array(k), sub, m, k, rankTol);
+  const t = k > m; // sub is k×m (row j = column cols[j]) instead of m×k
+  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) sub[t ? j * m + i : i * k + j] = wn[i * n + cols[j]];
+  const [rows, c] = t ? [k, m] : [m, k];
+  return orthonormalBasis(new Float64Array(rows * c), new Float64Array(c), sub, rows, c, rankTol);
 }
 
 /** Direct-sum components of the columns `cols` (numerical: coefficients and residuals under rankTol). */

@@ -156,7 +156,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     // The checkpoint is always a full model file: next to a .npy/.json output, as FILE.checkpoint.safetensors.
     const ckLabel = ext === ".safetensors" ? outLabel : `${outLabel}.checkpoint.safetensors`;
     atomicWriteFile(resolve(io.cwd, ckLabel), encodeModel(result, version()));
-    io.stderr(`tegum train: interrupted at step ${result.step} of ${cfg.steps}; checkpoint at step ${result.step} written to ${ckLabel}\n` +
+    io.stderr(`tegum train: interrupted at step ${result.step} of ${cfg.steps}; checkpoint written to ${ckLabel}\n` +
       `  continue with: tegum train --resume ${ckLabel}\n`);
     if (f.json) io.stdout(JSON.stringify({ interrupted: true, step: result.step, steps: cfg.steps, checkpoint: ckLabel }) + "\n");
     return EXIT.interrupted;
