@@ -42,12 +42,12 @@ export interface Linkage {
  * treeMin, treeFraction, treeMaxDim: Prim is pruned by a kd-tree (assembly/prim-tree.ts) from treeMin
  * points (below, the set-up costs about what it saves) while that fraction is below treeFraction (above,
  * the tree often prunes too little and gives up after its set-up), the tree over the points themselves
- * only up to treeMaxDim dimensions. `node bench/run.js bundles` measures it (its "break-even" lines): on
- * 4693 Gaussian hyperplanes of R⁵ the axes' tree is 2.0–3.0× as fast as Prim on all pairs at fractions of
- * 0.009–0.029 and gives up at 0.054 (0.89–0.92×); the points' tree over them (15 dimensions) is 1.4–1.75×
- * as fast up to 0.014 and gives up from 0.029 (0.83–0.87×), but over faithful mode's 4845 k=4 points of
- * R⁵ still 4.2× as fast at 0.046. Over Gaussian 3-planes of R⁷ and R¹⁰ (28 and 55 dimensions) it gave up
- * at every fraction from 0.002 to 0.057 (0.81–0.91×).
+ * only up to treeMaxDim dimensions. `node bench/run.js bundles` measures it (its "break-even" lines; five
+ * runs): on 4693 Gaussian hyperplanes of R⁵ the axes' tree is 2.0–3.1× as fast as Prim on all pairs at
+ * fractions of 0.009–0.029 and gives up at 0.054 (0.89–0.92×); the points' tree over them (15
+ * dimensions) is 1.4–1.8× as fast up to 0.014 and gives up from 0.029 (0.83–0.91×), but over faithful
+ * mode's 4845 k=4 points of R⁵ still 3.5–4.3× as fast at 0.046. Over Gaussian 3-planes of R⁷ and R¹⁰ (28
+ * and 55 dimensions) it gave up at every fraction from 0.002 to 0.057 (0.79–0.91×).
  */
 export const graphLimits = { maxEntries: 1 << 26, slotBytes: 8 << 20, denseFraction: 0.005, treeMin: 64, treeFraction: 1 / 32, treeMaxDim: 21 };
 
