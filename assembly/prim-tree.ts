@@ -48,7 +48,7 @@ const SHRINK: f64 = 1 - 9.094947017729282e-13;
  * point, either sign), each embedded point within `slack` of its axis' plane. When the leaves' neighbour
  * lists would hold more than min(L²/8, 2²²) pairs (L leaves: a radius that reaches a quarter of them
  * prunes little, and the lists would need O(L²) memory), it runs primForest instead. Scratch: about
- * count·(dim + 2m + 6) f64 and the neighbour lists, released before returning.
+ * count·(dim + 2m + 6) f64 (the neighbour lists reuse count·m of it), released before returning.
  */
 export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64, axes: usize, m: i32, slack: f64): i32 {
   return treeForest(parent, key, x, dim, count, radius, axes, m, slack, true);
@@ -57,7 +57,8 @@ export function primTreeForest(parent: usize, key: usize, x: usize, dim: i32, co
 /**
  * primKdForest(parent, key, x, dim, count, radius) → 1 (0 when it ran primForest): primForest's parent
  * and key pruned by a kd-tree over the points themselves (the axes are the points, m = dim, slack 0).
- * Scratch: about count·(3·dim + 6) f64 and the neighbour lists, released before returning.
+ * Scratch: about count·(3·dim + 6) f64 (the neighbour lists reuse count·dim of it), released before
+ * returning.
  */
 export function primKdForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, radius: f64): i32 {
   return treeForest(parent, key, x, dim, count, radius, 0, dim, 0, false);
@@ -84,13 +85,17 @@ function treeForest(parent: usize, key: usize, x: usize, dim: i32, count: i32, r
   const groups = (live + GROUP - 1) / GROUP;
   const lmin = arenaAlloc(<usize>(groups * GROUP) << 3); // per leaf: the least key of its free slots (+∞ pad)
   const gmin = arenaAlloc(<usize>groups << 3); // per GROUP leaves: the least of their keys
-  const ax = arenaAlloc(<usize>count * m << 3); // the axes in slot order (the splits move them with the points)
   const r2 = radius * radius;
 
+  // The axes in slot order (the splits move them with the points): needed only to build the tree, so
+  // the neighbour lists reuse their space.
+  const built = arenaTop();
+  const ax = arenaAlloc(<usize>count * m << 3);
   for (let t = 0; t < ld; t++) store<i32>(id + (<usize>t << 2), t);
   if (planes) memory.copy(ax, axes, <usize>count * m << 3);
   else for (let p = 0; p < count; p++) for (let d = 0; d < dim; d++) store<f64>(ax + ((<usize>p * dim + d) << 3), load<f64>(x + ((<usize>d * count + p) << 3)));
   split(1, 0, count, leaves, id, ax, m, box);
+  arenaRelease(built);
   for (let t = 0; t < ld; t++) {
     const p = load<i32>(id + (<usize>t << 2));
     const here = t < count;

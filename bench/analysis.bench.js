@@ -18,8 +18,9 @@ function weights(m, n, seed) {
 
 function points(dim, count, clusters, seed) {
   const x = new Float64Array(dim * count);
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const v = lcgValues(Float64Array, (clusters + count) * dim, seed);
+  let t = 0;
+  const u = () => (v[t++] + 1) / 2; // in [0, 1)
   const centres = Array.from({ length: clusters }, () => Array.from({ length: dim }, u));
   for (let i = 0; i < count; i++) {
     const c = centres[i % clusters];

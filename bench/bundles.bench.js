@@ -6,9 +6,9 @@
 // noise 1e-3, weak "dead" features) are what the hardened mode's pruning is for; the unstructured rows
 // (one Gram factor: every k-subset is a point — 4693 at k = 4, whose single linkage up to maxEps is the
 // minimum spanning forest of an ε-graph of ~10⁵ pairs) show the worst case, and the faithful rows the
-// talk's pipeline itself (all C(n, k) subsets, col-red). Prints points per level and milliseconds per
-// stage (each stage's best of up to 20 calls), then tinybench's mean over repeated runs and the process CPU time per run (best of ROUNDS
-// rounds: the machine is shared and noisy).
+// talk's pipeline itself (all C(n, k) subsets, col-red). Prints tinybench's mean over repeated runs and
+// the process CPU time per run (best of ROUNDS rounds: the machine is shared and noisy), and points per
+// level and milliseconds per stage (each stage's best over those runs).
 // The last rows are real trained models, trained here first (10 000 steps, seed 1): n=20, m=5,
 // importance 0.7^i at p = 0.01, 0.003, 0.001 (the paper's sparse end), and n=200, m=20, importance 1 at
 // p = 0.3 (the D = 1/2 plateau) and p = 0.24 (where pentagons start to form).
@@ -179,7 +179,7 @@ async function levelLinkage(c) {
       return scoped(() => radiusLinkage(x, dim, count, radius, pts, plane));
     };
     const a = link(0), b = link(saved);
-    if (a.heights.some((h, t) => !Object.is(h, b.heights[t])) || a.edges.some((e, t) => e !== b.edges[t])) throw new Error("the two linkages differ");
+    if (a.heights.length !== b.heights.length || a.heights.some((h, t) => !Object.is(h, b.heights[t])) || a.edges.some((e, t) => e !== b.edges[t])) throw new Error("the two linkages differ");
     hz = await best([{ name: "all pairs", fn: () => link(0) }, { name: "tree", fn: () => link(saved) }]);
   } finally {
     graphLimits.treeFraction = saved;
@@ -232,21 +232,19 @@ async function breakEven(label, { pts, dim, count }, radii, plane) {
 }
 
 /**
- * Each stage's best time (ms) over repeated calls — up to 20, or as many as fit in ~1.5 s, the first
- * included: one call's stages would include the first call's compilation and the machine's noise.
+ * Each stage's best time (ms) over the calls `see` is given (the timed runs, warm-ups included): one
+ * call's stages would include the first call's compilation and the machine's noise.
  */
-function stageTimes(c, first) {
-  const levels = first.levels.map((l) => ({ ...l.timings }));
-  let prepare = first.timings.prepare;
-  let calls = 1;
-  for (const t0 = performance.now(); calls < 20 && performance.now() - t0 < 1500; calls++) {
-    const r = findBundles(c.w, c.m, c.n, c.options ?? {});
-    prepare = Math.min(prepare, r.timings.prepare);
+function stageBests(first) {
+  const best = { prepare: first.timings.prepare, levels: first.levels.map((l) => ({ ...l.timings })), calls: 1 };
+  const see = (r) => {
+    best.prepare = Math.min(best.prepare, r.timings.prepare);
     r.levels.forEach((l, j) => {
-      for (const [s, v] of Object.entries(l.timings)) levels[j][s] = Math.min(levels[j][s], v);
+      for (const [s, v] of Object.entries(l.timings)) best.levels[j][s] = Math.min(best.levels[j][s], v);
     });
-  }
-  return { prepare, levels, calls };
+    best.calls++;
+  };
+  return { best, see };
 }
 
 export default async function main() {
@@ -264,7 +262,8 @@ export default async function main() {
     console.log(`  tegum factors: ${tf.factors.length} (sizes ${[...new Set(tf.factors.map((f) => f.length))].join(",")}), dead ${tf.dead.length}`);
     console.log(`  gramTol ${r.gram.value.toExponential(1)} (${r.gram.method}); deadTol ${r.deadTol.value.toFixed(3)} (${r.deadTol.method}); factors ${r.factors.map((f) => f.length).join(",") || "-"}; dead ${r.dead.length}; estimated ${r.screened ? `screening ${r.work.flops.toExponential(1)} flops, then clustering ${r.screened.flops.toExponential(1)}` : `${r.work.flops.toExponential(1)} flops`}`);
     console.log(`  bundles: ${countList(r.bundles.map((b) => `${b.shape}(k=${b.rank})`)) || "none"}`);
-    const stages = stageTimes(c, r);
+    const { best: stages, see } = stageBests(r);
+    const { wall, cpu } = await measure(c.name, () => see(findBundles(c.w, c.m, c.n, c.options ?? {})), { time: 300, iterations: 3 });
     console.log(`  prepare ${stages.prepare.toFixed(2)} ms (stages: best of ${stages.calls} calls)`);
     for (const [j, l] of r.levels.entries()) {
       const t = stages.levels[j];
@@ -274,7 +273,6 @@ export default async function main() {
           `enumerate ${t.enumerate.toFixed(2)} embed ${t.embed.toFixed(2)} eps ${t.eps.toFixed(2)} dbscan ${t.dbscan.toFixed(2)} filter ${t.filter.toFixed(2)} ms`,
       );
     }
-    const { wall, cpu } = await measure(c.name, () => findBundles(c.w, c.m, c.n, c.options ?? {}), { time: 300, iterations: 3 });
     console.log(`  total: ${wall.toFixed(2)} ms per run, ${cpu.toFixed(2)} ms CPU (best mean of ${ROUNDS} rounds)`);
     if (c.sideBySide) await levelLinkage(c);
   }

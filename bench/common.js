@@ -6,8 +6,8 @@ import { init } from "../dist/index.js";
 
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-/** The compiled simd and scalar builds (init(modules()[backend], { backend })). */
-export const modules = () => ({
+/** The compiled simd and scalar builds (for wasmTask). */
+const modules = () => ({
   simd: new WebAssembly.Module(readFileSync(new URL("../build/tegum.simd.wasm", import.meta.url))),
   scalar: new WebAssembly.Module(readFileSync(new URL("../build/tegum.scalar.wasm", import.meta.url))),
 });

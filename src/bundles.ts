@@ -348,6 +348,16 @@ const EMBED_CHUNK = 256;
 /** Memory one level's points may take (point-major rows + the sweeps' dimension-major copy). */
 const MAX_LEVEL_BYTES = 2 ** 30;
 
+/** The columns `cols` of wn (m×n) as an m×k matrix, or its transpose (row j = column cols[j]). */
+function columnsOf(wn: Float64Array, m: number, n: number, cols: number[], transposed: boolean): Float64Array {
+  const k = cols.length;
+  const sub = new Float64Array(m * k);
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < m; i++) sub[transposed ? j * m + i : i * k + j] = wn[i * n + cols[j]];
+  }
+  return sub;
+}
+
 /**
  * Numerical rank of the (normalised) columns `cols` of wn (m×n): #{σ_i > rankTol·σ_max}. Of the
  * transpose when there are more columns than rows: the same singular values, and Jacobi rotates
@@ -355,19 +365,14 @@ const MAX_LEVEL_BYTES = 2 ** 30;
  */
 function rankOf(wn: Float64Array, m: number, n: number, cols: number[], rankTol: number): number {
   const k = cols.length;
-  const sub = new Float64Array(m * k);
-  const t = k > m; // sub is k×m (row j = column cols[j]) instead of m×k
-  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) sub[t ? j * m + i : i * k + j] = wn[i * n + cols[j]];
+  const t = k > m;
   const [rows, c] = t ? [k, m] : [m, k];
-  return orthonormalBasis(new Float64Array(rows * c), new Float64Array(c), sub, rows, c, rankTol);
+  return orthonormalBasis(new Float64Array(rows * c), new Float64Array(c), columnsOf(wn, m, n, cols, t), rows, c, rankTol);
 }
 
 /** Direct-sum components of the columns `cols` (numerical: coefficients and residuals under rankTol). */
 function sumComponents(wn: Float64Array, m: number, n: number, cols: number[], rankTol: number): number[][] {
-  const k = cols.length;
-  const sub = new Float64Array(m * k);
-  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) sub[i * k + j] = wn[i * n + cols[j]];
-  const mc = matroidComponents(sub, m, k, { tolerance: rankTol, coefficientTolerance: rankTol, deadTolerance: 0 });
+  const mc = matroidComponents(columnsOf(wn, m, n, cols, false), m, cols.length, { tolerance: rankTol, coefficientTolerance: rankTol, deadTolerance: 0 });
   return mc.components.map((c) => c.map((j) => cols[j]));
 }
 

@@ -157,8 +157,8 @@ export function radiusLinkage(x: WasmArray<Float64Array>, dim: number, count: nu
   if (fraction >= denseFraction) {
     const tree = count >= treeMin && fraction < treeFraction;
     const found = tree && plane ? planeAxes(pts ?? pointMajor(x.array, dim, count), dim, count, plane.m, plane.complement) : null;
-    const axes = found !== null && found.slack <= 1e-8 ? found : null;
-    return primLinkage(x, dim, count, radius, axes, tree && axes === null && dim <= treeMaxDim);
+    const prune = found !== null && found.slack <= 1e-8 ? found : tree && dim <= treeMaxDim ? "points" : null;
+    return primLinkage(x, dim, count, radius, prune);
   }
   const graph = epsGraph(x, dim, count, radius, degrees);
   pts ??= pointMajor(x.array, dim, count);
@@ -239,16 +239,16 @@ export const primKernels = () => wasm() as unknown as PrimKernels;
  * radiusLinkage by Prim's algorithm on the complete graph (the wasm kernel primForest, see
  * assembly/prim.ts), for dense ε-graphs: N²/2 distance sums, most stopped after a few dimensions, and no
  * edge list. The same forest, so the same heights and edges — also when Prim is pruned by a kd-tree
- * (assembly/prim-tree.ts): over the certified `axes` of lines and hyperplanes, or over the points
- * (`points`) — the same forest from the pairs the tree cannot rule out.
+ * (assembly/prim-tree.ts), `prune`: over the certified axes of lines and hyperplanes, or over the
+ * "points" — the same forest from the pairs the tree cannot rule out.
  */
-function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, axes: PlaneAxes | null, points: boolean): Linkage {
+function primLinkage(x: WasmArray<Float64Array>, dim: number, count: number, radius: number, prune: PlaneAxes | "points" | null): Linkage {
   const k = primKernels();
   const { parent, key } = scoped(() => {
     const p = i32(count);
     const d = f64(count);
-    if (axes !== null) k.primTreeForest(p.ptr, d.ptr, x.ptr, dim, count, radius, f64(axes.axes).ptr, axes.m, axes.slack);
-    else if (points) k.primKdForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
+    if (prune === "points") k.primKdForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
+    else if (prune !== null) k.primTreeForest(p.ptr, d.ptr, x.ptr, dim, count, radius, f64(prune.axes).ptr, prune.m, prune.slack);
     else k.primForest(p.ptr, d.ptr, x.ptr, dim, count, radius);
     return { parent: p.toArray(), key: d.toArray() };
   });

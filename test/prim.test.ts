@@ -269,7 +269,7 @@ describe("Prim's ties on the least key (pickLeast)", () => {
       const count = 600 + 300 * run, sites = 60 + 40 * run, step = Math.PI / sites, m = 2, dim = 3;
       const axes = new Float64Array(count * m), pts = new Float64Array(count * dim);
       for (let i = 0; i < count; i++) {
-        const a = Math.floor(rng.uniform() * sites) * step, sign = rng.uniform() < 0.5 ? -1 : 1;
+        const a = rng.int(sites) * step, sign = rng.uniform() < 0.5 ? -1 : 1;
         const v = [Math.cos(a), Math.sin(a)];
         pts.set(F.planeEmbedding(v, m, false), i * dim);
         axes[i * m] = sign * v[0];

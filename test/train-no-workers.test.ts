@@ -9,13 +9,13 @@ vi.mock("../src/worker-pool.js", async (original) => ({
   acquireWorkers: async () => null, // a Worker API whose workers fail to spawn (CSP, stubs)
 }));
 
-import { digest, TegumError, train, type TrainConfig } from "../src/index.js";
+import { TegumError, train, type TrainConfig } from "../src/index.js";
 import { use } from "./backends.js";
+import { resultDigest as d } from "./train-digest.js";
 
 describe("a runtime without workers", () => {
   beforeAll(() => use("simd"));
   const cfg: TrainConfig = { n: 8, m: 3, instances: 3, p: 0.2, batch: 32, steps: 20, seed: 2 };
-  const d = (r: Awaited<ReturnType<typeof train>>) => digest(...r.instances.flatMap((x) => [x.W, x.b, x.loss]));
 
   for (const hasWorkerApi of [false, true]) {
     it(`rejects workers: 2 naming the option, trains with 0 and "auto" (Worker API: ${hasWorkerApi})`, async () => {

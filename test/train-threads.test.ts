@@ -2,8 +2,8 @@
 // this file exercises the built package (`npm test` builds first).
 import { describe, expect, it } from "vitest";
 import * as lib from "../dist/entry/node.js";
+import { resultDigest as d } from "./train-digest.js";
 
-const d = (r: lib.TrainResult) => lib.digest(...r.instances.flatMap((x) => [x.W, ...(x.W2 ? [x.W2] : []), x.b, x.loss]));
 
 describe("worker threads", () => {
   it("1, 2 and 3 threads give the same bits (all model kinds, snapshots, replicas)", async () => {

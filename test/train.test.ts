@@ -8,10 +8,9 @@ import { normalizeConfig, samplingTables, type ModelKind } from "../src/train-co
 import { RunSet } from "../src/train-engine.js";
 import { initialParams } from "../src/train-state.js";
 import { BACKENDS, use } from "./backends.js";
+import { resultDigest } from "./train-digest.js";
 
 const MODELS: ModelKind[] = ["relu-output", "linear", "relu-hidden", "abs"];
-const resultDigest = (r: Awaited<ReturnType<typeof train>>) =>
-  digest(...r.instances.flatMap((x) => (x.W2 ? [x.W, x.W2, x.b, x.loss] : [x.W, x.b, x.loss])));
 
 describe("Adam(W) step", () => {
   it("matches a hand-computed torch AdamW reference over two steps, weight decay included", async () => {

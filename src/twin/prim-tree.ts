@@ -3,7 +3,7 @@
 // relaxing only the leaves a kd-tree cannot rule out — over the axes of lines or hyperplanes
 // (primTreeForest), or over the points themselves (primKdForest).
 
-import { edgeBefore, limitOf } from "./prim-block.js";
+import { edgeBefore, limitOf, pairSum } from "./prim-block.js";
 import { primForest } from "./prim.js";
 
 const LEAF = 8;
@@ -75,7 +75,6 @@ function treeForest(
     return 0;
   }
 
-  const coord = (t: number, d: number) => (t < count ? x[d * count + id[t]] : 0);
   const q = new Float64Array(2 * m); // the joining point's axis as a box
   let lowest = 0;
   let at = slotOf[0];
@@ -94,13 +93,9 @@ function treeForest(
       const most = lmax[l];
       if (!(most >= 0) || boxBound(q, 0, box, leaves + l, m, planes) > reach(most, slack)) continue;
       for (let t = l * LEAF; t < l * LEAF + LEAF; t++) {
-        let s = 0;
-        for (let d = 0; d < dim && s <= lim[t]; d++) {
-          const u = coord(t, d) - coord(at, d);
-          s += u * u;
-        }
+        const j = id[t]; // padding and joined slots have limit −∞: no coordinate is read
+        const s = pairSum(x, count, dim, j, v, lim[t]);
         if (!(s <= lim[t])) continue;
-        const j = id[t];
         const dist = Math.sqrt(s);
         if (par[t] >= 0 && !edgeBefore(dist, v, j, kd[t], par[t], j)) continue;
         par[t] = v;

@@ -1,7 +1,7 @@
 // Twin of assembly/prim.ts (same semantics, bit for bit): Prim's truncated single linkage over
 // dimension-major points (x[d·count + i]), each sum sequential over d from +0 and stopped past r² or
 // past key²·(1 + 2⁻⁴⁹).
-import { edgeBefore, limitOf } from "./prim-block.js";
+import { edgeBefore, limitOf, pairSum } from "./prim-block.js";
 
 /** primForest(parent, key, x, dim, count, radius): see assembly/prim.ts. */
 export function primForest(parent: Int32Array, key: Float64Array, x: Float64Array, dim: number, count: number, radius: number): void {
@@ -23,11 +23,7 @@ export function primForest(parent: Int32Array, key: Float64Array, x: Float64Arra
       const j = free[t];
       const p = parent[j];
       const limit = p < 0 ? r2 : limitOf(keyS[j], r2);
-      let s = 0;
-      for (let d = 0; d < dim && s <= limit; d++) {
-        const u = x[d * count + j] - x[d * count + v];
-        s += u * u;
-      }
+      const s = pairSum(x, count, dim, j, v, limit);
       if (s <= limit) {
         const dist = Math.sqrt(s);
         if (p < 0 || edgeBefore(dist, v, j, key[j], p, j)) {
